@@ -1,0 +1,82 @@
+package dev.safespawn;
+
+/**
+ * A running or finished child started by a {@link Spawner}.
+ *
+ * <p>Every {@link Process} method behaves as the JDK documents it:
+ * {@link #destroy()} sends {@code SIGTERM}, {@link #destroyForcibly()} sends
+ * {@code SIGKILL}, {@link #onExit()} completes when the child has been reaped,
+ * and the three streams are those of {@link Redirect#PIPE} redirects (null
+ * streams otherwise). On top of that a child can be sent any signal, its whole
+ * process group can be signalled when it leads one, and its end is reported as
+ * an {@link ExitStatus} that keeps exit codes and signals apart.
+ *
+ * <p>Thread-safe. Streams may be closed while other threads read or write
+ * them: a blocked call returns (read: end of stream or an {@code IOException};
+ * write: an {@code IOException}), and no call ever touches a descriptor number
+ * the operating system has since given to someone else. A child dropped
+ * without closing its streams has them closed when it becomes unreachable.
+ *
+ * <p>Signals are delivered through a pidfd where the kernel has one, and never
+ * after the child has been reaped, so a recycled pid is never hit.
+ */
+public abstract class ChildProcess extends Process {
+
+    /** For strategies. */
+    protected ChildProcess() {
+    }
+
+    /**
+     * Sends {@code signal} to the child.
+     *
+     * @return true if it was sent; false if the child had already been reaped
+     * @throws UnsupportedOperationException if the strategy lacks {@link Feature#SIGNALS}
+     *         and {@code signal} is neither {@code SIGTERM} nor {@code SIGKILL}
+     */
+    public abstract boolean signal(int signal);
+
+    /**
+     * Sends {@code signal} to every process in the child's process group, which
+     * the child must lead ({@link Command.Builder#newSession()} or
+     * {@code processGroup(0)}); this never signals a group the library did not
+     * create. Works after the leader has exited, for members still running.
+     *
+     * @return true if it was sent; false if the group no longer exists
+     * @throws IllegalStateException if the child was not made a group leader
+     * @throws UnsupportedOperationException if the strategy lacks {@link Feature#SIGNALS}
+     */
+    public abstract boolean signalGroup(int signal);
+
+    /**
+     * How the child ended.
+     *
+     * @throws IllegalThreadStateException if it has not ended yet
+     */
+    public abstract ExitStatus exitStatus();
+
+    /** The name of the strategy that started this child. */
+    public abstract String strategyName();
+
+    /** Returns {@link #exitStatus()}{@code .exitValue()}: the code, or 128 + signal. */
+    @Override
+    public int exitValue() {
+        return exitStatus().exitValue();
+    }
+
+    /** Always true: {@link #destroy()} sends {@code SIGTERM}, which a child may handle. */
+    @Override
+    public boolean supportsNormalTermination() {
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        String state;
+        try {
+            state = exitStatus().toString();
+        } catch (IllegalThreadStateException running) {
+            state = "running";
+        }
+        return getClass().getSimpleName() + "[pid=" + pid() + ", strategy=" + strategyName() + ", " + state + "]";
+    }
+}

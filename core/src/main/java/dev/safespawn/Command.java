@@ -1,0 +1,330 @@
+package dev.safespawn;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What to run and how: argv, directory, environment, standard streams, passed
+ * descriptors, session and process group.
+ *
+ * <p>Immutable and thread-safe. Built with {@link #builder(String...)}; every
+ * check happens in {@link Builder#build()}, which throws
+ * {@link IllegalArgumentException} naming the bad field before anything runs.
+ * Nothing in this class touches the operating system: descriptors named by
+ * {@link Builder#passFd(int, int)} are checked to be open only at spawn time.
+ *
+ * <p>A child descriptor 0, 1 or 2 named by {@link Builder#passFd(int, int)}
+ * replaces that standard stream; the matching {@link ChildProcess} stream is
+ * then a null stream. Setting the same stream both ways is rejected.
+ *
+ * <p>Null policy: every method rejects null arguments with
+ * {@link NullPointerException}; getters never return null.
+ */
+public final class Command {
+
+    private final List<String> argv;
+    private final Path directory;
+    private final Map<String, String> environment;
+    private final Redirect stdin;
+    private final Redirect stdout;
+    private final Redirect stderr;
+    private final boolean redirectErrorStream;
+    private final SortedMap<Integer, Integer> passedFds;
+    private final boolean newSession;
+    private final Integer processGroup;
+
+    private Command(Builder b) {
+        this.argv = List.copyOf(b.argv);
+        this.directory = b.directory;
+        this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(b.environment()));
+        this.stdin = b.stdin == null ? Redirect.PIPE : b.stdin;
+        this.stdout = b.stdout == null ? Redirect.PIPE : b.stdout;
+        this.stderr = b.stderr == null ? Redirect.PIPE : b.stderr;
+        this.redirectErrorStream = b.redirectErrorStream;
+        this.passedFds = Collections.unmodifiableSortedMap(new TreeMap<>(b.passedFds));
+        this.newSession = b.newSession;
+        this.processGroup = b.processGroup;
+    }
+
+    /** Starts a builder for the program {@code argv[0]} with arguments {@code argv[1..]}. */
+    public static Builder builder(String... argv) {
+        return new Builder().args(argv);
+    }
+
+    /** Shorthand for {@code builder(argv).build()}. */
+    public static Command of(String... argv) {
+        return builder(argv).build();
+    }
+
+    /** A builder holding a copy of this command's settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.argv.addAll(argv);
+        b.directory = directory;
+        b.env = new LinkedHashMap<>(environment);
+        b.stdin = stdin;
+        b.stdout = stdout;
+        b.stderr = stderr;
+        b.redirectErrorStream = redirectErrorStream;
+        b.passedFds.putAll(passedFds);
+        b.newSession = newSession;
+        b.processGroup = processGroup;
+        return b;
+    }
+
+    /** The program and its arguments; never empty. */
+    public List<String> argv() {
+        return argv;
+    }
+
+    /** {@code argv().get(0)}: a path, or a name looked up in the child's {@code PATH}. */
+    public String program() {
+        return argv.get(0);
+    }
+
+    /** The child's working directory; empty means the parent's. */
+    public Optional<Path> directory() {
+        return Optional.ofNullable(directory);
+    }
+
+    /** The complete environment the child receives, in a stable order. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Where the child's stdin comes from. */
+    public Redirect stdin() {
+        return stdin;
+    }
+
+    /** Where the child's stdout goes. */
+    public Redirect stdout() {
+        return stdout;
+    }
+
+    /** Where the child's stderr goes, unless {@link #redirectErrorStream()}. */
+    public Redirect stderr() {
+        return stderr;
+    }
+
+    /** Whether stderr is joined to stdout (the child's fd 2 is its fd 1). */
+    public boolean redirectErrorStream() {
+        return redirectErrorStream;
+    }
+
+    /** Descriptors handed to the child: child fd → parent fd, sorted by child fd. */
+    public SortedMap<Integer, Integer> passedFds() {
+        return passedFds;
+    }
+
+    /** Whether the child calls {@code setsid()} and leads a new session. */
+    public boolean newSession() {
+        return newSession;
+    }
+
+    /** The process group to join; 0 means a new group led by the child; empty means the parent's. */
+    public OptionalInt processGroup() {
+        return processGroup == null ? OptionalInt.empty() : OptionalInt.of(processGroup);
+    }
+
+    /** The features a strategy needs to run this command faithfully. */
+    public Set<Feature> requiredFeatures() {
+        EnumSet<Feature> needed = EnumSet.noneOf(Feature.class);
+        if (!passedFds.isEmpty()) {
+            needed.add(Feature.PASS_FD);
+        }
+        if (newSession) {
+            needed.add(Feature.NEW_SESSION);
+        }
+        if (processGroup != null) {
+            needed.add(Feature.PROCESS_GROUP);
+        }
+        return Collections.unmodifiableSet(needed);
+    }
+
+    @Override
+    public String toString() {
+        return "Command" + argv;
+    }
+
+    /**
+     * Collects a command's settings. Not thread-safe; {@link #build()} may be
+     * called more than once and each result is independent of later changes.
+     * The environment starts as a copy of the parent's ({@link System#getenv()}).
+     */
+    public static final class Builder {
+        private final List<String> argv = new ArrayList<>();
+        private Path directory;
+        private Map<String, String> env; // null until first changed: the parent's
+        private Redirect stdin;
+        private Redirect stdout;
+        private Redirect stderr;
+        private boolean redirectErrorStream;
+        private final Map<Integer, Integer> passedFds = new LinkedHashMap<>();
+        private final List<String> passErrors = new ArrayList<>();
+        private boolean newSession;
+        private Integer processGroup;
+
+        private Builder() {
+        }
+
+        /** Appends arguments (the first ever given is the program). */
+        public Builder args(String... args) {
+            Objects.requireNonNull(args, "args");
+            for (String a : args) {
+                argv.add(Objects.requireNonNull(a, "args contains null"));
+            }
+            return this;
+        }
+
+        /** Appends arguments from a list, which is copied. */
+        public Builder args(List<String> args) {
+            return args(Objects.requireNonNull(args, "args").toArray(new String[0]));
+        }
+
+        /** Sets the child's working directory. */
+        public Builder directory(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Sets one environment variable. */
+        public Builder env(String name, String value) {
+            Objects.requireNonNull(name, "env name");
+            Objects.requireNonNull(value, "env value");
+            environment().put(name, value);
+            return this;
+        }
+
+        /** Removes one environment variable, if present. */
+        public Builder removeEnv(String name) {
+            environment().remove(Objects.requireNonNull(name, "env name"));
+            return this;
+        }
+
+        /** Starts from an empty environment; later {@link #env} calls add to it. */
+        public Builder clearEnv() {
+            environment().clear();
+            return this;
+        }
+
+        /** Where stdin comes from; default {@link Redirect#PIPE}. */
+        public Builder stdin(Redirect redirect) {
+            this.stdin = Objects.requireNonNull(redirect, "stdin");
+            return this;
+        }
+
+        /** Where stdout goes; default {@link Redirect#PIPE}. */
+        public Builder stdout(Redirect redirect) {
+            this.stdout = Objects.requireNonNull(redirect, "stdout");
+            return this;
+        }
+
+        /** Where stderr goes; default {@link Redirect#PIPE}. */
+        public Builder stderr(Redirect redirect) {
+            this.stderr = Objects.requireNonNull(redirect, "stderr");
+            return this;
+        }
+
+        /** Sends stderr wherever stdout goes. */
+        public Builder redirectErrorStream() {
+            this.redirectErrorStream = true;
+            return this;
+        }
+
+        /**
+         * Hands the parent's descriptor {@code parentFd} to the child as
+         * {@code childFd}. The parent's descriptor and its close-on-exec flag are
+         * left as they are; the child's copy is never close-on-exec.
+         */
+        public Builder passFd(int parentFd, int childFd) {
+            if (parentFd < 0 || childFd < 0) {
+                passErrors.add("passFd: descriptors must not be negative (parent " + parentFd
+                        + ", child " + childFd + ")");
+            } else if (passedFds.putIfAbsent(childFd, parentFd) != null) {
+                passErrors.add("passFd: child fd " + childFd + " is passed twice");
+            }
+            return this;
+        }
+
+        /** The child calls {@code setsid()}: it leads a new session and process group. */
+        public Builder newSession() {
+            this.newSession = true;
+            return this;
+        }
+
+        /** The child joins process group {@code pgid}; 0 makes it lead a new group. */
+        public Builder processGroup(int pgid) {
+            this.processGroup = pgid;
+            return this;
+        }
+
+        /**
+         * Checks every field and returns the command.
+         *
+         * @throws IllegalArgumentException naming the first bad field
+         */
+        public Command build() {
+            check(!argv.isEmpty(), "argv: empty, it must name a program");
+            check(!argv.get(0).isEmpty(), "argv[0]: empty program name");
+            for (int i = 0; i < argv.size(); i++) {
+                check(argv.get(i).indexOf('\0') < 0, "argv[" + i + "]: contains a NUL byte");
+            }
+            for (Map.Entry<String, String> e : environment().entrySet()) {
+                String name = e.getKey();
+                check(!name.isEmpty(), "env: empty variable name");
+                check(name.indexOf('=') < 0, "env " + name + ": name contains '='");
+                check(name.indexOf('\0') < 0, "env " + name.replace('\0', '?') + ": name contains a NUL byte");
+                check(e.getValue().indexOf('\0') < 0, "env " + name + ": value contains a NUL byte");
+            }
+            check(directory == null || directory.toString().indexOf('\0') < 0, "directory: contains a NUL byte");
+            if (!passErrors.isEmpty()) {
+                throw new IllegalArgumentException(passErrors.get(0));
+            }
+            checkStream("stdin", stdin, 0, Redirect.Kind.WRITE, Redirect.Kind.APPEND);
+            checkStream("stdout", stdout, 1, Redirect.Kind.READ);
+            checkStream("stderr", stderr, 2, Redirect.Kind.READ);
+            check(!(redirectErrorStream && stderr != null),
+                    "stderr: set together with redirectErrorStream()");
+            check(!(redirectErrorStream && passedFds.containsKey(2)),
+                    "passFd: child fd 2 is also joined to stdout by redirectErrorStream()");
+            check(processGroup == null || processGroup >= 0,
+                    "processGroup: " + processGroup + " is negative");
+            check(!(newSession && processGroup != null),
+                    "processGroup: a new session's leader already leads its own group");
+            return new Command(this);
+        }
+
+        private void checkStream(String name, Redirect r, int fd, Redirect.Kind... invalid) {
+            check(!(r != null && passedFds.containsKey(fd)),
+                    "passFd: child fd " + fd + " is also set by " + name + "(" + r + ")");
+            for (Redirect.Kind k : invalid) {
+                check(r == null || r.kind() != k, name + ": " + k + " redirect is not valid for " + name);
+            }
+        }
+
+        private Map<String, String> environment() {
+            if (env == null) {
+                env = new LinkedHashMap<>(System.getenv());
+            }
+            return env;
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.safespawn;
+
+/**
+ * Capabilities a strategy may lack. A {@link Command} that needs a feature the
+ * chosen strategy does not declare fails at {@link Spawner#spawn(Command)} with
+ * a {@link SpawnException} of stage {@link SpawnException.Stage#FEATURE} naming
+ * the feature and the strategies that have it; it is never silently ignored.
+ */
+public enum Feature {
+    /** {@link Command.Builder#passFd(int, int)}: hand extra descriptors to the child. */
+    PASS_FD,
+    /** {@link Command.Builder#newSession()}: the child leads a new session. */
+    NEW_SESSION,
+    /** {@link Command.Builder#processGroup(int)}: place the child in a process group. */
+    PROCESS_GROUP,
+    /**
+     * {@link ChildProcess#signal(int)} and {@link ChildProcess#signalGroup(int)}
+     * with any signal, and {@link ExitStatus} telling death by a signal apart from
+     * an exit code.
+     */
+    SIGNALS,
+    /**
+     * The child starts with an empty signal mask and every signal at its default
+     * disposition, whatever the spawning thread had blocked or the JVM ignored.
+     */
+    SIGNAL_RESET
+}

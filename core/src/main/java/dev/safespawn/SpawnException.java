@@ -1,0 +1,102 @@
+package dev.safespawn;
+
+import dev.safespawn.internal.Errno;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A child could not be started. Carries the stage that failed, the error number
+ * and the path involved, and reads like {@code exec /opt/nope: No such file or
+ * directory (ENOENT)}.
+ *
+ * <p>When this is thrown no process, descriptor or thread of the failed attempt
+ * is left behind. Immutable.
+ */
+public class SpawnException extends java.io.IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** Where a spawn failed. */
+    public enum Stage {
+        /** Validating the request against the strategy's features. */
+        FEATURE("spawn"),
+        /** Looking the program up in {@code PATH}. */
+        RESOLVE("find"),
+        /** Opening a redirect's file in the parent. */
+        OPEN("open"),
+        /** Creating pipes in the parent. */
+        PIPE("pipe"),
+        /** Creating the child process itself. */
+        SPAWN("spawn"),
+        /** Placing a descriptor in the child. */
+        DUP2("pass fd"),
+        /** {@code setsid()} in the child. */
+        SETSID("setsid"),
+        /** {@code setpgid()} in the child. */
+        SETPGID("setpgid"),
+        /** Changing to the working directory in the child. */
+        CHDIR("chdir"),
+        /** {@code execve()} of the program. */
+        EXEC("exec");
+
+        private final String verb;
+
+        Stage(String verb) {
+            this.verb = verb;
+        }
+
+        /** The short word messages start with, such as {@code exec}. */
+        public String verb() {
+            return verb;
+        }
+    }
+
+    private final Stage stage;
+    private final int errno;
+    private final String path;
+
+    /**
+     * @param stage where it failed; not null
+     * @param errno the operating system's error number, positive
+     * @param path the file, directory or descriptor involved; may be null
+     */
+    public SpawnException(Stage stage, int errno, String path) {
+        this(stage, errno, path, null);
+    }
+
+    /**
+     * As {@link #SpawnException(Stage, int, String)}, with a detail that replaces
+     * the error number's own text.
+     */
+    public SpawnException(Stage stage, int errno, String path, String detail) {
+        super(format(stage, errno, path, detail));
+        this.stage = Objects.requireNonNull(stage, "stage");
+        this.errno = errno;
+        this.path = path;
+    }
+
+    private static String format(Stage stage, int errno, String path, String detail) {
+        String what = path == null ? stage.verb() : stage.verb() + " " + path;
+        String why = detail == null ? Errno.message(errno) : detail;
+        return what + ": " + why + " (" + Errno.name(errno) + ")";
+    }
+
+    /** The stage that failed. */
+    public Stage stage() {
+        return stage;
+    }
+
+    /** The error number, as in {@code errno.h}. */
+    public int errno() {
+        return errno;
+    }
+
+    /** The symbolic name of {@link #errno()}, such as {@code ENOENT}. */
+    public String errnoName() {
+        return Errno.name(errno);
+    }
+
+    /** The program, directory, file or descriptor the failure concerns. */
+    public Optional<String> path() {
+        return Optional.ofNullable(path);
+    }
+}

@@ -1,0 +1,181 @@
+package dev.safespawn;
+
+import dev.safespawn.internal.Errno;
+import dev.safespawn.spi.SpawnStrategy;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Starts children with one strategy.
+ *
+ * <p>{@link #create()} picks the best strategy available here (or the one the
+ * system property {@value #STRATEGY_PROPERTY} names); {@link #of(String)} asks
+ * for one by name. Every strategy keeps the child contract: the child holds
+ * only descriptors 0, 1, 2 and those passed on purpose, starts with an empty
+ * signal mask and default signal dispositions (where it declares
+ * {@link Feature#SIGNAL_RESET}), and a failure to start is a
+ * {@link SpawnException} that leaves nothing behind.
+ *
+ * <p>Thread-safe: any number of threads may spawn at once. Closing a spawner
+ * releases the strategy's own resources; children it started keep running and
+ * their {@link ChildProcess} handles keep working.
+ */
+public final class Spawner implements AutoCloseable {
+
+    /** System property naming the strategy {@link #create()} uses. */
+    public static final String STRATEGY_PROPERTY = "safespawn.strategy";
+
+    private final SpawnStrategy strategy;
+    private final Set<Feature> features;
+
+    private Spawner(SpawnStrategy strategy) {
+        this.strategy = strategy;
+        this.features = Set.copyOf(strategy.features().isEmpty()
+                ? EnumSet.noneOf(Feature.class) : EnumSet.copyOf(strategy.features()));
+    }
+
+    /**
+     * The strategy named by {@value #STRATEGY_PROPERTY}, or else the
+     * highest-priority available one.
+     *
+     * @throws IllegalStateException if the named strategy is unknown or unavailable
+     * @throws java.io.UncheckedIOException if the strategy fails to start
+     */
+    public static Spawner create() {
+        String wanted = System.getProperty(STRATEGY_PROPERTY);
+        if (wanted != null && !wanted.isBlank()) {
+            return of(wanted.trim());
+        }
+        SpawnStrategy best = load().stream()
+                .filter(SpawnStrategy::isAvailable)
+                .max(Comparator.comparingInt(SpawnStrategy::priority))
+                .orElseThrow(() -> new IllegalStateException("no spawn strategy is available: " + describeAll()));
+        return started(best);
+    }
+
+    /**
+     * The strategy called {@code name}.
+     *
+     * @throws IllegalArgumentException if no strategy has that name
+     * @throws IllegalStateException if it is not available here, with the reason
+     * @throws java.io.UncheckedIOException if it fails to start
+     */
+    public static Spawner of(String name) {
+        Objects.requireNonNull(name, "name");
+        SpawnStrategy s = load().stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown spawn strategy '" + name
+                        + "'; known: " + load().stream().map(SpawnStrategy::name).collect(Collectors.joining(", "))));
+        if (!s.isAvailable()) {
+            throw new IllegalStateException("spawn strategy " + name + " is not available: "
+                    + s.unavailabilityCause().orElse("no reason given"));
+        }
+        return started(s);
+    }
+
+    /** Every strategy on the class path, best first, available or not. */
+    public static List<StrategyInfo> strategies() {
+        List<StrategyInfo> out = new ArrayList<>();
+        for (SpawnStrategy s : load()) {
+            out.add(new StrategyInfo(s.name(), s.isAvailable(),
+                    s.isAvailable() ? Optional.empty() : s.unavailabilityCause(), Set.copyOf(s.features())));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Starts {@code command}.
+     *
+     * @throws SpawnException if it could not be started; stage
+     *         {@link SpawnException.Stage#FEATURE} when the strategy lacks a
+     *         feature the command needs
+     * @throws IOException for other I/O failures
+     */
+    public ChildProcess spawn(Command command) throws IOException {
+        Objects.requireNonNull(command, "command");
+        for (Feature f : command.requiredFeatures()) {
+            if (!features.contains(f)) {
+                throw missingFeature(f);
+            }
+        }
+        return strategy.spawn(command);
+    }
+
+    /** Shorthand for {@code spawn(Command.of(argv))}. */
+    public ChildProcess spawn(String... argv) throws IOException {
+        return spawn(Command.of(argv));
+    }
+
+    /** The name of this spawner's strategy. */
+    public String strategyName() {
+        return strategy.name();
+    }
+
+    /** The features of this spawner's strategy. */
+    public Set<Feature> features() {
+        return features;
+    }
+
+    /** Releases the strategy's resources; running children are not affected. Idempotent. */
+    @Override
+    public void close() {
+        strategy.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Spawner[" + strategy.name() + "]";
+    }
+
+    private SpawnException missingFeature(Feature f) {
+        String able = strategies().stream()
+                .filter(i -> i.features().contains(f))
+                .map(i -> i.available() ? i.name() : i.name() + " (not available here)")
+                .collect(Collectors.joining(", "));
+        return new SpawnException(SpawnException.Stage.FEATURE, Errno.ENOTSUP, null,
+                "strategy " + strategy.name() + " does not support " + f + "; strategies that do: "
+                        + (able.isEmpty() ? "none" : able));
+    }
+
+    private static Spawner started(SpawnStrategy s) {
+        try {
+            s.start();
+        } catch (IOException e) {
+            s.close();
+            throw new java.io.UncheckedIOException("spawn strategy " + s.name() + " failed to start", e);
+        }
+        return new Spawner(s);
+    }
+
+    private static List<SpawnStrategy> load() {
+        List<SpawnStrategy> all = new ArrayList<>();
+        ServiceLoader.load(SpawnStrategy.class, Spawner.class.getClassLoader()).forEach(all::add);
+        all.sort(Comparator.comparingInt(SpawnStrategy::priority).reversed());
+        return all;
+    }
+
+    private static String describeAll() {
+        return strategies().stream()
+                .map(i -> i.name() + ": " + i.unavailabilityCause().orElse("available"))
+                .collect(Collectors.joining("; "));
+    }
+
+    /**
+     * What one strategy is and whether it works here.
+     *
+     * @param name the name {@link #of(String)} takes
+     * @param available whether it works here
+     * @param unavailabilityCause why not, when it does not
+     * @param features what it can do
+     */
+    public record StrategyInfo(String name, boolean available, Optional<String> unavailabilityCause,
+                               Set<Feature> features) {
+    }
+}
