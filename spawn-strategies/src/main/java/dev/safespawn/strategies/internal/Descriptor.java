@@ -1,0 +1,130 @@
+package dev.safespawn.strategies.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import dev.safespawn.internal.Errno;
+import java.io.IOException;
+
+/**
+ * One descriptor owned by the library, safe to close while other threads use it.
+ *
+ * <p>Closing a descriptor that another thread is blocked on is the classic
+ * race: the blocked call may never wake, and once the number is closed the
+ * kernel may hand it to someone else, so a late call would touch a stranger's
+ * file. Here every use is bracketed by {@link #acquire()} / {@link #release()},
+ * the number is closed only when the last user has left, and blocking waits go
+ * through {@link #await(short)}, which also watches a private eventfd that
+ * {@link #close()} signals. The descriptor must be in non-blocking mode.
+ */
+final class Descriptor {
+    private final int fd;
+    private int users;
+    private boolean closed;
+    private boolean released;
+    private int wakeFd = -1;
+
+    Descriptor(int fd) {
+        this.fd = fd;
+    }
+
+    /** The number, for one call; pair with {@link #release()}. */
+    synchronized int acquire() throws IOException {
+        if (closed) {
+            throw new IOException("Stream closed");
+        }
+        users++;
+        return fd;
+    }
+
+    synchronized void release() {
+        users--;
+        if (closed && users == 0) {
+            free();
+        }
+    }
+
+    /**
+     * Waits until the descriptor is ready for {@code events} (POLLIN or POLLOUT,
+     * including error and hang-up) or {@link #close()} is called.
+     * Must be called between {@link #acquire()} and {@link #release()}.
+     *
+     * @throws IOException "Stream closed" if closed meanwhile
+     */
+    void await(short events) throws IOException {
+        int wake;
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("Stream closed");
+            }
+            if (wakeFd < 0) {
+                wakeFd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+            }
+            wake = wakeFd;
+        }
+        try (Memory pfd = new Memory(16)) {
+            pfd.setInt(0, fd);
+            pfd.setShort(4, events);
+            pfd.setShort(6, (short) 0);
+            pfd.setInt(8, wake);
+            pfd.setShort(12, LibC.POLLIN);
+            pfd.setShort(14, (short) 0);
+            while (true) {
+                try {
+                    LibC.poll(pfd, 2, -1);
+                    break;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != Errno.EINTR) {
+                        throw new IOException("poll: " + Errno.message(e.getErrorCode()), e);
+                    }
+                }
+            }
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("Stream closed");
+            }
+        }
+    }
+
+    /** Closes now if unused, else as soon as the last user leaves; wakes waiters. Idempotent. */
+    synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (wakeFd >= 0) {
+            try (Memory one = new Memory(8)) {
+                one.setLong(0, 1);
+                LibC.write(wakeFd, one, 8);
+            } catch (LastErrorException ignored) {
+                // the counter cannot overflow from one write; nothing else can fail here
+            }
+        }
+        if (users == 0) {
+            free();
+        }
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    private void free() {
+        if (released) {
+            return;
+        }
+        released = true;
+        closeQuietly(fd);
+        if (wakeFd >= 0) {
+            closeQuietly(wakeFd);
+        }
+    }
+
+    static void closeQuietly(int fd) {
+        try {
+            LibC.close(fd);
+        } catch (LastErrorException ignored) {
+            // close(2) releases the number even when it reports EINTR or EIO
+        }
+    }
+}

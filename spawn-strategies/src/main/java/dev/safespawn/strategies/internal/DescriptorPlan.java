@@ -1,0 +1,217 @@
+package dev.safespawn.strategies.internal;
+
+import com.sun.jna.LastErrorException;
+import dev.safespawn.Command;
+import dev.safespawn.Redirect;
+import dev.safespawn.SpawnException;
+import dev.safespawn.SpawnException.Stage;
+import dev.safespawn.internal.Errno;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The descriptors one spawn needs, made in the parent: pipes for
+ * {@link Redirect#PIPE}, files opened for file redirects and
+ * {@link Redirect#DISCARD}, and the map of child descriptor to parent
+ * descriptor that the child must end up with. Every descriptor made here is
+ * close-on-exec from birth, so a spawn on another thread never inherits it.
+ *
+ * <p>Life cycle: {@link #prepare(Command)}, launch the child, then
+ * {@link #close()}: it closes the child's ends in the parent and, unless
+ * {@link #handOver()} claimed them, the parent's ends too. Not thread-safe.
+ */
+public final class DescriptorPlan implements AutoCloseable {
+    private final SortedMap<Integer, Integer> childToParent = new TreeMap<>();
+    private final List<Integer> childSide = new ArrayList<>();
+    private final int[] parentEnds = {-1, -1, -1};
+    private boolean handedOver;
+
+    private DescriptorPlan() {
+    }
+
+    /**
+     * Makes the descriptors {@code command} needs.
+     *
+     * @throws SpawnException stage OPEN (a redirect file), PIPE, or DUP2 (a passed
+     *         descriptor that is not open); nothing is left open
+     */
+    public static DescriptorPlan prepare(Command command) throws SpawnException {
+        DescriptorPlan plan = new DescriptorPlan();
+        try {
+            for (Map.Entry<Integer, Integer> pass : command.passedFds().entrySet()) {
+                requireOpen(pass.getValue());
+                plan.childToParent.put(pass.getKey(), pass.getValue());
+            }
+            plan.stream(0, command.stdin());
+            plan.stream(1, command.stdout());
+            if (command.redirectErrorStream()) {
+                Integer out = plan.childToParent.get(1);
+                if (out != null) {
+                    plan.childToParent.put(2, out);
+                }
+            } else {
+                plan.stream(2, command.stderr());
+            }
+            return plan;
+        } catch (SpawnException | RuntimeException e) {
+            plan.close();
+            throw e;
+        }
+    }
+
+    private void stream(int fd, Redirect r) throws SpawnException {
+        if (childToParent.containsKey(fd)) {
+            return; // passFd already placed this stream
+        }
+        switch (r.kind()) {
+            case PIPE:
+                pipe(fd);
+                break;
+            case INHERIT:
+                if (isOpen(fd)) {
+                    childToParent.put(fd, fd);
+                }
+                break;
+            case DISCARD:
+                childToParent.put(fd, openChildSide("/dev/null", LibC.O_RDWR));
+                break;
+            case READ:
+                childToParent.put(fd, openChildSide(r.file().orElseThrow().toString(), LibC.O_RDONLY));
+                break;
+            case WRITE:
+                childToParent.put(fd, openChildSide(r.file().orElseThrow().toString(),
+                        LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC));
+                break;
+            case APPEND:
+                childToParent.put(fd, openChildSide(r.file().orElseThrow().toString(),
+                        LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND));
+                break;
+            default:
+                throw new AssertionError(r);
+        }
+    }
+
+    private void pipe(int fd) throws SpawnException {
+        int[] ends = new int[2];
+        try {
+            LibC.pipe2(ends, LibC.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new SpawnException(Stage.PIPE, e.getErrorCode(), null);
+        }
+        int childEnd = fd == 0 ? ends[0] : ends[1];
+        int parentEnd = fd == 0 ? ends[1] : ends[0];
+        childSide.add(childEnd);
+        parentEnds[fd] = parentEnd;
+        childToParent.put(fd, childEnd);
+        // Only the parent's end: O_NONBLOCK belongs to the open file, and the
+        // child must get an ordinary blocking pipe.
+        LibC.fcntl(parentEnd, LibC.F_SETFL, LibC.fcntl(parentEnd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+    }
+
+    private int openChildSide(String path, int flags) throws SpawnException {
+        try {
+            int fd = LibC.open(path, flags | LibC.O_CLOEXEC, 0666);
+            childSide.add(fd);
+            return fd;
+        } catch (LastErrorException e) {
+            throw new SpawnException(Stage.OPEN, e.getErrorCode(), path);
+        }
+    }
+
+    private static void requireOpen(int fd) throws SpawnException {
+        if (!isOpen(fd)) {
+            throw new SpawnException(Stage.DUP2, Errno.EBADF, "fd " + fd, "the parent has no such descriptor");
+        }
+    }
+
+    private static boolean isOpen(int fd) {
+        try {
+            LibC.fcntl(fd, LibC.F_GETFD, 0);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
+    /** Child descriptor → the parent descriptor it must be a copy of. */
+    public SortedMap<Integer, Integer> childToParent() {
+        return Collections.unmodifiableSortedMap(childToParent);
+    }
+
+    /**
+     * The {@code dup2(from, to)} steps that place every descriptor, safe against
+     * collisions (a source that is another mapping's target, such as a stdout /
+     * stderr swap): if any exist, every source is first moved above all numbers
+     * in play. Each step is {@code {from, to}}.
+     */
+    public List<int[]> dupSteps() {
+        boolean collision = false;
+        int highest = 0;
+        for (Map.Entry<Integer, Integer> m : childToParent.entrySet()) {
+            int target = m.getKey();
+            int source = m.getValue();
+            highest = Math.max(highest, Math.max(target, source));
+            if (source != target && childToParent.containsKey(source)) {
+                collision = true;
+            }
+        }
+        List<int[]> steps = new ArrayList<>();
+        if (!collision) {
+            childToParent.forEach((target, source) -> steps.add(new int[] {source, target}));
+            return steps;
+        }
+        int spare = highest + 1;
+        List<int[]> second = new ArrayList<>();
+        for (Map.Entry<Integer, Integer> m : childToParent.entrySet()) {
+            steps.add(new int[] {m.getValue(), spare});
+            second.add(new int[] {spare, m.getKey()});
+            spare++;
+        }
+        steps.addAll(second);
+        return steps;
+    }
+
+    /** The lowest descriptor the child closes from: everything at or above it goes. */
+    public int closeFrom() {
+        return childToParent.isEmpty() ? 3 : Math.max(3, childToParent.lastKey() + 1);
+    }
+
+    /** Descriptors from 3 up to {@link #closeFrom()} that the child must close (gaps between kept ones). */
+    public List<Integer> gapsToClose() {
+        List<Integer> gaps = new ArrayList<>();
+        for (int fd = 3; fd < closeFrom(); fd++) {
+            if (!childToParent.containsKey(fd)) {
+                gaps.add(fd);
+            }
+        }
+        return gaps;
+    }
+
+    /**
+     * Gives the caller the parent's ends of the stdin, stdout and stderr pipes
+     * ({@code -1} where there is none); {@link #close()} then leaves them open.
+     */
+    public int[] handOver() {
+        handedOver = true;
+        return parentEnds.clone();
+    }
+
+    /** Closes the child's ends, and the parent's ends unless handed over. Idempotent. */
+    @Override
+    public void close() {
+        childSide.forEach(Descriptor::closeQuietly);
+        childSide.clear();
+        if (!handedOver) {
+            for (int i = 0; i < parentEnds.length; i++) {
+                if (parentEnds[i] >= 0) {
+                    Descriptor.closeQuietly(parentEnds[i]);
+                    parentEnds[i] = -1;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.safespawn.strategies.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Platform;
+import com.sun.jna.ptr.IntByReference;
+import dev.safespawn.ExitStatus;
+import dev.safespawn.internal.Errno;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Notices children's exits and reaps them.
+ *
+ * <p>With pidfds (Linux 5.3+) one daemon thread serves every child: it waits
+ * in {@code epoll_wait} on all their pidfds, reaps each with
+ * {@code waitid(P_PIDFD)}, and leaves after five idle seconds with no child to
+ * watch (the next spawn starts it again). It reaps only pids the library
+ * started, never {@code waitpid(-1)}, so other code's children are untouched.
+ *
+ * <p>Fallback without pidfds: one short-lived thread per child waits with
+ * {@code waitid(P_PID, WNOWAIT)}, which leaves the child a zombie so its pid
+ * cannot be recycled, then reaps it under the child's lock, so a signal racing
+ * with the exit can never reach a stranger.
+ */
+final class Reaper {
+    private static final int IDLE_MILLIS = 5_000;
+    private static final int MAX_EVENTS = 64;
+    // struct epoll_event is packed on x86-64 (12 bytes), naturally aligned elsewhere (16).
+    private static final int EVENT_SIZE = Platform.isIntel() ? 12 : 16;
+    private static final int EVENT_DATA_OFFSET = Platform.isIntel() ? 4 : 8;
+    private static final int SI_CODE = 8;
+    private static final int SI_PID = 16;
+    private static final int SI_STATUS = 24;
+
+    private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
+    private static final Reaper INSTANCE = new Reaper();
+
+    private final Map<Integer, NativeChildProcess> byPidfd = new ConcurrentHashMap<>();
+    private int epfd = -1; // guarded by this; lives as long as the JVM, close-on-exec
+    private Thread thread; // guarded by this
+
+    private Reaper() {
+    }
+
+    static void watch(NativeChildProcess child) {
+        if (child.pidfd() >= 0) {
+            INSTANCE.watchPidfd(child);
+        } else {
+            Thread t = new Thread(() -> waitWithoutPidfd(child), "safespawn-wait-" + child.rawPid());
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void watchPidfd(NativeChildProcess child) {
+        int ep;
+        byPidfd.put(child.pidfd(), child);
+        synchronized (this) {
+            if (epfd < 0) {
+                epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+            }
+            ep = epfd;
+            if (thread == null) {
+                thread = new Thread(this::run, "safespawn-reaper");
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+        try (Memory ev = new Memory(16)) {
+            ev.clear();
+            ev.setInt(0, LibC.EPOLLIN);
+            ev.setLong(EVENT_DATA_OFFSET, child.pidfd());
+            LibC.epoll_ctl(ep, LibC.EPOLL_CTL_ADD, child.pidfd(), ev);
+        }
+    }
+
+    private void run() {
+        int ep;
+        synchronized (this) {
+            ep = epfd;
+        }
+        try (Memory events = new Memory((long) EVENT_SIZE * MAX_EVENTS);
+             Memory info = new Memory(LibC.SIGINFO_T_SIZE)) {
+            while (true) {
+                int n;
+                try {
+                    n = LibC.epoll_wait(ep, events, MAX_EVENTS, byPidfd.isEmpty() ? IDLE_MILLIS : -1);
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == Errno.EINTR) {
+                        continue;
+                    }
+                    throw e;
+                }
+                for (int i = 0; i < n; i++) {
+                    reap((int) events.getLong((long) i * EVENT_SIZE + EVENT_DATA_OFFSET), ep, info);
+                }
+                if (n == 0) {
+                    synchronized (this) {
+                        if (byPidfd.isEmpty()) {
+                            thread = null;
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void reap(int pidfd, int ep, Memory info) {
+        NativeChildProcess child = byPidfd.get(pidfd);
+        if (child == null) {
+            return;
+        }
+        info.clear();
+        try {
+            LibC.waitid(LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EINTR) {
+                return; // still readable: epoll reports it again
+            }
+            finish(pidfd, ep, child, reapedElsewhere(child));
+            return;
+        }
+        if (info.getInt(SI_PID) == 0) {
+            return; // not exited after all
+        }
+        finish(pidfd, ep, child, decode(info.getInt(SI_CODE), info.getInt(SI_STATUS)));
+    }
+
+    private void finish(int pidfd, int ep, NativeChildProcess child, ExitStatus status) {
+        try {
+            LibC.epoll_ctl(ep, LibC.EPOLL_CTL_DEL, pidfd, null);
+        } catch (LastErrorException ignored) {
+            // closing the pidfd removes it from the epoll set anyway
+        }
+        byPidfd.remove(pidfd);
+        child.exited(status);
+    }
+
+    /**
+     * ECHILD: someone else reaped the child (a {@code waitpid(-1)} elsewhere in
+     * the process, or SIGCHLD set to SIG_IGN) and its status is lost.
+     */
+    private static ExitStatus reapedElsewhere(NativeChildProcess child) {
+        LOG.log(System.Logger.Level.WARNING, "child {0} was reaped outside safespawn; its exit status is lost,"
+                + " reporting exit code 0", child.rawPid());
+        return ExitStatus.exited(0);
+    }
+
+    private static ExitStatus decode(int siCode, int siStatus) {
+        return siCode == LibC.CLD_EXITED ? ExitStatus.exited(siStatus & 0xff) : ExitStatus.killedBy(siStatus);
+    }
+
+    private static void waitWithoutPidfd(NativeChildProcess child) {
+        try (Memory info = new Memory(LibC.SIGINFO_T_SIZE)) {
+            while (true) {
+                try {
+                    LibC.waitid(LibC.P_PID, child.rawPid(), info, LibC.WEXITED | LibC.WNOWAIT);
+                    break;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != Errno.EINTR) {
+                        child.exited(reapedElsewhere(child));
+                        return;
+                    }
+                }
+            }
+        }
+        child.exitedAfter(() -> {
+            IntByReference status = new IntByReference();
+            LibC.waitpid(child.rawPid(), status, 0);
+            int s = status.getValue();
+            return (s & 0x7f) == 0 ? ExitStatus.exited((s >> 8) & 0xff) : ExitStatus.killedBy(s & 0x7f);
+        });
+    }
+}
