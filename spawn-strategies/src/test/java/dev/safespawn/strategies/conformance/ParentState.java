@@ -1,0 +1,129 @@
+package dev.safespawn.strategies.conformance;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import dev.safespawn.strategies.internal.LibC;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** What the test JVM itself holds: descriptors, zombie children, threads. */
+final class ParentState {
+    private ParentState() {
+    }
+
+    /**
+     * The parent's open descriptors, each with what it points at ("pipe:[4711]",
+     * a path): a leak cannot hide behind a number that the cleaner freed
+     * meanwhile, because a new pipe or socket has a new target.
+     */
+    static Set<String> openFds() {
+        Set<String> fds = new TreeSet<>();
+        Path listing = Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd");
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                try {
+                    Path target = Files.readSymbolicLink(p);
+                    if (!target.equals(listing)) { // directory streams, this one's among them
+                        fds.add(p.getFileName() + " -> " + target);
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the listing's own descriptor, or one another thread just closed
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return fds;
+    }
+
+    static boolean isOpen(int fd) {
+        try {
+            LibC.fcntl(fd, LibC.F_GETFD, 0);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
+    /** Children of this JVM that have exited but were not reaped. */
+    static List<Long> zombieChildren() {
+        List<Long> zombies = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String children;
+                try {
+                    children = Files.readString(task.resolve("children")).trim();
+                } catch (IOException threadGone) {
+                    continue;
+                }
+                for (String pid : children.isEmpty() ? new String[0] : children.split("\\s+")) {
+                    if (isZombie(pid)) {
+                        zombies.add(Long.parseLong(pid));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return zombies;
+    }
+
+    private static boolean isZombie(String pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    /**
+     * Live threads that belong neither to the JDK's own pools (its process
+     * reapers linger by design, the common pool grows on demand) nor to the
+     * library's two long-lived threads (reaper and cleaner).
+     */
+    static Set<String> otherThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> !n.startsWith("process reaper") && !n.startsWith("ForkJoinPool")
+                        && !n.equals("safespawn-reaper") && !n.equals("safespawn-cleaner"))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Pipes made with plain pipe2(flags 0), as careless native code does: neither end is close-on-exec. */
+    static int[] leakyPipe() {
+        int[] fds = new int[2];
+        LibC.pipe2(fds, 0);
+        return fds;
+    }
+
+    /** A pidfd for any process (Linux 5.3), to learn when it exits without being its parent. */
+    static int pidfdOf(int pid) {
+        return (int) LibC.syscall(LibC.SYS_pidfd_open, pid, 0, 0, 0);
+    }
+
+    /** Waits until the pidfd's process has exited (it turns readable), or the timeout passes. */
+    static boolean awaitExit(int pidfd, int timeoutMillis) {
+        try (Memory pfd = new Memory(8)) {
+            pfd.setInt(0, pidfd);
+            pfd.setShort(4, LibC.POLLIN);
+            pfd.setShort(6, (short) 0);
+            return LibC.poll(pfd, 1, timeoutMillis) == 1;
+        }
+    }
+
+    static void close(int... fds) {
+        for (int fd : fds) {
+            LibC.close(fd);
+        }
+    }
+}
