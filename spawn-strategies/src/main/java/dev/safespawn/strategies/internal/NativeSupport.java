@@ -16,6 +16,11 @@ import java.util.Optional;
  */
 public final class NativeSupport {
     private static final long SYS_close_range = 436;
+    /**
+     * Set to {@code false} to ignore pidfds and use the per-child waiting
+     * fallback, as on kernels before 5.3; for tests and diagnosis only.
+     */
+    public static final String PIDFD_PROPERTY = "safespawn.internal.pidfd";
 
     private NativeSupport() {
     }
@@ -44,6 +49,9 @@ public final class NativeSupport {
         static final boolean CLOSE_RANGE = probeCloseRange();
 
         private static boolean probePidfd() {
+            if ("false".equals(System.getProperty(PIDFD_PROPERTY))) {
+                return false;
+            }
             try {
                 int fd = (int) LibC.syscall(LibC.SYS_pidfd_open, LibC.getpid(), 0, 0, 0);
                 LibC.close(fd);

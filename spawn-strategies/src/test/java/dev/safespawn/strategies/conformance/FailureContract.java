@@ -59,6 +59,27 @@ public interface FailureContract extends StrategyUnderTest {
     }
 
     @Test
+    default void fileTheKernelCannotExecute(@TempDir Path dir) throws Exception {
+        skipUnless(!spawner().strategyName().equals("jdk"),
+                "ProcessBuilder runs a file that execve refuses with ENOEXEC as a shell script");
+        Path file = Files.write(dir.resolve("garbage"), new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        SpawnException e = failure(Command.of(file.toString()));
+        assertThat(e.stage()).isEqualTo(Stage.EXEC);
+        assertThat(e.errno()).isEqualTo(Errno.ENOEXEC);
+        assertThat(e).hasMessageContaining("Exec format error (ENOEXEC)");
+    }
+
+    @Test
+    default void joiningAGroupOfAnotherSessionIsBlamedOnSetpgid() {
+        require(Feature.PROCESS_GROUP);
+        // Process group 1 (init's) exists but lies in another session: EPERM.
+        SpawnException e = failure(probe("exit", "0").processGroup(1).build());
+        assertThat(e.stage()).isEqualTo(Stage.SETPGID);
+        assertThat(e.errno()).isEqualTo(Errno.EPERM);
+    }
+
+    @Test
     default void badWorkingDirectoryIsBlamedNotTheProgram(@TempDir Path dir) {
         Path missing = dir.resolve("missing");
         SpawnException e = failure(probe("exit", "0").directory(missing).build());

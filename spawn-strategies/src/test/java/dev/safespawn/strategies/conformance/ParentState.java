@@ -88,9 +88,16 @@ final class ParentState {
     /**
      * Live threads that belong neither to the JDK's own pools (its process
      * reapers linger by design, the common pool grows on demand) nor to the
-     * library's two long-lived threads (reaper and cleaner).
+     * library's two long-lived threads (reaper and cleaner). The fallback's
+     * per-child waiting threads end right after their child is reaped: they
+     * are joined first, and any still alive after that counts.
      */
-    static Set<String> otherThreads() {
+    static Set<String> otherThreads() throws InterruptedException {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("safespawn-wait-")) {
+                t.join(60_000);
+            }
+        }
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)

@@ -27,11 +27,15 @@ public interface StrategyUnderTest {
 
     /** Skips the calling test, with the reason printed, unless the strategy declares {@code feature}. */
     default void require(Feature feature) {
-        boolean has = spawner().features().contains(feature);
-        if (!has) {
-            System.out.println("SKIPPED for " + spawner().strategyName() + ": it does not declare " + feature);
+        skipUnless(spawner().features().contains(feature), "it does not declare " + feature);
+    }
+
+    /** Skips the calling test unless {@code condition}, printing why: a skip must say so in the build output. */
+    default void skipUnless(boolean condition, String reason) {
+        if (!condition) {
+            System.out.println("SKIPPED for " + spawner().strategyName() + ": " + reason);
         }
-        Assumptions.assumeTrue(has, () -> spawner().strategyName() + " does not declare " + feature);
+        Assumptions.assumeTrue(condition, () -> spawner().strategyName() + ": " + reason);
     }
 
     /** A builder for the probe in {@code mode} with {@code args}. */
