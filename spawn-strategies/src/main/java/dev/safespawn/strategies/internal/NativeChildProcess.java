@@ -1,6 +1,7 @@
 package dev.safespawn.strategies.internal;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.internal.Errno;
@@ -32,14 +33,46 @@ public final class NativeChildProcess extends ChildProcess {
 
     /**
      * Takes ownership of {@code pidfd} and the three pipe ends (any may be -1,
-     * which gives a null stream) and starts watching the child.
+     * which gives a null stream) and starts watching the child. If watching
+     * fails, the pipe ends are closed and the caller must {@link #abandon} it.
      */
     public static NativeChildProcess start(String strategyName, int pid, int pidfd, boolean leadsGroup,
                                            int stdinFd, int stdoutFd, int stderrFd) {
         NativeChildProcess child = new NativeChildProcess(strategyName, pid, pidfd, leadsGroup,
                 stdinFd, stdoutFd, stderrFd);
-        Reaper.watch(child);
+        try {
+            Reaper.watch(child);
+        } catch (RuntimeException e) {
+            closeQuietly(child.stdin);
+            closeQuietly(child.stdout);
+            closeQuietly(child.stderr);
+            throw e;
+        }
         return child;
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (java.io.IOException ignored) {
+            // our streams' close() does not throw
+        }
+    }
+
+    /**
+     * Kills and reaps a child that could not be handed to the reaper, and
+     * closes its pidfd; the caller still owns (and closes) its pipes.
+     */
+    public static void abandon(int pid, int pidfd) {
+        try {
+            LibC.kill(pid, Signals.SIGKILL);
+            LibC.waitpid(pid, new IntByReference(), 0);
+        } catch (LastErrorException ignored) {
+            // already gone: nothing left to reap
+        }
+        if (pidfd >= 0) {
+            Descriptor.closeQuietly(pidfd);
+        }
     }
 
     private NativeChildProcess(String strategyName, int pid, int pidfd, boolean leadsGroup,

@@ -96,9 +96,16 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
         try (DescriptorPlan plan = DescriptorPlan.prepare(command)) {
             int pid = launch(command, executable, plan);
             int pidfd = openPidfd(pid);
-            int[] ends = plan.handOver();
             boolean leadsGroup = command.newSession() || command.processGroup().orElse(-1) == 0;
-            return NativeChildProcess.start(NAME, pid, pidfd, leadsGroup, ends[0], ends[1], ends[2]);
+            try {
+                int[] ends = plan.handOver();
+                return NativeChildProcess.start(NAME, pid, pidfd, leadsGroup, ends[0], ends[1], ends[2]);
+            } catch (RuntimeException e) {
+                // Nothing watches the child: end it here rather than leave a zombie.
+                NativeChildProcess.abandon(pid, pidfd);
+                throw new SpawnException(Stage.SPAWN, e instanceof LastErrorException l ? l.getErrorCode()
+                        : dev.safespawn.internal.Errno.ENOMEM, null, "cannot watch the child: " + e.getMessage());
+            }
         }
     }
 
