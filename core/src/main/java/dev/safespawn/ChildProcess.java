@@ -12,10 +12,11 @@ package dev.safespawn;
  * an {@link ExitStatus} that keeps exit codes and signals apart.
  *
  * <p>Thread-safe. Streams may be closed while other threads read or write
- * them: a blocked call returns (read: end of stream or an {@code IOException};
- * write: an {@code IOException}), and no call ever touches a descriptor number
- * the operating system has since given to someone else. A child dropped
- * without closing its streams has them closed when it becomes unreachable.
+ * them, and no call ever touches a descriptor number the operating system has
+ * since given to someone else; with {@link Feature#ASYNC_CLOSE} the blocked
+ * call also returns at once (read: end of stream or an {@code IOException};
+ * write: an {@code IOException}). A child dropped without closing its streams
+ * has them closed when it becomes unreachable.
  *
  * <p>Signals are delivered through a pidfd where the kernel has one, and never
  * after the child has been reaped, so a recycled pid is never hit.

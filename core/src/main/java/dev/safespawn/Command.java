@@ -3,6 +3,7 @@ package dev.safespawn;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,18 +44,26 @@ public final class Command {
     private final SortedMap<Integer, Integer> passedFds;
     private final boolean newSession;
     private final Integer processGroup;
+    private final Integer umask;
+    private final Map<Limit, long[]> limits;
+    private final boolean killOnParentDeath;
 
     private Command(Builder b) {
         this.argv = List.copyOf(b.argv);
         this.directory = b.directory;
         this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(b.environment()));
-        this.stdin = b.stdin == null ? Redirect.PIPE : b.stdin;
-        this.stdout = b.stdout == null ? Redirect.PIPE : b.stdout;
-        this.stderr = b.stderr == null ? Redirect.PIPE : b.stderr;
+        this.stdin = b.stdin; // null: not set, PIPE by default; kept so toBuilder() round-trips
+        this.stdout = b.stdout;
+        this.stderr = b.stderr;
         this.redirectErrorStream = b.redirectErrorStream;
         this.passedFds = Collections.unmodifiableSortedMap(new TreeMap<>(b.passedFds));
         this.newSession = b.newSession;
         this.processGroup = b.processGroup;
+        this.umask = b.umask;
+        EnumMap<Limit, long[]> copy = new EnumMap<>(Limit.class);
+        b.limits.forEach((k, v) -> copy.put(k, v.clone()));
+        this.limits = Collections.unmodifiableMap(copy);
+        this.killOnParentDeath = b.killOnParentDeath;
     }
 
     /** Starts a builder for the program {@code argv[0]} with arguments {@code argv[1..]}. */
@@ -80,6 +89,9 @@ public final class Command {
         b.passedFds.putAll(passedFds);
         b.newSession = newSession;
         b.processGroup = processGroup;
+        b.umask = umask;
+        limits.forEach((k, v) -> b.limits.put(k, v.clone()));
+        b.killOnParentDeath = killOnParentDeath;
         return b;
     }
 
@@ -105,17 +117,17 @@ public final class Command {
 
     /** Where the child's stdin comes from. */
     public Redirect stdin() {
-        return stdin;
+        return stdin == null ? Redirect.PIPE : stdin;
     }
 
     /** Where the child's stdout goes. */
     public Redirect stdout() {
-        return stdout;
+        return stdout == null ? Redirect.PIPE : stdout;
     }
 
     /** Where the child's stderr goes, unless {@link #redirectErrorStream()}. */
     public Redirect stderr() {
-        return stderr;
+        return stderr == null ? Redirect.PIPE : stderr;
     }
 
     /** Whether stderr is joined to stdout (the child's fd 2 is its fd 1). */
@@ -138,6 +150,23 @@ public final class Command {
         return processGroup == null ? OptionalInt.empty() : OptionalInt.of(processGroup);
     }
 
+    /** The file mode creation mask the child starts with; empty means the parent's. */
+    public OptionalInt umask() {
+        return umask == null ? OptionalInt.empty() : OptionalInt.of(umask);
+    }
+
+    /** Resource limits set in the child, each as {@code {soft, hard}}; {@link #UNLIMITED} means no limit. */
+    public Map<Limit, long[]> limits() {
+        Map<Limit, long[]> copy = new EnumMap<>(Limit.class);
+        limits.forEach((k, v) -> copy.put(k, v.clone()));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** Whether the child is killed (SIGKILL) when the parent JVM dies. */
+    public boolean killOnParentDeath() {
+        return killOnParentDeath;
+    }
+
     /** The features a strategy needs to run this command faithfully. */
     public Set<Feature> requiredFeatures() {
         EnumSet<Feature> needed = EnumSet.noneOf(Feature.class);
@@ -150,12 +179,40 @@ public final class Command {
         if (processGroup != null) {
             needed.add(Feature.PROCESS_GROUP);
         }
+        if (umask != null) {
+            needed.add(Feature.UMASK);
+        }
+        if (!limits.isEmpty()) {
+            needed.add(Feature.RLIMITS);
+        }
+        if (killOnParentDeath) {
+            needed.add(Feature.KILL_ON_PARENT_DEATH);
+        }
         return Collections.unmodifiableSet(needed);
     }
 
     @Override
     public String toString() {
         return "Command" + argv;
+    }
+
+    /** A value for {@link Builder#rlimit} meaning no limit ({@code RLIM_INFINITY}). */
+    public static final long UNLIMITED = -1;
+
+    /** Resource limits a child can be given ({@code setrlimit(2)}). */
+    public enum Limit {
+        /** CPU time in seconds ({@code RLIMIT_CPU}). */
+        CPU,
+        /** Largest file the child may create, in bytes ({@code RLIMIT_FSIZE}). */
+        FSIZE,
+        /** Largest core dump, in bytes ({@code RLIMIT_CORE}). */
+        CORE,
+        /** Processes for the user ({@code RLIMIT_NPROC}). */
+        NPROC,
+        /** One more than the largest descriptor number ({@code RLIMIT_NOFILE}). */
+        NOFILE,
+        /** Address space in bytes ({@code RLIMIT_AS}). */
+        AS
     }
 
     /**
@@ -175,16 +232,17 @@ public final class Command {
         private final List<String> passErrors = new ArrayList<>();
         private boolean newSession;
         private Integer processGroup;
+        private Integer umask;
+        private final Map<Limit, long[]> limits = new EnumMap<>(Limit.class);
+        private boolean killOnParentDeath;
 
         private Builder() {
         }
 
         /** Appends arguments (the first ever given is the program). */
         public Builder args(String... args) {
-            Objects.requireNonNull(args, "args");
-            for (String a : args) {
-                argv.add(Objects.requireNonNull(a, "args contains null"));
-            }
+            List<String> checked = List.of(Objects.requireNonNull(args, "args")); // rejects null elements
+            argv.addAll(checked);
             return this;
         }
 
@@ -270,6 +328,32 @@ public final class Command {
             return this;
         }
 
+        /** The child's file mode creation mask, 0 to 0777. */
+        public Builder umask(int mask) {
+            this.umask = mask;
+            return this;
+        }
+
+        /**
+         * Sets a resource limit in the child. Values are non-negative or
+         * {@link #UNLIMITED}; the soft limit may not exceed the hard one.
+         * Raising a hard limit above the parent's needs privilege, and fails
+         * the spawn with stage {@code RLIMIT}.
+         */
+        public Builder rlimit(Limit limit, long soft, long hard) {
+            limits.put(Objects.requireNonNull(limit, "limit"), new long[] {soft, hard});
+            return this;
+        }
+
+        /**
+         * Kills the child with SIGKILL when the parent JVM dies, however it
+         * dies ({@code PR_SET_PDEATHSIG} on Linux).
+         */
+        public Builder killOnParentDeath() {
+            this.killOnParentDeath = true;
+            return this;
+        }
+
         /**
          * Checks every field and returns the command.
          *
@@ -303,6 +387,17 @@ public final class Command {
                     "processGroup: " + processGroup + " is negative");
             check(!(newSession && processGroup != null),
                     "processGroup: a new session's leader already leads its own group");
+            check(umask == null || (umask >= 0 && umask <= 0777),
+                    "umask: " + (umask == null ? "" : Integer.toOctalString(umask)) + " is not in 0..0777");
+            for (Map.Entry<Limit, long[]> e : limits.entrySet()) {
+                long soft = e.getValue()[0];
+                long hard = e.getValue()[1];
+                String name = "rlimit " + e.getKey();
+                check(soft >= 0 || soft == UNLIMITED, name + ": soft limit " + soft + " is negative");
+                check(hard >= 0 || hard == UNLIMITED, name + ": hard limit " + hard + " is negative");
+                check(hard == UNLIMITED || (soft != UNLIMITED && soft <= hard),
+                        name + ": soft limit " + soft + " exceeds hard limit " + hard);
+            }
             return new Command(this);
         }
 

@@ -25,10 +25,10 @@ public final class ExitStatus {
         return new ExitStatus(false, code);
     }
 
-    /** A signal killed the child. */
+    /** A signal (1 to 64) killed the child. */
     public static ExitStatus killedBy(int signal) {
-        if (signal <= 0) {
-            throw new IllegalArgumentException("signal " + signal + " is not positive");
+        if (signal < 1 || signal >= Signals.NSIG) {
+            throw new IllegalArgumentException("signal " + signal + " is not in 1.." + (Signals.NSIG - 1));
         }
         return new ExitStatus(true, signal);
     }

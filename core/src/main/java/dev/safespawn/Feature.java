@@ -23,5 +23,17 @@ public enum Feature {
      * The child starts with an empty signal mask and every signal at its default
      * disposition, whatever the spawning thread had blocked or the JVM ignored.
      */
-    SIGNAL_RESET
+    SIGNAL_RESET,
+    /**
+     * Closing a {@link ChildProcess} stream wakes a thread blocked reading or
+     * writing it. Without it (ProcessBuilder's streams), such a thread stays
+     * blocked until the child writes, reads or exits.
+     */
+    ASYNC_CLOSE,
+    /** {@link Command.Builder#umask(int)}. */
+    UMASK,
+    /** {@link Command.Builder#rlimit(Command.Limit, long, long)}. */
+    RLIMITS,
+    /** {@link Command.Builder#killOnParentDeath()}. */
+    KILL_ON_PARENT_DEATH
 }

@@ -33,6 +33,8 @@ public class SpawnException extends java.io.IOException {
         SETSID("setsid"),
         /** {@code setpgid()} in the child. */
         SETPGID("setpgid"),
+        /** {@code setrlimit()} in the child. */
+        RLIMIT("setrlimit"),
         /** Changing to the working directory in the child. */
         CHDIR("chdir"),
         /** {@code execve()} of the program. */

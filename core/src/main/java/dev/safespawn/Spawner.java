@@ -46,7 +46,8 @@ public final class Spawner implements AutoCloseable {
      * The strategy named by {@value #STRATEGY_PROPERTY}, or else the
      * highest-priority available one.
      *
-     * @throws IllegalStateException if the named strategy is unknown or unavailable
+     * @throws IllegalArgumentException if the property names no known strategy
+     * @throws IllegalStateException if the named strategy is unavailable, or none is
      * @throws java.io.UncheckedIOException if the strategy fails to start
      */
     public static Spawner create() {
