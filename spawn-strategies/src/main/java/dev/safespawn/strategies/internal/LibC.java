@@ -39,6 +39,7 @@ public final class LibC {
     public static final int F_SETFD = 2;
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
+    public static final int F_DUPFD = 0;
     public static final int FD_CLOEXEC = 1;
     // <asm-generic/ioctls.h>
     public static final int FIONREAD = 0x541B;
@@ -95,6 +96,11 @@ public final class LibC {
     public static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
     public static native int eventfd(int initval, int flags) throws LastErrorException;
     public static native int getpid();
+
+    // <sys/resource.h>: struct rlimit is two 64-bit values
+    public static final int RLIMIT_NOFILE = 7;
+    public static native int getrlimit(int resource, Pointer rlim) throws LastErrorException;
+    public static native int setrlimit(int resource, Pointer rlim) throws LastErrorException;
 
     // <signal.h>
     public static native int kill(int pid, int sig) throws LastErrorException;

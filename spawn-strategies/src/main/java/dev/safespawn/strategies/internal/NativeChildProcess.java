@@ -3,6 +3,8 @@ package dev.safespawn.strategies.internal;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.ChildProcess;
+import dev.safespawn.Command;
+import dev.safespawn.SpawnException;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.internal.Errno;
 import dev.safespawn.internal.Signals;
@@ -32,11 +34,43 @@ public final class NativeChildProcess extends ChildProcess {
     private ExitStatus status; // guarded by lock
 
     /**
+     * Takes charge of a child a native strategy has just launched: opens its
+     * pidfd, takes the parent's pipe ends from {@code plan} and hands the
+     * child to the reaper. If that fails the child is killed and reaped, so a
+     * failed spawn never leaves a zombie.
+     */
+    public static NativeChildProcess adopt(String strategyName, int pid, Command command, DescriptorPlan plan)
+            throws SpawnException {
+        int pidfd = openPidfd(pid);
+        boolean leadsGroup = command.newSession() || command.processGroup().orElse(-1) == 0;
+        try {
+            int[] ends = plan.handOver();
+            return start(strategyName, pid, pidfd, leadsGroup, ends[0], ends[1], ends[2]);
+        } catch (RuntimeException e) {
+            abandon(pid, pidfd);
+            throw new SpawnException(SpawnException.Stage.SPAWN,
+                    e instanceof LastErrorException l ? l.getErrorCode() : Errno.ENOMEM, null,
+                    "cannot watch the child: " + e.getMessage());
+        }
+    }
+
+    private static int openPidfd(int pid) {
+        if (!NativeSupport.hasPidfd()) {
+            return -1;
+        }
+        try {
+            return (int) LibC.syscall(LibC.SYS_pidfd_open, pid, 0, 0, 0);
+        } catch (LastErrorException e) {
+            return -1; // out of descriptors: watch by pid instead
+        }
+    }
+
+    /**
      * Takes ownership of {@code pidfd} and the three pipe ends (any may be -1,
      * which gives a null stream) and starts watching the child. If watching
      * fails, the pipe ends are closed and the caller must {@link #abandon} it.
      */
-    public static NativeChildProcess start(String strategyName, int pid, int pidfd, boolean leadsGroup,
+    static NativeChildProcess start(String strategyName, int pid, int pidfd, boolean leadsGroup,
                                            int stdinFd, int stdoutFd, int stderrFd) {
         NativeChildProcess child = new NativeChildProcess(strategyName, pid, pidfd, leadsGroup,
                 stdinFd, stdoutFd, stderrFd);
@@ -63,7 +97,7 @@ public final class NativeChildProcess extends ChildProcess {
      * Kills and reaps a child that could not be handed to the reaper, and
      * closes its pidfd; the caller still owns (and closes) its pipes.
      */
-    public static void abandon(int pid, int pidfd) {
+    private static void abandon(int pid, int pidfd) {
         try {
             LibC.kill(pid, Signals.SIGKILL);
             LibC.waitpid(pid, new IntByReference(), 0);

@@ -1,6 +1,5 @@
 package dev.safespawn.strategies.posixspawn;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
@@ -17,6 +16,7 @@ import dev.safespawn.strategies.internal.LibCSpawnExtensions;
 import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.NativeSupport;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,8 @@ import java.util.Set;
 public final class PosixSpawnStrategy implements SpawnStrategy {
     static final String NAME = "posix_spawn";
     private static final Set<Feature> FEATURES = EnumSet.of(
-            Feature.PASS_FD, Feature.NEW_SESSION, Feature.PROCESS_GROUP, Feature.SIGNALS, Feature.SIGNAL_RESET);
+            Feature.PASS_FD, Feature.NEW_SESSION, Feature.PROCESS_GROUP, Feature.SIGNALS, Feature.SIGNAL_RESET,
+            Feature.ASYNC_CLOSE);
     private static final List<String> REQUIRED_SYMBOLS = List.of(
             "posix_spawn_file_actions_addclosefrom_np", "posix_spawn_file_actions_addchdir_np");
 
@@ -94,18 +95,7 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
         }
         String executable = ExecutableResolver.resolve(command);
         try (DescriptorPlan plan = DescriptorPlan.prepare(command)) {
-            int pid = launch(command, executable, plan);
-            int pidfd = openPidfd(pid);
-            boolean leadsGroup = command.newSession() || command.processGroup().orElse(-1) == 0;
-            try {
-                int[] ends = plan.handOver();
-                return NativeChildProcess.start(NAME, pid, pidfd, leadsGroup, ends[0], ends[1], ends[2]);
-            } catch (RuntimeException e) {
-                // Nothing watches the child: end it here rather than leave a zombie.
-                NativeChildProcess.abandon(pid, pidfd);
-                throw new SpawnException(Stage.SPAWN, e instanceof LastErrorException l ? l.getErrorCode()
-                        : dev.safespawn.internal.Errno.ENOMEM, null, "cannot watch the child: " + e.getMessage());
-            }
+            return NativeChildProcess.adopt(NAME, launch(command, executable, plan), command, plan);
         }
     }
 
@@ -134,8 +124,16 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
                 check(LibC.posix_spawnattr_setsigdefault(attr, allSignals));
 
                 IntByReference pid = new IntByReference();
-                int rc = LibC.posix_spawn(pid, executable, actions, attr,
-                        new StringArray(command.argv().toArray(new String[0])), environment(command));
+                StringArray argv = new StringArray(command.argv().toArray(new String[0]));
+                StringArray envp = environment(command);
+                int rc;
+                try {
+                    rc = LibC.posix_spawn(pid, executable, actions, attr, argv, envp);
+                } finally {
+                    // JNA passes only addresses: keep the arrays' native memory alive for the call.
+                    Reference.reachabilityFence(argv);
+                    Reference.reachabilityFence(envp);
+                }
                 if (rc != 0) {
                     throw SpawnFailure.diagnose(rc, command, executable);
                 }
@@ -180,17 +178,6 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
             env[i++] = e.getKey() + "=" + e.getValue();
         }
         return new StringArray(env);
-    }
-
-    private static int openPidfd(int pid) {
-        if (!NativeSupport.hasPidfd()) {
-            return -1;
-        }
-        try {
-            return (int) LibC.syscall(LibC.SYS_pidfd_open, pid, 0, 0, 0);
-        } catch (LastErrorException e) {
-            return -1; // out of descriptors: fall back to watching by pid
-        }
     }
 
     /** A setup call of the posix_spawn family failed (bad descriptor number, out of memory). */

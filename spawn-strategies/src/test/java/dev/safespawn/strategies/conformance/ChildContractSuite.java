@@ -6,5 +6,5 @@ package dev.safespawn.strategies.conformance;
  * strategy does not declare are skipped, and say so.
  */
 public interface ChildContractSuite extends DescriptorContract, SignalContract, FailureContract,
-        LifecycleContract, StreamContract, EnvironmentContract, ConcurrencyContract {
+        LifecycleContract, StreamContract, EnvironmentContract, ConcurrencyContract, OptionsContract {
 }

@@ -102,7 +102,8 @@ final class ParentState {
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
                 .filter(n -> !n.startsWith("process reaper") && !n.startsWith("ForkJoinPool")
-                        && !n.equals("safespawn-reaper") && !n.equals("safespawn-cleaner"))
+                        && !n.equals("safespawn-reaper") && !n.equals("safespawn-cleaner")
+                        && !n.equals("safespawn-parent-death-spawner"))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 

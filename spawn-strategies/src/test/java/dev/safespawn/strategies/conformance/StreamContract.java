@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.safespawn.ChildProcess;
+import dev.safespawn.Feature;
 import dev.safespawn.Redirect;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +48,7 @@ public interface StreamContract extends StrategyUnderTest {
 
     @Test
     default void closingAStreamWhileAnotherThreadReadsItNeitherHangsNorLeaks() throws Exception {
+        require(Feature.ASYNC_CLOSE);
         ChildProcess child = spawner().spawn(probe("sleep").build());
         try {
             InputStream out = child.getInputStream();

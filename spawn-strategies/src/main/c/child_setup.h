@@ -1,0 +1,73 @@
+/*
+ * safespawn: the child side of a spawn, shared by the fork_exec shim and the
+ * zygote. See child_setup.c for the rules this code lives by.
+ */
+#ifndef SAFESPAWN_CHILD_SETUP_H
+#define SAFESPAWN_CHILD_SETUP_H
+
+#include <stdint.h>
+
+/* Bumped whenever struct ss_request or the exported functions change. */
+#define SS_ABI_VERSION 1
+
+/* Request flags. */
+#define SS_NEW_SESSION        0x01
+#define SS_SET_PGID           0x02
+#define SS_SET_UMASK          0x04
+#define SS_KILL_ON_PARENT_DEATH 0x08
+/* Test-only: lead a process group before setsid(), which then fails (EPERM). */
+#define SS_TEST_LEAD_GROUP_FIRST 0x100
+
+/* How to close inherited descriptors; AUTO tries them in this order. */
+#define SS_CLOSE_AUTO        0
+#define SS_CLOSE_RANGE       1
+#define SS_CLOSE_PROC_SCAN   2
+#define SS_CLOSE_BRUTE_FORCE 3
+
+/* Stages reported through the error pipe; the Java side maps them by number. */
+#define SS_STAGE_PIPE     1
+#define SS_STAGE_FORK     2
+#define SS_STAGE_SIGNALS  3
+#define SS_STAGE_SETSID   4
+#define SS_STAGE_SETPGID  5
+#define SS_STAGE_DUP2     6
+#define SS_STAGE_CLOSE    7
+#define SS_STAGE_RLIMIT   8
+#define SS_STAGE_PDEATHSIG 9
+#define SS_STAGE_CHDIR    10
+#define SS_STAGE_EXEC     11
+
+/*
+ * Everything the child needs, prepared by the parent before the fork: the
+ * child only reads it. Field order and types are mirrored by the Java
+ * structure (ForkExecRequest); 64-bit Linux only.
+ */
+struct ss_request {
+    const char *path;            /* what to execve */
+    char *const *argv;           /* NULL-terminated */
+    char *const *envp;           /* NULL-terminated */
+    const char *dir;             /* NULL: keep the parent's */
+    const int32_t *fd_from;      /* parent descriptors ... */
+    const int32_t *fd_to;        /* ... and the child numbers they become */
+    int32_t fd_count;
+    int32_t flags;               /* SS_* flags */
+    int32_t pgid;                /* with SS_SET_PGID; 0 = a new group */
+    int32_t umask_value;         /* with SS_SET_UMASK */
+    int32_t rlimit_count;
+    int32_t close_method;        /* SS_CLOSE_* */
+    const int32_t *rlimit_resource;
+    const uint64_t *rlimit_soft;
+    const uint64_t *rlimit_hard;
+    int32_t parent_pid;          /* with SS_KILL_ON_PARENT_DEATH: the pid whose death kills the child */
+    int32_t reserved;
+};
+
+/*
+ * Turns the calling (freshly forked or cloned) process into the requested
+ * program. Never returns: on failure it writes {stage, errno} as two int32
+ * values to error_fd and calls _exit(127). error_fd must be close-on-exec.
+ */
+__attribute__((noreturn))
+void ss_child_exec(const struct ss_request *req, int error_fd);
+
+#endif
