@@ -1,25 +1,10 @@
 package dev.safespawn.strategies.conformance;
 
 import dev.safespawn.Spawner;
-import dev.safespawn.strategies.forkexec.ForkExecStrategy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
-class ForkExecVforkConformanceTest implements ChildContractSuite {
-    private static Spawner spawner;
-
-    @BeforeAll
-    static void open() {
-        spawner = ForkExecModes.open("vfork");
-    }
-
-    @AfterAll
-    static void close() {
-        spawner.close();
-    }
-
+class ForkExecVforkConformanceTest extends StrategySuite {
     @Override
-    public Spawner spawner() {
-        return spawner;
+    Spawner open() {
+        return ForkExecModes.open("vfork");
     }
 }

@@ -1,24 +1,10 @@
 package dev.safespawn.strategies.conformance;
 
 import dev.safespawn.Spawner;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
-class PosixSpawnConformanceTest implements ChildContractSuite {
-    private static Spawner spawner;
-
-    @BeforeAll
-    static void open() {
-        spawner = Spawner.of("posix_spawn");
-    }
-
-    @AfterAll
-    static void close() {
-        spawner.close();
-    }
-
+class PosixSpawnConformanceTest extends StrategySuite {
     @Override
-    public Spawner spawner() {
-        return spawner;
+    Spawner open() {
+        return Spawner.of("posix_spawn");
     }
 }
