@@ -70,4 +70,14 @@ struct ss_request {
 __attribute__((noreturn))
 void ss_child_exec(const struct ss_request *req, int error_fd);
 
+/* Launch modes (see launch.c). */
+#define SS_MODE_FORK        0
+#define SS_MODE_CLONE_VFORK 1
+
+/*
+ * Starts req: 0 and the child's pid once it has exec'd, or -errno and the
+ * stage that failed, with the failed child already reaped.
+ */
+int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t *stage_out);
+
 #endif

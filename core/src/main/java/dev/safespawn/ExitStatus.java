@@ -3,18 +3,23 @@ package dev.safespawn;
 import dev.safespawn.internal.Signals;
 
 /**
- * How a child ended: it exited with a code, or a signal killed it. Immutable.
+ * How a child ended: it exited with a code, a signal killed it, or its end
+ * could not be observed because whatever watched it was lost (a zygote
+ * server that died). Immutable.
  *
- * <p>{@link java.lang.Process#exitValue()} folds both into one int (128 + signal
- * for a signal, as shells do); this type keeps them apart.
+ * <p>{@link java.lang.Process#exitValue()} folds these into one int (128 +
+ * signal for a signal, as shells do, and -1 for a lost child); this type keeps
+ * them apart.
  */
 public final class ExitStatus {
     private final boolean signaled;
     private final int value;
+    private final String lostReason; // non-null only for a lost child
 
-    private ExitStatus(boolean signaled, int value) {
+    private ExitStatus(boolean signaled, int value, String lostReason) {
         this.signaled = signaled;
         this.value = value;
+        this.lostReason = lostReason;
     }
 
     /** The child called {@code exit(code)}; {@code code} is 0..255. */
@@ -22,7 +27,7 @@ public final class ExitStatus {
         if (code < 0 || code > 255) {
             throw new IllegalArgumentException("exit code " + code + " is not in 0..255");
         }
-        return new ExitStatus(false, code);
+        return new ExitStatus(false, code, null);
     }
 
     /** A signal (1 to 64) killed the child. */
@@ -30,12 +35,30 @@ public final class ExitStatus {
         if (signal < 1 || signal >= Signals.NSIG) {
             throw new IllegalArgumentException("signal " + signal + " is not in 1.." + (Signals.NSIG - 1));
         }
-        return new ExitStatus(true, signal);
+        return new ExitStatus(true, signal, null);
+    }
+
+    /**
+     * The child's end could not be observed, for {@code reason} (for example
+     * the zygote server that reaped it died; its children die with it).
+     */
+    public static ExitStatus lost(String reason) {
+        return new ExitStatus(false, -1, java.util.Objects.requireNonNull(reason, "reason"));
+    }
+
+    /** True when the child's end could not be observed; see {@link #lostReason()}. */
+    public boolean lost() {
+        return lostReason != null;
+    }
+
+    /** Why the end was not observed; empty unless {@link #lost()}. */
+    public java.util.Optional<String> lostReason() {
+        return java.util.Optional.ofNullable(lostReason);
     }
 
     /** True when the child exited by itself with a code. */
     public boolean exited() {
-        return !signaled;
+        return !signaled && lostReason == null;
     }
 
     /** True when a signal killed the child. */
@@ -49,8 +72,8 @@ public final class ExitStatus {
      * @throws IllegalStateException if a signal killed the child
      */
     public int code() {
-        if (signaled) {
-            throw new IllegalStateException("killed by " + signalName() + ", no exit code");
+        if (!exited()) {
+            throw new IllegalStateException(this + ", no exit code");
         }
         return value;
     }
@@ -58,11 +81,11 @@ public final class ExitStatus {
     /**
      * The signal that killed the child.
      *
-     * @throws IllegalStateException if the child exited by itself
+     * @throws IllegalStateException if the child was not killed by a signal
      */
     public int signal() {
         if (!signaled) {
-            throw new IllegalStateException("exited with code " + value + ", not by a signal");
+            throw new IllegalStateException(this + ", not by a signal");
         }
         return value;
     }
@@ -72,14 +95,15 @@ public final class ExitStatus {
         return Signals.name(signal());
     }
 
-    /** The value {@link java.lang.Process#exitValue()} reports: the code, or 128 + signal. */
+    /** The value {@link java.lang.Process#exitValue()} reports: the code, 128 + signal, or -1 if lost. */
     public int exitValue() {
         return signaled ? 128 + value : value;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExitStatus s && s.signaled == signaled && s.value == value;
+        return o instanceof ExitStatus s && s.signaled == signaled && s.value == value
+                && java.util.Objects.equals(s.lostReason, lostReason);
     }
 
     @Override
@@ -89,6 +113,9 @@ public final class ExitStatus {
 
     @Override
     public String toString() {
+        if (lostReason != null) {
+            return "end not observed: " + lostReason;
+        }
         return signaled ? "killed by " + Signals.name(value) : "exited with code " + value;
     }
 }

@@ -50,6 +50,8 @@ public final class Errno {
     public static final int EMFILE = 24;
     /** Text file busy. */
     public static final int ETXTBSY = 26;
+    /** Broken pipe. */
+    public static final int EPIPE = 32;
     /** File name too long. */
     public static final int ENAMETOOLONG = 36;
     /** Function not implemented. */

@@ -5,9 +5,9 @@ import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
 import dev.safespawn.SpawnException;
-import dev.safespawn.SpawnException.Stage;
 import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.spi.SpawnStrategy;
+import dev.safespawn.strategies.internal.ChildSetupStage;
 import dev.safespawn.strategies.internal.DescriptorPlan;
 import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.NativeChildProcess;
@@ -118,24 +118,9 @@ public final class ForkExecStrategy implements SpawnStrategy {
             Reference.reachabilityFence(request);
         }
         if (rc != 0) {
-            throw failure(stage.getValue(), -rc, command, executable);
+            throw ChildSetupStage.failure(stage.getValue(), -rc, command, executable);
         }
         return pid.getValue();
     }
 
-    private static SpawnException failure(int stage, int errno, Command command, String executable) {
-        return switch (stage) {
-            case SafespawnShim.SS_STAGE_PIPE -> new SpawnException(Stage.PIPE, errno, null);
-            case SafespawnShim.SS_STAGE_SETSID -> new SpawnException(Stage.SETSID, errno, null);
-            case SafespawnShim.SS_STAGE_SETPGID -> new SpawnException(Stage.SETPGID, errno,
-                    "group " + command.processGroup().orElse(0));
-            case SafespawnShim.SS_STAGE_DUP2 -> new SpawnException(Stage.DUP2, errno, null);
-            case SafespawnShim.SS_STAGE_RLIMIT -> new SpawnException(Stage.RLIMIT, errno, null);
-            case SafespawnShim.SS_STAGE_CHDIR -> new SpawnException(Stage.CHDIR, errno,
-                    command.directory().map(Object::toString).orElse(null));
-            case SafespawnShim.SS_STAGE_EXEC -> new SpawnException(Stage.EXEC, errno, executable);
-            default -> new SpawnException(Stage.SPAWN, errno, null, "fork_exec stage " + stage + ": "
-                    + dev.safespawn.internal.Errno.message(errno));
-        };
-    }
 }

@@ -5,14 +5,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
- * The {@link ProcessHandle} of a {@link NativeChildProcess}. Life-cycle calls
+ * The {@link ProcessHandle} of a {@link PipedChildProcess}. Life-cycle calls
  * (exit, destroy, liveness) go to the child itself, which never signals after
  * reaping; descriptive ones (info, children) ask the JDK while the child lives.
  */
 final class ChildHandle implements ProcessHandle {
-    private final NativeChildProcess child;
+    private final PipedChildProcess child;
 
-    ChildHandle(NativeChildProcess child) {
+    ChildHandle(PipedChildProcess child) {
         this.child = child;
     }
 

@@ -16,7 +16,7 @@ import java.io.IOException;
  * through {@link #await(short)}, which also watches a private eventfd that
  * {@link #close()} signals. The descriptor must be in non-blocking mode.
  */
-final class Descriptor {
+public final class Descriptor {
     private final int fd;
     private int users;
     private boolean closed;
@@ -120,7 +120,8 @@ final class Descriptor {
         }
     }
 
-    static void closeQuietly(int fd) {
+    /** Closes a raw descriptor, ignoring errors (close(2) releases the number even when it reports one). */
+    public static void closeQuietly(int fd) {
         try {
             LibC.close(fd);
         } catch (LastErrorException ignored) {

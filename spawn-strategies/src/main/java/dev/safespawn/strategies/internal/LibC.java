@@ -113,6 +113,20 @@ public final class LibC {
     /** {@code signal(2)}; handler {@code SIG_DFL} is {@code Pointer.createConstant(0)}, {@code SIG_IGN} is 1. */
     public static native Pointer signal(int sig, Pointer handler);
 
+    // <sys/socket.h>, <bits/socket.h>
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_SEQPACKET = 5;
+    public static final int SOCK_CLOEXEC = O_CLOEXEC;
+    public static final int SOL_SOCKET = 1;
+    public static final int SCM_RIGHTS = 1;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int SHUT_RDWR = 2;
+    public static native int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
+    /** {@code struct msghdr} is 56 bytes on 64-bit Linux. */
+    public static native long sendmsg(int fd, Pointer msghdr, int flags) throws LastErrorException;
+    public static native long recv(int fd, Pointer buf, long len, int flags) throws LastErrorException;
+    public static native int shutdown(int fd, int how) throws LastErrorException;
+
     // <sys/wait.h>
     public static native int waitid(int idtype, int id, Pointer infop, int options) throws LastErrorException;
     public static native int waitpid(int pid, IntByReference status, int options) throws LastErrorException;

@@ -26,18 +26,6 @@ public final class SafespawnShim {
     // fork_exec_shim.c: modes
     public static final int SS_MODE_FORK = 0;
     public static final int SS_MODE_CLONE_VFORK = 1;
-    // child_setup.h: stages
-    public static final int SS_STAGE_PIPE = 1;
-    public static final int SS_STAGE_FORK = 2;
-    public static final int SS_STAGE_SIGNALS = 3;
-    public static final int SS_STAGE_SETSID = 4;
-    public static final int SS_STAGE_SETPGID = 5;
-    public static final int SS_STAGE_DUP2 = 6;
-    public static final int SS_STAGE_CLOSE = 7;
-    public static final int SS_STAGE_RLIMIT = 8;
-    public static final int SS_STAGE_PDEATHSIG = 9;
-    public static final int SS_STAGE_CHDIR = 10;
-    public static final int SS_STAGE_EXEC = 11;
 
     static {
         Native.register(SafespawnShim.class, NativeLibrary.getInstance(LIBRARY));

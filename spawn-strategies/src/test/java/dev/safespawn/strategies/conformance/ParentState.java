@@ -88,13 +88,18 @@ final class ParentState {
     /**
      * Live threads that belong neither to the JDK's own pools (its process
      * reapers linger by design, the common pool grows on demand) nor to the
-     * library's two long-lived threads (reaper and cleaner). The fallback's
-     * per-child waiting threads end right after their child is reaped: they
-     * are joined first, and any still alive after that counts.
+     * library's long-lived threads. The fallback's per-child waiting threads
+     * end right after their child is reaped: those of ended children are
+     * joined first, and any still alive after that counts.
      */
     static Set<String> otherThreads() throws InterruptedException {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("safespawn-wait-")) {
+            String name = t.getName();
+            if (name.startsWith("safespawn-wait-")) {
+                long pid = Long.parseLong(name.substring("safespawn-wait-".length()));
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue; // its child still runs (a zygote server, say): the thread rightly lives on
+                }
                 t.join(60_000);
             }
         }
@@ -103,7 +108,7 @@ final class ParentState {
                 .map(Thread::getName)
                 .filter(n -> !n.startsWith("process reaper") && !n.startsWith("ForkJoinPool")
                         && !n.equals("safespawn-reaper") && !n.equals("safespawn-cleaner")
-                        && !n.equals("safespawn-parent-death-spawner"))
+                        && !n.equals("safespawn-parent-death-spawner") && !n.equals("safespawn-zygote-reader"))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 

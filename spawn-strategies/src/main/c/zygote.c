@@ -1,0 +1,297 @@
+/*
+ * safespawn zygote: a small single-threaded fork server.
+ *
+ * The JVM starts it early by exec (never by forking the JVM), handing it one
+ * end of a socketpair as descriptor 3; everything else it holds is closed at
+ * start. Each SPAWN request becomes a child through the same launch code as
+ * the fork_exec shim (launch.c, child_setup.c), so its children inherit
+ * nothing from the JVM and cost the same however large the JVM grows.
+ *
+ * Rules: one thread, always (fork from it must be safe); hold only the
+ * socket and the SIGCHLD signalfd between requests, closing every received
+ * descriptor after each spawn; read every request as hostile (zygote_decode.c)
+ * and answer a bad one with SSZ_ERROR rather than dying; reap children and
+ * report a pid's exit only after its SPAWNED. EOF on the socket means the JVM
+ * is gone: kill the children (unless --keep-children) and exit.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child_setup.h"
+#include "zygote_decode.h"
+#include "zygote_protocol.h"
+
+#define SOCKET_FD 3
+
+struct child {
+    pid_t pid;
+    int leads_group;
+};
+
+static struct child *children;
+static size_t child_count;
+static size_t child_capacity;
+static int keep_children;
+
+static void send_message(int sock, uint32_t type, uint64_t id, const void *payload, size_t len)
+{
+    unsigned char buf[sizeof(struct ssz_header) + 32];
+    struct ssz_header h = { SSZ_MAGIC, type, id };
+    memcpy(buf, &h, sizeof h);
+    memcpy(buf + sizeof h, payload, len);
+    ssize_t n;
+    do {
+        n = send(sock, buf, sizeof h + len, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    /* A failed send means the JVM is gone; the next recv sees EOF and ends us. */
+}
+
+static void send_failure(int sock, uint32_t type, uint64_t id, int32_t stage, int32_t error)
+{
+    struct ssz_failure f = { stage, error };
+    send_message(sock, type, id, &f, sizeof f);
+}
+
+static struct child *find_child(pid_t pid)
+{
+    for (size_t i = 0; i < child_count; i++) {
+        if (children[i].pid == pid) {
+            return &children[i];
+        }
+    }
+    return NULL;
+}
+
+/* Makes room for one more child, so that recording a launched child cannot fail. */
+static int reserve_child_slot(void)
+{
+    if (child_count < child_capacity) {
+        return 0;
+    }
+    size_t capacity = child_capacity ? child_capacity * 2 : 64;
+    struct child *grown = realloc(children, capacity * sizeof *grown);
+    if (grown == NULL) {
+        return -1;
+    }
+    children = grown;
+    child_capacity = capacity;
+    return 0;
+}
+
+static void close_all(const int *fds, int n)
+{
+    for (int i = 0; i < n; i++) {
+        close(fds[i]);
+    }
+}
+
+static void handle_spawn(int sock, uint64_t id, const unsigned char *payload, size_t len, const int *fds, int nfds)
+{
+    struct ssz_spawn s;
+    int err = ssz_decode_spawn(payload, len, nfds, &s);
+    if (err != 0) {
+        send_failure(sock, SSZ_ERROR, id, 0, err);
+        return;
+    }
+    const struct ssz_spawn_fixed *f = s.fixed;
+    int flags = f->flags;
+    if (!keep_children) {
+        flags |= SS_KILL_ON_PARENT_DEATH; /* children die with the zygote, which dies with the JVM */
+    }
+    struct ss_request req = {
+        .path = s.path, .argv = s.argv, .envp = s.envp, .dir = s.dir,
+        .fd_from = fds, .fd_to = s.fd_to, .fd_count = nfds,
+        .flags = flags, .pgid = f->pgid, .umask_value = f->umask_value,
+        .rlimit_count = f->rlimit_count, .close_method = f->close_method,
+        .rlimit_resource = s.rlimit_resource, .rlimit_soft = s.rlimit_soft, .rlimit_hard = s.rlimit_hard,
+        .parent_pid = getpid(), .reserved = 0,
+    };
+    int32_t pid = 0;
+    int32_t stage = 0;
+    int rc = reserve_child_slot() == 0 ? ss_launch(&req, SS_MODE_CLONE_VFORK, &pid, &stage) : -ENOMEM;
+    ssz_spawn_free(&s);
+    if (rc != 0) {
+        send_failure(sock, SSZ_FAILED, id, stage ? stage : SS_STAGE_FORK, -rc);
+        return;
+    }
+    int leads_group = (f->flags & SS_NEW_SESSION) || ((f->flags & SS_SET_PGID) && f->pgid == 0);
+    children[child_count].pid = pid;
+    children[child_count].leads_group = leads_group;
+    child_count++;
+    struct ssz_pid reply = { pid, 0 };
+    send_message(sock, SSZ_SPAWNED, id, &reply, sizeof reply);
+}
+
+static void handle_signal(int sock, uint64_t id, const unsigned char *payload, size_t len)
+{
+    struct ssz_signal s;
+    if (len != sizeof s) {
+        send_failure(sock, SSZ_ERROR, id, 0, EBADMSG);
+        return;
+    }
+    memcpy(&s, payload, sizeof s);
+    struct child *c = find_child(s.pid);
+    int32_t error = 0;
+    if (c == NULL || s.pid <= 0) {
+        error = ESRCH; /* not ours, or already reaped: never signal a stranger */
+    } else if (s.group && !c->leads_group) {
+        error = EPERM;
+    } else if (kill(s.group ? -s.pid : s.pid, s.signal) != 0) {
+        error = errno;
+    }
+    send_failure(sock, SSZ_SIGNALED, id, 0, error);
+}
+
+static void reap_children(int sock, int sfd)
+{
+    struct signalfd_siginfo info;
+    while (read(sfd, &info, sizeof info) == (ssize_t) sizeof info) {
+    }
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0) {
+            break;
+        }
+        struct child *c = find_child(pid);
+        if (c == NULL) {
+            continue;
+        }
+        *c = children[--child_count];
+        struct ssz_exit e = { pid, WIFSIGNALED(status) ? SSZ_EXIT_SIGNAL : SSZ_EXIT_CODE,
+                              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), 0 };
+        send_message(sock, SSZ_EXITED, 0, &e, sizeof e);
+    }
+}
+
+/* Reads one request; returns 0 to go on, -1 when the JVM is gone. */
+static int serve_one(int sock)
+{
+    static union {
+        unsigned char bytes[SSZ_MAX_MESSAGE + 1];
+        uint64_t align;
+    } buf;
+    union {
+        char bytes[CMSG_SPACE(SSZ_MAX_FDS * sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = { buf.bytes, sizeof buf.bytes };
+    struct msghdr msg = { 0 };
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.bytes;
+    msg.msg_controllen = sizeof control.bytes;
+    ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    if (n == 0) {
+        return -1;
+    }
+    if (n < 0) {
+        return errno == EINTR || errno == EAGAIN ? 0 : -1;
+    }
+    int fds[SSZ_MAX_FDS];
+    int nfds = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+            if (nfds < SSZ_MAX_FDS) {
+                fds[nfds++] = fd;
+            } else {
+                close(fd);
+            }
+        }
+    }
+    struct ssz_header h = { 0, 0, 0 };
+    int readable = (size_t) n >= sizeof h;
+    if (readable) {
+        memcpy(&h, buf.bytes, sizeof h);
+    }
+    if (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) {
+        send_failure(sock, SSZ_ERROR, readable ? h.id : 0, 0, E2BIG);
+    } else if (!readable || h.magic != SSZ_MAGIC) {
+        send_failure(sock, SSZ_ERROR, 0, 0, EBADMSG);
+    } else if (h.type == SSZ_SPAWN) {
+        handle_spawn(sock, h.id, buf.bytes + sizeof h, (size_t) n - sizeof h, fds, nfds);
+    } else if (h.type == SSZ_SIGNAL && nfds == 0) {
+        handle_signal(sock, h.id, buf.bytes + sizeof h, (size_t) n - sizeof h);
+    } else {
+        send_failure(sock, SSZ_ERROR, h.id, 0, EBADMSG);
+    }
+    close_all(fds, nfds);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--keep-children") == 0) {
+            keep_children = 1;
+        } else {
+            fprintf(stderr, "safespawn-zygote: unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    int sock = SOCKET_FD;
+    int type;
+    socklen_t type_len = sizeof type;
+    if (getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &type_len) != 0 || type != SOCK_SEQPACKET) {
+        fprintf(stderr, "safespawn-zygote: descriptor %d is not a SOCK_SEQPACKET socket; "
+                        "this program is started by safespawn, not by hand\n", SOCKET_FD);
+        return 2;
+    }
+    fcntl(sock, F_SETFD, FD_CLOEXEC);
+    /* Hold nothing but stdio and the socket, whatever the starter left open. */
+    syscall(SYS_close_range, SOCKET_FD + 1, ~0U, 0);
+    signal(SIGPIPE, SIG_IGN); /* children get SIG_DFL back in child_setup */
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0) {
+        perror("safespawn-zygote: signalfd");
+        return 1;
+    }
+    struct ssz_hello hello = { SSZ_PROTOCOL_VERSION, SS_ABI_VERSION, getpid(), 0 };
+    send_message(sock, SSZ_HELLO, 0, &hello, sizeof hello);
+
+    struct pollfd pfd[2] = { { sock, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+    for (;;) {
+        if (poll(pfd, 2, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            break;
+        }
+        if (pfd[1].revents & POLLIN) {
+            reap_children(sock, sfd);
+        }
+        if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            if (serve_one(sock) != 0) {
+                break;
+            }
+        }
+    }
+    if (!keep_children) {
+        for (size_t i = 0; i < child_count; i++) {
+            kill(children[i].pid, SIGKILL);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,193 @@
+package dev.safespawn.strategies.internal;
+
+import dev.safespawn.ChildProcess;
+import dev.safespawn.ExitStatus;
+import dev.safespawn.internal.Signals;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * What every natively started child has in common: the parent's pipe ends as
+ * streams, and the record of its end, set once by whoever reaps it. How the
+ * child is signalled is left to subclasses; each must make sure a signal
+ * never reaches a recycled pid.
+ */
+public abstract class PipedChildProcess extends ChildProcess {
+    private final int pid;
+    private final boolean leadsGroup;
+    private final String strategyName;
+    private final OutputStream stdin;
+    private final InputStream stdout;
+    private final InputStream stderr;
+    /** Guards the exit record. */
+    protected final Object lock = new Object();
+    private final CompletableFuture<Process> exitFuture = new CompletableFuture<>();
+    private ExitStatus status; // guarded by lock
+
+    /**
+     * Takes ownership of the three pipe ends; -1 gives a null stream.
+     */
+    protected PipedChildProcess(String strategyName, int pid, boolean leadsGroup,
+                                int stdinFd, int stdoutFd, int stderrFd) {
+        this.strategyName = strategyName;
+        this.pid = pid;
+        this.leadsGroup = leadsGroup;
+        this.stdin = stdinFd < 0 ? ClosedOutputStream.INSTANCE : new FdOutputStream(new Descriptor(stdinFd));
+        this.stdout = stdoutFd < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(stdoutFd));
+        this.stderr = stderrFd < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(stderrFd));
+    }
+
+    /** Called under {@link #lock} when the exit is recorded, to release what signalling needed. */
+    protected void released() {
+    }
+
+    /** Records how the child ended. */
+    public void exited(ExitStatus s) {
+        exitedAfter(() -> s);
+    }
+
+    /**
+     * Reaps the child with {@code reap} under {@link #lock}, so no signal can
+     * slip in between the reap and the record of it.
+     */
+    public void exitedAfter(Supplier<ExitStatus> reap) {
+        synchronized (lock) {
+            if (status != null) {
+                return;
+            }
+            status = reap.get();
+            released();
+            lock.notifyAll();
+        }
+        // Never run users' onExit callbacks on the reaper's thread: one slow
+        // callback would delay every other child's exit.
+        ForkJoinPool.commonPool().execute(() -> exitFuture.complete(this));
+    }
+
+    /** Closes the three streams; for a child that could not be handed to a reaper. */
+    void closeStreams() {
+        closeQuietly(stdin);
+        closeQuietly(stdout);
+        closeQuietly(stderr);
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // our streams' close() does not throw
+        }
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return stdin;
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return stdout;
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+        return stderr;
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        synchronized (lock) {
+            while (status == null) {
+                lock.wait();
+            }
+            return status.exitValue();
+        }
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (lock) {
+            while (status == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public ExitStatus exitStatus() {
+        synchronized (lock) {
+            if (status == null) {
+                throw new IllegalThreadStateException("process " + pid + " has not exited");
+            }
+            return status;
+        }
+    }
+
+    @Override
+    public boolean isAlive() {
+        synchronized (lock) {
+            return status == null;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Process> onExit() {
+        return exitFuture.copy();
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public ProcessHandle toHandle() {
+        return new ChildHandle(this);
+    }
+
+    @Override
+    public void destroy() {
+        signal(Signals.SIGTERM);
+    }
+
+    @Override
+    public Process destroyForcibly() {
+        signal(Signals.SIGKILL);
+        return this;
+    }
+
+    /** @throws IllegalStateException unless the child was made to lead a process group */
+    protected void requireGroupLeader() {
+        if (!leadsGroup) {
+            throw new IllegalStateException("process " + pid
+                    + " does not lead a process group; start it with newSession() or processGroup(0)");
+        }
+    }
+
+    @Override
+    public String strategyName() {
+        return strategyName;
+    }
+
+    /** The stdin of a child whose stdin is not a pipe: every write fails, as ProcessBuilder's does. */
+    private static final class ClosedOutputStream extends OutputStream {
+        static final ClosedOutputStream INSTANCE = new ClosedOutputStream();
+
+        @Override
+        public void write(int b) throws IOException {
+            throw new IOException("Stream closed");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.safespawn.strategies.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import dev.safespawn.internal.Errno;
+import java.io.IOException;
+
+/**
+ * One end of a {@code SOCK_SEQPACKET} socketpair: whole messages, optionally
+ * with descriptors attached ({@code SCM_RIGHTS}). Any number of threads may
+ * send; one thread receives, blocking. {@link #close()} shuts the socket down
+ * first, which wakes the receiver with end of file, and releases the number
+ * only once no call is using it.
+ */
+public final class SeqPacketSocket implements AutoCloseable {
+    // struct msghdr (64-bit): name, namelen, iov, iovlen, control, controllen, flags
+    private static final int MSGHDR_SIZE = 56;
+    private static final int CMSG_HEADER = 16; // cmsg_len (size_t), cmsg_level, cmsg_type
+
+    private final Descriptor fd;
+    private final int raw;
+
+    private SeqPacketSocket(int raw) {
+        this.raw = raw;
+        this.fd = new Descriptor(raw);
+    }
+
+    /** A connected pair: this JVM's end, and the peer's raw descriptor, which the caller passes on and closes. */
+    public record Pair(SeqPacketSocket local, int peerFd) {
+    }
+
+    /** A connected pair, both ends close-on-exec from birth. */
+    public static Pair pair() throws IOException {
+        int[] sv = new int[2];
+        try {
+            LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv);
+        } catch (LastErrorException e) {
+            throw new IOException("socketpair: " + Errno.message(e.getErrorCode()));
+        }
+        return new Pair(new SeqPacketSocket(sv[0]), sv[1]);
+    }
+
+    /** Sends one message with {@code fds} attached (may be empty). */
+    public void send(byte[] message, int[] fds) throws IOException {
+        int n = fd.acquire();
+        try (Memory data = new Memory(Math.max(1, message.length));
+             Memory iov = new Memory(16);
+             Memory control = new Memory(Math.max(8, CMSG_HEADER + align8(4L * fds.length)));
+             Memory header = new Memory(MSGHDR_SIZE)) {
+            data.write(0, message, 0, message.length);
+            iov.setPointer(0, data);
+            iov.setLong(8, message.length);
+            header.clear();
+            header.setPointer(16, iov);
+            header.setLong(24, 1);
+            if (fds.length > 0) {
+                control.clear();
+                control.setLong(0, CMSG_HEADER + 4L * fds.length);
+                control.setInt(8, LibC.SOL_SOCKET);
+                control.setInt(12, LibC.SCM_RIGHTS);
+                control.write(CMSG_HEADER, fds, 0, fds.length);
+                header.setPointer(32, control);
+                header.setLong(40, CMSG_HEADER + align8(4L * fds.length));
+            }
+            while (true) {
+                try {
+                    LibC.sendmsg(n, header, LibC.MSG_NOSIGNAL);
+                    return;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != Errno.EINTR) {
+                        throw new IOException("send to the zygote: " + Errno.message(e.getErrorCode())
+                                + " (" + Errno.name(e.getErrorCode()) + ")");
+                    }
+                }
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Receives one message into {@code buffer}; blocks.
+     *
+     * @return its length, or -1 at end of file (the peer is gone, or this socket was closed)
+     */
+    public int receive(Pointer buffer, int capacity) {
+        int n;
+        try {
+            n = fd.acquire();
+        } catch (IOException closed) {
+            return -1;
+        }
+        try {
+            while (true) {
+                try {
+                    long got = LibC.recv(n, buffer, capacity, 0);
+                    return got == 0 ? -1 : (int) got;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != Errno.EINTR) {
+                        return -1;
+                    }
+                }
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Shuts the socket down (the peer sees end of file) and closes it once unused. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (!fd.isClosed()) {
+            try {
+                LibC.shutdown(raw, LibC.SHUT_RDWR);
+            } catch (LastErrorException alreadyGone) {
+                // the peer went first: closing is all that is left
+            }
+        }
+        fd.close();
+    }
+
+    private static long align8(long n) {
+        return (n + 7) & ~7L;
+    }
+}

@@ -1,0 +1,297 @@
+package dev.safespawn.strategies.zygote;
+
+import com.sun.jna.Memory;
+import dev.safespawn.ChildProcess;
+import dev.safespawn.Command;
+import dev.safespawn.ExitStatus;
+import dev.safespawn.Redirect;
+import dev.safespawn.SpawnException;
+import dev.safespawn.SpawnException.Stage;
+import dev.safespawn.internal.Errno;
+import dev.safespawn.spi.SpawnStrategy;
+import dev.safespawn.strategies.internal.ChildSetupStage;
+import dev.safespawn.strategies.internal.Descriptor;
+import dev.safespawn.strategies.internal.DescriptorPlan;
+import dev.safespawn.strategies.internal.NativeChildProcess;
+import dev.safespawn.strategies.internal.SeqPacketSocket;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One running zygote server and the conversation with it. Any number of
+ * threads send requests; one reader thread takes every reply, matches it to
+ * its request by id, and records children's exits. If the server dies, every
+ * request in flight fails with a {@link SpawnException} saying so and every
+ * live child completes with {@link ExitStatus#lost}; the strategy then starts
+ * a new server for the next spawn.
+ */
+final class ZygoteClient {
+    private static final System.Logger LOG = System.getLogger(ZygoteClient.class.getName());
+
+    private final SeqPacketSocket socket;
+    private final ChildProcess server;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, ZygoteChildProcess> children = new ConcurrentHashMap<>();
+    private volatile String lostReason; // null while the server serves
+    private boolean closeWhenIdle; // guarded by this
+
+    /** A request in flight; for SPAWN it carries what the child object will need. */
+    private record Pending(CompletableFuture<Object> reply, int[] parentEnds, boolean leadsGroup,
+                           Command command, String executable) {
+    }
+
+    private ZygoteClient(SeqPacketSocket socket, ChildProcess server) {
+        this.socket = socket;
+        this.server = server;
+    }
+
+    /**
+     * Starts a server from {@code executable} with {@code launcher} (a native
+     * strategy: the server must hold nothing of the JVM but its socket), and
+     * waits for its handshake.
+     */
+    static ZygoteClient start(Path executable, SpawnStrategy launcher, boolean keepChildren) throws IOException {
+        SeqPacketSocket.Pair pair = SeqPacketSocket.pair();
+        ChildProcess server;
+        Command.Builder command = Command.builder(executable.toString());
+        if (keepChildren) {
+            command.args("--keep-children");
+        }
+        try {
+            server = launcher.spawn(command.passFd(pair.peerFd(), 3)
+                    .stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).stderr(Redirect.INHERIT).build());
+        } catch (SpawnException e) {
+            pair.local().close();
+            if (e.errno() == Errno.EACCES) {
+                String why = ZygoteBinary.noexecDiagnosis(executable).orElse(null);
+                if (why != null) {
+                    throw new SpawnException(Stage.EXEC, e.errno(), executable.toString(), why);
+                }
+            }
+            throw e;
+        } finally {
+            Descriptor.closeQuietly(pair.peerFd());
+        }
+        ZygoteClient client = new ZygoteClient(pair.local(), server);
+        try (Memory buf = new Memory(ZygoteProtocol.MAX_MESSAGE)) {
+            int n = pair.local().receive(buf, ZygoteProtocol.MAX_MESSAGE);
+            client.checkHello(n < 0 ? null : wrap(buf, n));
+        } catch (IOException | RuntimeException e) {
+            pair.local().close();
+            server.destroyForcibly();
+            throw e;
+        }
+        Thread reader = new Thread(client::readReplies, "safespawn-zygote-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return client;
+    }
+
+    private void checkHello(ByteBuffer hello) throws IOException {
+        if (hello == null || hello.remaining() < ZygoteProtocol.HEADER_SIZE + 16
+                || hello.getInt(0) != ZygoteProtocol.MAGIC || hello.getInt(4) != ZygoteProtocol.HELLO) {
+            throw new IOException("the zygote server did not greet (it exited, or is not a safespawn zygote)");
+        }
+        int protocol = hello.getInt(16);
+        int abi = hello.getInt(20);
+        if (protocol != ZygoteProtocol.PROTOCOL_VERSION || abi != dev.safespawn.strategies.internal.SafespawnShim.ABI_VERSION) {
+            throw new IOException("the zygote server speaks protocol " + protocol + ", ABI " + abi + "; this code needs "
+                    + ZygoteProtocol.PROTOCOL_VERSION + ", " + dev.safespawn.strategies.internal.SafespawnShim.ABI_VERSION);
+        }
+    }
+
+    /** The server's pid. */
+    long serverPid() {
+        return server.pid();
+    }
+
+    /** Whether the server still serves. */
+    boolean isAlive() {
+        return lostReason == null;
+    }
+
+    ChildProcess spawn(Command command, String executable, int closeMethod) throws IOException {
+        try (DescriptorPlan plan = DescriptorPlan.prepare(command)) {
+            long id = ids.incrementAndGet();
+            byte[] message = ZygoteProtocol.spawn(id, command, executable, plan.childToParent(), closeMethod);
+            if (message == null) {
+                throw new SpawnException(Stage.SPAWN, Errno.E2BIG, null, "the command (arguments and environment)"
+                        + " is larger than a zygote request may be (" + ZygoteProtocol.MAX_MESSAGE / 1024 + " KiB)");
+            }
+            int[] fds = plan.childToParent().values().stream().mapToInt(Integer::intValue).toArray();
+            Pending p = new Pending(new CompletableFuture<>(), plan.handOver(), NativeChildProcess.leadsGroup(command),
+                    command, executable);
+            Object reply;
+            try {
+                reply = request(id, p, message, fds);
+            } catch (IOException | RuntimeException e) {
+                closeAll(p.parentEnds());
+                throw e;
+            }
+            if (reply instanceof SpawnException failure) {
+                closeAll(p.parentEnds());
+                throw failure;
+            }
+            return (ChildProcess) reply;
+        }
+    }
+
+    /** Signals one of the server's children; false if it has been reaped. */
+    boolean signal(int pid, int signal, boolean group) {
+        long id = ids.incrementAndGet();
+        Object reply;
+        try {
+            reply = request(id, new Pending(new CompletableFuture<>(), null, false, null, null),
+                    ZygoteProtocol.signal(id, pid, signal, group), new int[0]);
+        } catch (IOException e) {
+            return false; // the server is gone, and its children with it
+        }
+        int errno = (Integer) reply;
+        return errno == 0 || dev.safespawn.strategies.internal.SignalErrors.delivered(errno,
+                (group ? "process group " : "process ") + pid);
+    }
+
+    private Object request(long id, Pending p, byte[] message, int[] fds) throws IOException {
+        pending.put(id, p);
+        if (lostReason != null) {
+            pending.remove(id);
+            throw lost();
+        }
+        try {
+            socket.send(message, fds);
+        } catch (IOException e) {
+            pending.remove(id);
+            throw lost(e);
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return p.reply().get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the request cannot be taken back: wait for its answer
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void readReplies() {
+        try (Memory buf = new Memory(ZygoteProtocol.MAX_MESSAGE)) {
+            while (true) {
+                int n = socket.receive(buf, ZygoteProtocol.MAX_MESSAGE);
+                if (n < 0) {
+                    break;
+                }
+                ByteBuffer m = wrap(buf, n);
+                if (n < ZygoteProtocol.HEADER_SIZE + 8 || m.getInt(0) != ZygoteProtocol.MAGIC) {
+                    LOG.log(System.Logger.Level.WARNING, "ignoring a malformed message from the zygote");
+                    continue;
+                }
+                dispatch(m.getInt(4), m.getLong(8), m);
+            }
+        }
+        serverLost();
+    }
+
+    private void dispatch(int type, long id, ByteBuffer m) {
+        int a = m.getInt(16);
+        int b = m.getInt(20);
+        switch (type) {
+            case ZygoteProtocol.SPAWNED -> {
+                Pending p = pending.remove(id);
+                if (p != null) {
+                    ZygoteChildProcess child = new ZygoteChildProcess(this, a, p.leadsGroup(), p.parentEnds());
+                    children.put(a, child); // before any EXITED for it, which this same thread reads next
+                    p.reply().complete(child);
+                }
+            }
+            case ZygoteProtocol.FAILED -> {
+                Pending p = pending.remove(id);
+                if (p != null) {
+                    p.reply().complete(ChildSetupStage.failure(a, b, p.command(), p.executable()));
+                }
+            }
+            case ZygoteProtocol.SIGNALED -> complete(id, b);
+            case ZygoteProtocol.ERROR -> complete(id, new SpawnException(Stage.SPAWN, b, null,
+                    "the zygote rejected the request: " + Errno.message(b)));
+            case ZygoteProtocol.EXITED -> {
+                ZygoteChildProcess child = children.remove(m.getInt(16));
+                if (child != null) {
+                    int value = m.getInt(24);
+                    child.exited(b == ZygoteProtocol.EXIT_SIGNAL ? ExitStatus.killedBy(value) : ExitStatus.exited(value));
+                    closeIfIdle();
+                }
+            }
+            default -> LOG.log(System.Logger.Level.WARNING, "ignoring zygote message of type {0}", type);
+        }
+    }
+
+    private void complete(long id, Object value) {
+        Pending p = pending.remove(id);
+        if (p != null) {
+            p.reply().complete(value);
+        }
+    }
+
+    private void serverLost() {
+        if (lostReason == null) {
+            lostReason = "the zygote server (pid " + server.pid() + ") exited";
+        }
+        IOException failure = lost();
+        pending.values().forEach(p -> p.reply().completeExceptionally(failure));
+        pending.clear();
+        children.values().forEach(c -> c.exited(ExitStatus.lost(lostReason)));
+        children.clear();
+        socket.close();
+        server.destroyForcibly(); // a server that broke the conversation is no use alive
+    }
+
+    private SpawnException lost() {
+        return new SpawnException(Stage.SPAWN, Errno.EPIPE, null, lostReason + "; in-flight requests failed");
+    }
+
+    private SpawnException lost(IOException cause) {
+        SpawnException e = new SpawnException(Stage.SPAWN, Errno.EPIPE, null, "the zygote server is gone: "
+                + cause.getMessage());
+        e.initCause(cause);
+        return e;
+    }
+
+    /** Shuts the server down now if it has no live children, else once the last one exits. */
+    synchronized void closeWhenIdle() {
+        closeWhenIdle = true;
+        closeIfIdle();
+    }
+
+    private synchronized void closeIfIdle() {
+        if (closeWhenIdle && children.isEmpty() && pending.isEmpty()) {
+            lostReason = "the zygote server was shut down";
+            socket.close(); // the server sees end of file and exits; the reader sees it too
+        }
+    }
+
+    private static ByteBuffer wrap(Memory buf, int n) {
+        return ZygoteProtocol.wrap(buf.getByteArray(0, n), n);
+    }
+
+    private static void closeAll(int[] fds) {
+        for (int fd : fds) {
+            if (fd >= 0) {
+                Descriptor.closeQuietly(fd);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.safespawn.strategies.zygote;
+
+import dev.safespawn.ChildProcess;
+import dev.safespawn.Command;
+import dev.safespawn.Feature;
+import dev.safespawn.internal.ExecutableResolver;
+import dev.safespawn.spi.SpawnStrategy;
+import dev.safespawn.strategies.forkexec.ForkExecStrategy;
+import dev.safespawn.strategies.internal.NativeSupport;
+import dev.safespawn.strategies.posixspawn.PosixSpawnStrategy;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Spawns through a zygote: a small single-threaded C server
+ * ({@code src/main/c/zygote.c}) started by exec when the spawner is created,
+ * before the application's threads and descriptors multiply. Each spawn is a
+ * request over a private socketpair; the server forks with the same child
+ * set-up code as fork_exec. Its children inherit nothing from the JVM, cost
+ * the same however large the JVM grows, and die with the JVM however it dies:
+ * the server kills them when its socket reaches end of file, and each child
+ * carries {@code PR_SET_PDEATHSIG} against the server.
+ *
+ * <p>Start it first thing in {@code main} with {@code Spawner.of("zygote")}
+ * and keep that spawner. If the server dies, spawns in flight fail with a
+ * {@link dev.safespawn.SpawnException} saying so, its live children complete
+ * with {@link dev.safespawn.ExitStatus#lost}, and the next spawn starts a new
+ * server. Closing the spawner shuts the server down once its last child has
+ * exited. The system property {@value #KEEP_CHILDREN_PROPERTY}{@code =true}
+ * lets children outlive the JVM instead.
+ */
+public final class ZygoteStrategy implements SpawnStrategy {
+    /** System property: {@code true} to let children outlive the JVM and the server. */
+    public static final String KEEP_CHILDREN_PROPERTY = "safespawn.zygote.keepChildren";
+    static final String NAME = "zygote";
+
+    private final Optional<ZygoteBinary> binary = ZygoteBinary.packaged();
+    private final SpawnStrategy launcher = launcher();
+    private ZygoteClient client; // guarded by this
+    private boolean closed; // guarded by this
+
+    private static SpawnStrategy launcher() {
+        SpawnStrategy posixSpawn = new PosixSpawnStrategy();
+        return posixSpawn.isAvailable() ? posixSpawn : new ForkExecStrategy();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 80;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return unavailabilityCause().isEmpty();
+    }
+
+    @Override
+    public Optional<String> unavailabilityCause() {
+        Optional<String> libc = NativeSupport.libcUnavailability();
+        if (libc.isPresent()) {
+            return libc;
+        }
+        if (binary.isEmpty()) {
+            return Optional.of("this jar has no zygote server for this platform (" + ZygoteBinary.resourceName() + ")");
+        }
+        if (!launcher.isAvailable()) {
+            return Optional.of("nothing can start the server: " + launcher.unavailabilityCause().orElse("?"));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Set<Feature> features() {
+        return EnumSet.allOf(Feature.class);
+    }
+
+    @Override
+    public synchronized void start() throws IOException {
+        client();
+    }
+
+    @Override
+    public ChildProcess spawn(Command command) throws IOException {
+        String executable = ExecutableResolver.resolve(command);
+        return client().spawn(command, executable, 0);
+    }
+
+    /** The pid of the running server, for diagnostics and tests. */
+    public synchronized long serverPid() throws IOException {
+        return client().serverPid();
+    }
+
+    private synchronized ZygoteClient client() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("this zygote spawner has been closed");
+        }
+        if (client == null || !client.isAlive()) {
+            if (!isAvailable()) {
+                throw new IllegalStateException(NAME + " is not available: " + unavailabilityCause().orElseThrow());
+            }
+            client = ZygoteClient.start(binary.orElseThrow().verifiedExecutable(), launcher,
+                    Boolean.getBoolean(KEEP_CHILDREN_PROPERTY));
+        }
+        return client;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (client != null) {
+            client.closeWhenIdle();
+        }
+    }
+}
