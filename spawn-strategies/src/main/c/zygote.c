@@ -13,12 +13,17 @@
  * and answer a bad one with SSZ_ERROR rather than dying; reap children and
  * report a pid's exit only after its SPAWNED. EOF on the socket means the JVM
  * is gone: kill the children (unless --keep-children) and exit.
+ *
+ * With --standby N it keeps N children forked in advance, each waiting on a
+ * private socketpair; a checked SPAWN is forwarded to one of them, which runs
+ * the same ss_child_exec, and a replacement is forked after the reply.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +49,21 @@ static struct child *children;
 static size_t child_count;
 static size_t child_capacity;
 static int keep_children;
+static pid_t server_pid;
+static int server_socket = SOCKET_FD;
+static int chld_fd = -1;
+
+/* Pre-forked standby children: forked ahead of demand, each waiting on a
+ * private socketpair for one SPAWN to turn into, so that a request costs
+ * little more than the exec. */
+#define MAX_STANDBY 16
+struct standby {
+    pid_t pid;
+    int ctl;    /* the server's end; the standby's end is close-on-exec */
+};
+static struct standby standbys[MAX_STANDBY];
+static int standby_count;
+static int standby_wanted;
 
 static void send_message(int sock, uint32_t type, uint64_t id, const void *payload, size_t len)
 {
@@ -97,36 +117,215 @@ static void close_all(const int *fds, int n)
     }
 }
 
-static void handle_spawn(int sock, uint64_t id, const unsigned char *payload, size_t len, const int *fds, int nfds)
+/* Receives one message and its descriptors (close-on-exec) into buf.
+ * Returns the length, 0 at end of file, -1 on error; sets *truncated. */
+static ssize_t receive(int sock, unsigned char *buf, size_t size, int *fds, int *nfds, int *truncated)
 {
+    union {
+        char bytes[CMSG_SPACE(SSZ_MAX_FDS * sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = { buf, size };
+    struct msghdr msg = { 0 };
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.bytes;
+    msg.msg_controllen = sizeof control.bytes;
+    ssize_t n;
+    do {
+        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    *nfds = 0;
+    *truncated = 0;
+    if (n < 0) {
+        return -1;
+    }
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+            if (*nfds < SSZ_MAX_FDS) {
+                fds[(*nfds)++] = fd;
+            } else {
+                close(fd);
+                *truncated = 1;
+            }
+        }
+    }
+    if (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) {
+        *truncated = 1;
+    }
+    return n;
+}
+
+static ssize_t send_with_fds(int sock, const unsigned char *buf, size_t len, const int *fds, int nfds)
+{
+    union {
+        char bytes[CMSG_SPACE(SSZ_MAX_FDS * sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = { (void *) buf, len };
+    struct msghdr msg = { 0 };
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (nfds > 0) {
+        memset(&control, 0, sizeof control);
+        msg.msg_control = control.bytes;
+        msg.msg_controllen = CMSG_SPACE((size_t) nfds * sizeof(int));
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN((size_t) nfds * sizeof(int));
+        memcpy(CMSG_DATA(c), fds, (size_t) nfds * sizeof(int));
+    }
+    ssize_t n;
+    do {
+        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
+/* Builds the child_setup request for a decoded SPAWN whose descriptors are fds. */
+static struct ss_request request_for(const struct ssz_spawn *s, const int *fds, int nfds)
+{
+    const struct ssz_spawn_fixed *f = s->fixed;
+    struct ss_request req = {
+        .path = s->path, .argv = s->argv, .envp = s->envp, .dir = s->dir,
+        .fd_from = fds, .fd_to = s->fd_to, .fd_count = nfds,
+        /* Unless told otherwise, children die with the zygote, which dies with the JVM. */
+        .flags = f->flags | (keep_children ? 0 : SS_KILL_ON_PARENT_DEATH),
+        .pgid = f->pgid, .umask_value = f->umask_value,
+        .rlimit_count = f->rlimit_count, .close_method = f->close_method,
+        .rlimit_resource = s->rlimit_resource, .rlimit_soft = s->rlimit_soft, .rlimit_hard = s->rlimit_hard,
+        .parent_pid = server_pid, .reserved = 0,
+    };
+    return req;
+}
+
+/* The life of a standby: wait for one forwarded SPAWN and become it. The
+ * server already checked the request; the standby's end of its socket is
+ * close-on-exec, so end of file tells the server the exec happened, and a
+ * failure comes back on it as {stage, errno}. */
+__attribute__((noreturn))
+static void standby_main(int ctl)
+{
+    close(server_socket);
+    close(chld_fd);
+    for (int i = 0; i < standby_count; i++) {
+        close(standbys[i].ctl); /* the others': their end of file must not wait for us */
+    }
+    static union {
+        unsigned char bytes[SSZ_MAX_MESSAGE + 1];
+        uint64_t align;
+    } buf;
+    int fds[SSZ_MAX_FDS];
+    int nfds;
+    int truncated;
+    ssize_t n = receive(ctl, buf.bytes, sizeof buf.bytes, fds, &nfds, &truncated);
+    if (n <= (ssize_t) sizeof(struct ssz_header) || truncated) {
+        _exit(0); /* the server went away, or retired us */
+    }
     struct ssz_spawn s;
-    int err = ssz_decode_spawn(payload, len, nfds, &s);
+    int err = ssz_decode_spawn(buf.bytes + sizeof(struct ssz_header), (size_t) n - sizeof(struct ssz_header),
+                               nfds, &s);
+    if (err != 0) {
+        int32_t report[2] = { SS_STAGE_FORK, err };
+        (void) !write(ctl, report, sizeof report);
+        _exit(127);
+    }
+    struct ss_request req = request_for(&s, fds, nfds);
+    ss_child_exec(&req, ctl);
+}
+
+static void refill_standbys(void)
+{
+    while (standby_count < standby_wanted) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+            return;
+        }
+        pid_t pid = fork();
+        if (pid < 0) {
+            close(sv[0]);
+            close(sv[1]);
+            return;
+        }
+        if (pid == 0) {
+            close(sv[0]);
+            standby_main(sv[1]);
+        }
+        close(sv[1]);
+        standbys[standby_count].pid = pid;
+        standbys[standby_count].ctl = sv[0];
+        standby_count++;
+    }
+}
+
+/* Hands a checked SPAWN to a standby. Returns 0 and the pid once it has
+ * exec'd, -errno and the stage if it failed, or 1 if no standby could take it. */
+static int launch_on_standby(const unsigned char *message, size_t len, const int *fds, int nfds,
+                             int32_t *pid_out, int32_t *stage_out)
+{
+    while (standby_count > 0) {
+        struct standby sb = standbys[--standby_count];
+        if (send_with_fds(sb.ctl, message, len, fds, nfds) < 0) {
+            close(sb.ctl); /* it died waiting; the reaper collects it */
+            kill(sb.pid, SIGKILL);
+            continue;
+        }
+        int32_t report[2];
+        ssize_t got;
+        do {
+            got = recv(sb.ctl, report, sizeof report, 0);
+        } while (got < 0 && errno == EINTR);
+        close(sb.ctl);
+        if (got == 0) {
+            *pid_out = sb.pid;
+            return 0;
+        }
+        while (waitpid(sb.pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+        if (got != (ssize_t) sizeof report) {
+            *stage_out = SS_STAGE_FORK;
+            return -EPIPE;
+        }
+        *stage_out = report[0];
+        return -report[1];
+    }
+    return 1;
+}
+
+static void handle_spawn(int sock, const unsigned char *message, size_t len, const int *fds, int nfds)
+{
+    uint64_t id;
+    memcpy(&id, message + offsetof(struct ssz_header, id), sizeof id);
+    struct ssz_spawn s;
+    int err = ssz_decode_spawn(message + sizeof(struct ssz_header), len - sizeof(struct ssz_header), nfds, &s);
     if (err != 0) {
         send_failure(sock, SSZ_ERROR, id, 0, err);
         return;
     }
     const struct ssz_spawn_fixed *f = s.fixed;
-    int flags = f->flags;
-    if (!keep_children) {
-        flags |= SS_KILL_ON_PARENT_DEATH; /* children die with the zygote, which dies with the JVM */
-    }
-    struct ss_request req = {
-        .path = s.path, .argv = s.argv, .envp = s.envp, .dir = s.dir,
-        .fd_from = fds, .fd_to = s.fd_to, .fd_count = nfds,
-        .flags = flags, .pgid = f->pgid, .umask_value = f->umask_value,
-        .rlimit_count = f->rlimit_count, .close_method = f->close_method,
-        .rlimit_resource = s.rlimit_resource, .rlimit_soft = s.rlimit_soft, .rlimit_hard = s.rlimit_hard,
-        .parent_pid = getpid(), .reserved = 0,
-    };
+    int leads_group = (f->flags & SS_NEW_SESSION) || ((f->flags & SS_SET_PGID) && f->pgid == 0);
     int32_t pid = 0;
     int32_t stage = 0;
-    int rc = reserve_child_slot() == 0 ? ss_launch(&req, SS_MODE_CLONE_VFORK, &pid, &stage) : -ENOMEM;
+    int rc = -ENOMEM;
+    if (reserve_child_slot() == 0) {
+        rc = launch_on_standby(message, len, fds, nfds, &pid, &stage);
+        if (rc == 1) {
+            struct ss_request req = request_for(&s, fds, nfds);
+            rc = ss_launch(&req, SS_MODE_CLONE_VFORK, &pid, &stage);
+        }
+    }
     ssz_spawn_free(&s);
     if (rc != 0) {
         send_failure(sock, SSZ_FAILED, id, stage ? stage : SS_STAGE_FORK, -rc);
         return;
     }
-    int leads_group = (f->flags & SS_NEW_SESSION) || ((f->flags & SS_SET_PGID) && f->pgid == 0);
     children[child_count].pid = pid;
     children[child_count].leads_group = leads_group;
     child_count++;
@@ -165,6 +364,13 @@ static void reap_children(int sock, int sfd)
         if (pid <= 0) {
             break;
         }
+        for (int i = 0; i < standby_count; i++) {
+            if (standbys[i].pid == pid) {
+                close(standbys[i].ctl);
+                standbys[i] = standbys[--standby_count];
+                break;
+            }
+        }
         struct child *c = find_child(pid);
         if (c == NULL) {
             continue;
@@ -183,51 +389,27 @@ static int serve_one(int sock)
         unsigned char bytes[SSZ_MAX_MESSAGE + 1];
         uint64_t align;
     } buf;
-    union {
-        char bytes[CMSG_SPACE(SSZ_MAX_FDS * sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    struct iovec iov = { buf.bytes, sizeof buf.bytes };
-    struct msghdr msg = { 0 };
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.bytes;
-    msg.msg_controllen = sizeof control.bytes;
-    ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    int fds[SSZ_MAX_FDS];
+    int nfds;
+    int truncated;
+    ssize_t n = receive(sock, buf.bytes, sizeof buf.bytes, fds, &nfds, &truncated);
     if (n == 0) {
         return -1;
     }
     if (n < 0) {
-        return errno == EINTR || errno == EAGAIN ? 0 : -1;
-    }
-    int fds[SSZ_MAX_FDS];
-    int nfds = 0;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
-            continue;
-        }
-        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < count; i++) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-            if (nfds < SSZ_MAX_FDS) {
-                fds[nfds++] = fd;
-            } else {
-                close(fd);
-            }
-        }
+        return errno == EAGAIN ? 0 : -1;
     }
     struct ssz_header h = { 0, 0, 0 };
     int readable = (size_t) n >= sizeof h;
     if (readable) {
         memcpy(&h, buf.bytes, sizeof h);
     }
-    if (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) {
+    if (truncated) {
         send_failure(sock, SSZ_ERROR, readable ? h.id : 0, 0, E2BIG);
     } else if (!readable || h.magic != SSZ_MAGIC) {
         send_failure(sock, SSZ_ERROR, 0, 0, EBADMSG);
     } else if (h.type == SSZ_SPAWN) {
-        handle_spawn(sock, h.id, buf.bytes + sizeof h, (size_t) n - sizeof h, fds, nfds);
+        handle_spawn(sock, buf.bytes, (size_t) n, fds, nfds);
     } else if (h.type == SSZ_SIGNAL && nfds == 0) {
         handle_signal(sock, h.id, buf.bytes + sizeof h, (size_t) n - sizeof h);
     } else {
@@ -242,12 +424,19 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--keep-children") == 0) {
             keep_children = 1;
+        } else if (strcmp(argv[i], "--standby") == 0 && i + 1 < argc) {
+            standby_wanted = atoi(argv[++i]);
+            if (standby_wanted < 0 || standby_wanted > MAX_STANDBY) {
+                fprintf(stderr, "safespawn-zygote: --standby takes 0 to %d\n", MAX_STANDBY);
+                return 2;
+            }
         } else {
             fprintf(stderr, "safespawn-zygote: unknown option %s\n", argv[i]);
             return 2;
         }
     }
     int sock = SOCKET_FD;
+    server_pid = getpid();
     int type;
     socklen_t type_len = sizeof type;
     if (getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &type_len) != 0 || type != SOCK_SEQPACKET) {
@@ -268,6 +457,8 @@ int main(int argc, char **argv)
         perror("safespawn-zygote: signalfd");
         return 1;
     }
+    chld_fd = sfd;
+    refill_standbys();
     struct ssz_hello hello = { SSZ_PROTOCOL_VERSION, SS_ABI_VERSION, getpid(), 0 };
     send_message(sock, SSZ_HELLO, 0, &hello, sizeof hello);
 
@@ -286,7 +477,11 @@ int main(int argc, char **argv)
             if (serve_one(sock) != 0) {
                 break;
             }
+            refill_standbys(); /* after the reply: the requester does not wait for it */
         }
+    }
+    for (int i = 0; i < standby_count; i++) {
+        kill(standbys[i].pid, SIGKILL);
     }
     if (!keep_children) {
         for (size_t i = 0; i < child_count; i++) {

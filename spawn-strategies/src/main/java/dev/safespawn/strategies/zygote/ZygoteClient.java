@@ -57,12 +57,16 @@ final class ZygoteClient {
      * strategy: the server must hold nothing of the JVM but its socket), and
      * waits for its handshake.
      */
-    static ZygoteClient start(Path executable, SpawnStrategy launcher, boolean keepChildren) throws IOException {
+    static ZygoteClient start(Path executable, SpawnStrategy launcher, boolean keepChildren, int standby)
+            throws IOException {
         SeqPacketSocket.Pair pair = SeqPacketSocket.pair();
         ChildProcess server;
         Command.Builder command = Command.builder(executable.toString());
         if (keepChildren) {
             command.args("--keep-children");
+        }
+        if (standby > 0) {
+            command.args("--standby", Integer.toString(standby));
         }
         try {
             server = launcher.spawn(command.passFd(pair.peerFd(), 3)

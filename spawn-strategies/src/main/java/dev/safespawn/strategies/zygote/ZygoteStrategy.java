@@ -29,15 +29,21 @@ import java.util.Set;
  * with {@link dev.safespawn.ExitStatus#lost}, and the next spawn starts a new
  * server. Closing the spawner shuts the server down once its last child has
  * exited. The system property {@value #KEEP_CHILDREN_PROPERTY}{@code =true}
- * lets children outlive the JVM instead.
+ * lets children outlive the JVM instead, and {@value #STANDBY_PROPERTY}{@code =N}
+ * (0 to 16, default 0) keeps N children forked ahead of demand so a spawn
+ * costs little more than the exec. Both are read when the spawner is created.
  */
 public final class ZygoteStrategy implements SpawnStrategy {
     /** System property: {@code true} to let children outlive the JVM and the server. */
     public static final String KEEP_CHILDREN_PROPERTY = "safespawn.zygote.keepChildren";
+    /** System property: how many pre-forked standby children the server keeps (0 to 16). */
+    public static final String STANDBY_PROPERTY = "safespawn.zygote.standby";
     static final String NAME = "zygote";
 
     private final Optional<ZygoteBinary> binary = ZygoteBinary.packaged();
     private final SpawnStrategy launcher = launcher();
+    private final boolean keepChildren = Boolean.getBoolean(KEEP_CHILDREN_PROPERTY);
+    private final int standby = Math.max(0, Math.min(16, Integer.getInteger(STANDBY_PROPERTY, 0)));
     private ZygoteClient client; // guarded by this
     private boolean closed; // guarded by this
 
@@ -105,8 +111,7 @@ public final class ZygoteStrategy implements SpawnStrategy {
             if (!isAvailable()) {
                 throw new IllegalStateException(NAME + " is not available: " + unavailabilityCause().orElseThrow());
             }
-            client = ZygoteClient.start(binary.orElseThrow().verifiedExecutable(), launcher,
-                    Boolean.getBoolean(KEEP_CHILDREN_PROPERTY));
+            client = ZygoteClient.start(binary.orElseThrow().verifiedExecutable(), launcher, keepChildren, standby);
         }
         return client;
     }

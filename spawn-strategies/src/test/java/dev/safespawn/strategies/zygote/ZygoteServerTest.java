@@ -118,6 +118,30 @@ class ZygoteServerTest {
     }
 
     @Test
+    void aStandbyChildForkedAheadServesTheSpawn() throws Exception {
+        System.setProperty(ZygoteStrategy.STANDBY_PROPERTY, "2");
+        ZygoteStrategy zygote;
+        try {
+            zygote = new ZygoteStrategy();
+        } finally {
+            System.clearProperty(ZygoteStrategy.STANDBY_PROPERTY);
+        }
+        zygote.start();
+        Path childrenFile = Path.of("/proc", Long.toString(zygote.serverPid()), "task",
+                Long.toString(zygote.serverPid()), "children");
+        List<String> waiting = List.of(Files.readString(childrenFile).trim().split(" "));
+        assertThat(waiting).as("standbys forked at start").hasSize(2);
+        ChildProcess child = zygote.spawn(Command.of("/bin/sleep", "1000"));
+        assertThat(waiting).contains(Long.toString(child.pid()));
+        child.destroyForcibly();
+        child.waitFor();
+        child.getInputStream().close();
+        child.getErrorStream().close();
+        child.getOutputStream().close();
+        zygote.close();
+    }
+
+    @Test
     void anAlteredExtractedServerIsReplacedBeforeItRuns(@TempDir Path temp) throws Exception {
         Path dir = Files.createDirectory(temp.resolve("private"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
