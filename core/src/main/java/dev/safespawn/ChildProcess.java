@@ -55,6 +55,28 @@ public abstract class ChildProcess extends Process {
      */
     public abstract ExitStatus exitStatus();
 
+    /**
+     * The parent's end of the pipe the child reads at {@code childFd}
+     * ({@link Command.Builder#pipeToChild(int)}); same semantics as
+     * {@link #getOutputStream()}.
+     *
+     * @throws IllegalArgumentException if the command asked for no such pipe
+     */
+    public java.io.OutputStream pipeTo(int childFd) {
+        throw new IllegalArgumentException("no pipe to child fd " + childFd);
+    }
+
+    /**
+     * The parent's end of the pipe the child writes at {@code childFd}
+     * ({@link Command.Builder#pipeFromChild(int)}); same semantics as
+     * {@link #getInputStream()}.
+     *
+     * @throws IllegalArgumentException if the command asked for no such pipe
+     */
+    public java.io.InputStream pipeFrom(int childFd) {
+        throw new IllegalArgumentException("no pipe from child fd " + childFd);
+    }
+
     /** The name of the strategy that started this child. */
     public abstract String strategyName();
 

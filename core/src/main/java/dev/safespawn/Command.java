@@ -42,6 +42,7 @@ public final class Command {
     private final Redirect stderr;
     private final boolean redirectErrorStream;
     private final SortedMap<Integer, Integer> passedFds;
+    private final SortedMap<Integer, Boolean> pipes; // child fd -> true when the child reads it
     private final boolean newSession;
     private final Integer processGroup;
     private final Integer umask;
@@ -57,6 +58,7 @@ public final class Command {
         this.stderr = b.stderr;
         this.redirectErrorStream = b.redirectErrorStream;
         this.passedFds = Collections.unmodifiableSortedMap(new TreeMap<>(b.passedFds));
+        this.pipes = Collections.unmodifiableSortedMap(new TreeMap<>(b.pipes));
         this.newSession = b.newSession;
         this.processGroup = b.processGroup;
         this.umask = b.umask;
@@ -87,6 +89,7 @@ public final class Command {
         b.stderr = stderr;
         b.redirectErrorStream = redirectErrorStream;
         b.passedFds.putAll(passedFds);
+        b.pipes.putAll(pipes);
         b.newSession = newSession;
         b.processGroup = processGroup;
         b.umask = umask;
@@ -140,6 +143,15 @@ public final class Command {
         return passedFds;
     }
 
+    /**
+     * Extra pipes the library makes for the child: child fd → true for a pipe
+     * the child reads ({@link ChildProcess#pipeTo(int)} writes it), false for one
+     * it writes ({@link ChildProcess#pipeFrom(int)} reads it).
+     */
+    public SortedMap<Integer, Boolean> pipes() {
+        return pipes;
+    }
+
     /** Whether the child calls {@code setsid()} and leads a new session. */
     public boolean newSession() {
         return newSession;
@@ -170,7 +182,7 @@ public final class Command {
     /** The features a strategy needs to run this command faithfully. */
     public Set<Feature> requiredFeatures() {
         EnumSet<Feature> needed = EnumSet.noneOf(Feature.class);
-        if (!passedFds.isEmpty()) {
+        if (!passedFds.isEmpty() || !pipes.isEmpty()) {
             needed.add(Feature.PASS_FD);
         }
         if (newSession) {
@@ -229,6 +241,7 @@ public final class Command {
         private Redirect stderr;
         private boolean redirectErrorStream;
         private final Map<Integer, Integer> passedFds = new LinkedHashMap<>();
+        private final Map<Integer, Boolean> pipes = new LinkedHashMap<>();
         private final List<String> passErrors = new ArrayList<>();
         private boolean newSession;
         private Integer processGroup;
@@ -316,6 +329,32 @@ public final class Command {
             return this;
         }
 
+        /**
+         * Gives the child a pipe it reads at descriptor {@code childFd} (3 or
+         * more); the parent writes it through {@link ChildProcess#pipeTo(int)}.
+         * Like {@link Redirect#PIPE} for stdin, but at any number.
+         */
+        public Builder pipeToChild(int childFd) {
+            return pipe(childFd, true);
+        }
+
+        /**
+         * Gives the child a pipe it writes at descriptor {@code childFd} (3 or
+         * more); the parent reads it through {@link ChildProcess#pipeFrom(int)}.
+         */
+        public Builder pipeFromChild(int childFd) {
+            return pipe(childFd, false);
+        }
+
+        private Builder pipe(int childFd, boolean toChild) {
+            if (childFd < 3) {
+                passErrors.add("pipe: child fd " + childFd + " is below 3; use stdin/stdout/stderr for 0-2");
+            } else if (pipes.putIfAbsent(childFd, toChild) != null) {
+                passErrors.add("pipe: child fd " + childFd + " is given two pipes");
+            }
+            return this;
+        }
+
         /** The child calls {@code setsid()}: it leads a new session and process group. */
         public Builder newSession() {
             this.newSession = true;
@@ -375,6 +414,9 @@ public final class Command {
             check(directory == null || directory.toString().indexOf('\0') < 0, "directory: contains a NUL byte");
             if (!passErrors.isEmpty()) {
                 throw new IllegalArgumentException(passErrors.get(0));
+            }
+            for (int fd : pipes.keySet()) {
+                check(!passedFds.containsKey(fd), "pipe: child fd " + fd + " is also set by passFd");
             }
             checkStream("stdin", stdin, 0, Redirect.Kind.WRITE, Redirect.Kind.APPEND);
             checkStream("stdout", stdout, 1, Redirect.Kind.READ);

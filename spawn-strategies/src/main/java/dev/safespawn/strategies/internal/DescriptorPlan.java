@@ -27,7 +27,9 @@ import java.util.TreeMap;
 public final class DescriptorPlan implements AutoCloseable {
     private final SortedMap<Integer, Integer> childToParent = new TreeMap<>();
     private final List<Integer> childSide = new ArrayList<>();
+    private final List<Integer> parentSide = new ArrayList<>();
     private final int[] parentEnds = {-1, -1, -1};
+    private final SortedMap<Integer, Integer> extraParentEnds = new TreeMap<>(); // child fd -> parent end
     private boolean handedOver;
 
     private DescriptorPlan() {
@@ -55,6 +57,9 @@ public final class DescriptorPlan implements AutoCloseable {
                 }
             } else {
                 plan.stream(2, command.stderr());
+            }
+            for (Map.Entry<Integer, Boolean> pipe : command.pipes().entrySet()) {
+                plan.extraPipe(pipe.getKey(), pipe.getValue());
             }
             return plan;
         } catch (SpawnException | RuntimeException e) {
@@ -96,20 +101,30 @@ public final class DescriptorPlan implements AutoCloseable {
     }
 
     private void pipe(int fd) throws SpawnException {
+        parentEnds[fd] = makePipe(fd, fd == 0);
+    }
+
+    private void extraPipe(int childFd, boolean childReads) throws SpawnException {
+        extraParentEnds.put(childFd, makePipe(childFd, childReads));
+    }
+
+    /** A pipe whose child end lands at {@code childFd}; returns the parent's end. */
+    private int makePipe(int childFd, boolean childReads) throws SpawnException {
         int[] ends = new int[2];
         try {
             LibC.pipe2(ends, LibC.O_CLOEXEC);
         } catch (LastErrorException e) {
             throw new SpawnException(Stage.PIPE, e.getErrorCode(), null);
         }
-        int childEnd = fd == 0 ? ends[0] : ends[1];
-        int parentEnd = fd == 0 ? ends[1] : ends[0];
+        int childEnd = childReads ? ends[0] : ends[1];
+        int parentEnd = childReads ? ends[1] : ends[0];
         childSide.add(childEnd);
-        parentEnds[fd] = parentEnd;
-        childToParent.put(fd, childEnd);
+        parentSide.add(parentEnd);
+        childToParent.put(childFd, childEnd);
         // Only the parent's end: O_NONBLOCK belongs to the open file, and the
         // child must get an ordinary blocking pipe.
         LibC.fcntl(parentEnd, LibC.F_SETFL, LibC.fcntl(parentEnd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+        return parentEnd;
     }
 
     private int openChildSide(String path, int flags) throws SpawnException {
@@ -191,13 +206,15 @@ public final class DescriptorPlan implements AutoCloseable {
         return gaps;
     }
 
-    /**
-     * Gives the caller the parent's ends of the stdin, stdout and stderr pipes
-     * ({@code -1} where there is none); {@link #close()} then leaves them open.
-     */
-    public int[] handOver() {
+    /** The parent's ends of a child's pipes; -1 where a standard stream has none. */
+    public record ParentEnds(int stdin, int stdout, int stderr, SortedMap<Integer, Integer> extra) {
+    }
+
+    /** Gives the caller the parent's ends of every pipe; {@link #close()} then leaves them open. */
+    public ParentEnds handOver() {
         handedOver = true;
-        return parentEnds.clone();
+        return new ParentEnds(parentEnds[0], parentEnds[1], parentEnds[2],
+                Collections.unmodifiableSortedMap(new TreeMap<>(extraParentEnds)));
     }
 
     /** Closes the child's ends, and the parent's ends unless handed over. Idempotent. */
@@ -206,12 +223,18 @@ public final class DescriptorPlan implements AutoCloseable {
         childSide.forEach(Descriptor::closeQuietly);
         childSide.clear();
         if (!handedOver) {
-            for (int i = 0; i < parentEnds.length; i++) {
-                if (parentEnds[i] >= 0) {
-                    Descriptor.closeQuietly(parentEnds[i]);
-                    parentEnds[i] = -1;
-                }
+            parentSide.forEach(Descriptor::closeQuietly);
+        }
+        parentSide.clear();
+    }
+
+    /** Closes handed-over parent ends that will not be used after all (the spawn failed later). */
+    public static void closeAll(ParentEnds ends) {
+        for (int fd : new int[] {ends.stdin(), ends.stdout(), ends.stderr()}) {
+            if (fd >= 0) {
+                Descriptor.closeQuietly(fd);
             }
         }
+        ends.extra().values().forEach(Descriptor::closeQuietly);
     }
 }

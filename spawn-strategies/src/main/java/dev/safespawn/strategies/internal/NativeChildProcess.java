@@ -15,8 +15,9 @@ import dev.safespawn.internal.Signals;
 public final class NativeChildProcess extends PipedChildProcess {
     private final int pidfd; // -1 without pidfd support; closed once reaped
 
-    private NativeChildProcess(String strategyName, int pid, int pidfd, boolean leadsGroup, int[] ends) {
-        super(strategyName, pid, leadsGroup, ends[0], ends[1], ends[2]);
+    private NativeChildProcess(String strategyName, int pid, int pidfd, Command command,
+                               DescriptorPlan.ParentEnds ends) {
+        super(strategyName, pid, leadsGroup(command), ends, command.pipes());
         this.pidfd = pidfd;
     }
 
@@ -29,8 +30,7 @@ public final class NativeChildProcess extends PipedChildProcess {
     public static NativeChildProcess adopt(String strategyName, int pid, Command command, DescriptorPlan plan)
             throws SpawnException {
         int pidfd = openPidfd(pid);
-        NativeChildProcess child = new NativeChildProcess(strategyName, pid, pidfd, leadsGroup(command),
-                plan.handOver());
+        NativeChildProcess child = new NativeChildProcess(strategyName, pid, pidfd, command, plan.handOver());
         try {
             Reaper.watch(child);
             return child;

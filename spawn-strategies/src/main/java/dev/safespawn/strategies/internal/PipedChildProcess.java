@@ -7,6 +7,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -25,22 +27,28 @@ public abstract class PipedChildProcess extends ChildProcess {
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
+    private final Map<Integer, Closeable> extra; // child fd -> FdOutputStream or FdInputStream
     /** Guards the exit record. */
     protected final Object lock = new Object();
     private final CompletableFuture<Process> exitFuture = new CompletableFuture<>();
     private ExitStatus status; // guarded by lock
 
     /**
-     * Takes ownership of the three pipe ends; -1 gives a null stream.
+     * Takes ownership of the parent's pipe ends; a standard stream without one
+     * (-1) is a null stream.
      */
-    protected PipedChildProcess(String strategyName, int pid, boolean leadsGroup,
-                                int stdinFd, int stdoutFd, int stderrFd) {
+    protected PipedChildProcess(String strategyName, int pid, boolean leadsGroup, DescriptorPlan.ParentEnds ends,
+                                java.util.SortedMap<Integer, Boolean> pipes) {
         this.strategyName = strategyName;
         this.pid = pid;
         this.leadsGroup = leadsGroup;
-        this.stdin = stdinFd < 0 ? ClosedOutputStream.INSTANCE : new FdOutputStream(new Descriptor(stdinFd));
-        this.stdout = stdoutFd < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(stdoutFd));
-        this.stderr = stderrFd < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(stderrFd));
+        this.stdin = ends.stdin() < 0 ? ClosedOutputStream.INSTANCE : new FdOutputStream(new Descriptor(ends.stdin()));
+        this.stdout = ends.stdout() < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(ends.stdout()));
+        this.stderr = ends.stderr() < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(ends.stderr()));
+        Map<Integer, Closeable> streams = new HashMap<>();
+        ends.extra().forEach((childFd, parentFd) -> streams.put(childFd, pipes.get(childFd)
+                ? new FdOutputStream(new Descriptor(parentFd)) : new FdInputStream(new Descriptor(parentFd))));
+        this.extra = Map.copyOf(streams);
     }
 
     /** Called under {@link #lock} when the exit is recorded, to release what signalling needed. */
@@ -75,6 +83,7 @@ public abstract class PipedChildProcess extends ChildProcess {
         closeQuietly(stdin);
         closeQuietly(stdout);
         closeQuietly(stderr);
+        extra.values().forEach(PipedChildProcess::closeQuietly);
     }
 
     private static void closeQuietly(Closeable c) {
@@ -98,6 +107,22 @@ public abstract class PipedChildProcess extends ChildProcess {
     @Override
     public InputStream getErrorStream() {
         return stderr;
+    }
+
+    @Override
+    public OutputStream pipeTo(int childFd) {
+        if (extra.get(childFd) instanceof OutputStream out) {
+            return out;
+        }
+        return super.pipeTo(childFd);
+    }
+
+    @Override
+    public InputStream pipeFrom(int childFd) {
+        if (extra.get(childFd) instanceof InputStream in) {
+            return in;
+        }
+        return super.pipeFrom(childFd);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.safespawn.strategies.zygote;
 
+import dev.safespawn.Command;
+import dev.safespawn.strategies.internal.DescriptorPlan;
+import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.PipedChildProcess;
 
 /**
@@ -12,8 +15,8 @@ import dev.safespawn.strategies.internal.PipedChildProcess;
 final class ZygoteChildProcess extends PipedChildProcess {
     private final ZygoteClient client;
 
-    ZygoteChildProcess(ZygoteClient client, int pid, boolean leadsGroup, int[] parentEnds) {
-        super("zygote", pid, leadsGroup, parentEnds[0], parentEnds[1], parentEnds[2]);
+    ZygoteChildProcess(ZygoteClient client, int pid, Command command, DescriptorPlan.ParentEnds ends) {
+        super("zygote", pid, NativeChildProcess.leadsGroup(command), ends, command.pipes());
         this.client = client;
     }
 

@@ -12,7 +12,6 @@ import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.ChildSetupStage;
 import dev.safespawn.strategies.internal.Descriptor;
 import dev.safespawn.strategies.internal.DescriptorPlan;
-import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.SeqPacketSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,7 +42,7 @@ final class ZygoteClient {
     private boolean closeWhenIdle; // guarded by this
 
     /** A request in flight; for SPAWN it carries what the child object will need. */
-    private record Pending(CompletableFuture<Object> reply, int[] parentEnds, boolean leadsGroup,
+    private record Pending(CompletableFuture<Object> reply, DescriptorPlan.ParentEnds parentEnds,
                            Command command, String executable) {
     }
 
@@ -130,17 +129,16 @@ final class ZygoteClient {
                         + " is larger than a zygote request may be (" + ZygoteProtocol.MAX_MESSAGE / 1024 + " KiB)");
             }
             int[] fds = plan.childToParent().values().stream().mapToInt(Integer::intValue).toArray();
-            Pending p = new Pending(new CompletableFuture<>(), plan.handOver(), NativeChildProcess.leadsGroup(command),
-                    command, executable);
+            Pending p = new Pending(new CompletableFuture<>(), plan.handOver(), command, executable);
             Object reply;
             try {
                 reply = request(id, p, message, fds);
             } catch (IOException | RuntimeException e) {
-                closeAll(p.parentEnds());
+                DescriptorPlan.closeAll(p.parentEnds());
                 throw e;
             }
             if (reply instanceof SpawnException failure) {
-                closeAll(p.parentEnds());
+                DescriptorPlan.closeAll(p.parentEnds());
                 throw failure;
             }
             return (ChildProcess) reply;
@@ -152,7 +150,7 @@ final class ZygoteClient {
         long id = ids.incrementAndGet();
         Object reply;
         try {
-            reply = request(id, new Pending(new CompletableFuture<>(), null, false, null, null),
+            reply = request(id, new Pending(new CompletableFuture<>(), null, null, null),
                     ZygoteProtocol.signal(id, pid, signal, group), new int[0]);
         } catch (IOException e) {
             return false; // the server is gone, and its children with it
@@ -217,7 +215,7 @@ final class ZygoteClient {
             case ZygoteProtocol.SPAWNED -> {
                 Pending p = pending.remove(id);
                 if (p != null) {
-                    ZygoteChildProcess child = new ZygoteChildProcess(this, a, p.leadsGroup(), p.parentEnds());
+                    ZygoteChildProcess child = new ZygoteChildProcess(this, a, p.command(), p.parentEnds());
                     children.put(a, child); // before any EXITED for it, which this same thread reads next
                     p.reply().complete(child);
                 }
@@ -291,11 +289,4 @@ final class ZygoteClient {
         return ZygoteProtocol.wrap(buf.getByteArray(0, n), n);
     }
 
-    private static void closeAll(int[] fds) {
-        for (int fd : fds) {
-            if (fd >= 0) {
-                Descriptor.closeQuietly(fd);
-            }
-        }
-    }
 }

@@ -133,6 +133,27 @@ public interface DescriptorContract extends StrategyUnderTest {
         }
     }
 
+    @Test
+    default void extraPipesCarryDataBothWaysAtTheirNumbers() throws Exception {
+        require(Feature.PASS_FD);
+        ProbeReport r = report(probe("report").pipeToChild(5).pipeFromChild(6));
+        assertThat(r.fds()).containsExactly(0, 1, 2, 5, 6);
+        assertThat(r.fdKinds()).containsEntry(5, "pipe").containsEntry(6, "pipe");
+
+        var child = spawner().spawn(dev.safespawn.Command.builder("/bin/sh", "-c", "cat <&5 >&6")
+                .pipeToChild(5).pipeFromChild(6).build());
+        try (var toChild = child.pipeTo(5)) {
+            toChild.write("through 5 and 6".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(new String(StrategyUnderTest.drain(child.pipeFrom(6)), StandardCharsets.UTF_8))
+                .isEqualTo("through 5 and 6");
+        assertThat(child.waitFor()).isZero();
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> child.pipeFrom(5));
+        child.getInputStream().close();
+        child.getErrorStream().close();
+        child.getOutputStream().close();
+    }
+
     /**
      * A second reader of a pipe, opened through /proc so the test needs no
      * access to JDK internals; the caller still closes the original read end.
