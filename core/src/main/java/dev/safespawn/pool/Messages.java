@@ -1,0 +1,36 @@
+package dev.safespawn.pool;
+
+import java.io.Serializable;
+import java.util.concurrent.Callable;
+
+/** What travels on a task channel. */
+final class Messages {
+    private Messages() {
+    }
+
+    /** Parent to worker: run this. */
+    record Task(long id, Callable<?> callable) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Worker to parent: the task's value, or what it threw. */
+    record Result(long id, Object value, Throwable failure) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * Stands in for a task's exception or value that could not be serialized,
+     * keeping its class name, message and stack trace.
+     */
+    static final class Unserializable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unserializable(String what, Throwable original, Exception why) {
+            super(what + " could not be sent back (" + why + "): "
+                    + (original == null ? "" : original.getClass().getName() + ": " + original.getMessage()));
+            if (original != null) {
+                setStackTrace(original.getStackTrace());
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.safespawn.pool;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A pool's settings, fixed when it is built. */
+record PoolConfig(int workers, Path javaExecutable, String classpath, List<String> jvmOptions,
+                  Optional<Path> directory, Map<String, String> environment, int maxTasksPerWorker,
+                  Optional<Duration> taskTimeout, ProcessPool.Output output, String serialFilter,
+                  boolean prestart) {
+}

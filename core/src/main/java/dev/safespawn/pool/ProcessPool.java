@@ -1,0 +1,532 @@
+package dev.safespawn.pool;
+
+import dev.safespawn.Redirect;
+import dev.safespawn.Spawner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An {@link ExecutorService} that runs each task in a worker JVM: Python's
+ * {@code ProcessPoolExecutor} for Java. Workers are started by a
+ * {@link Spawner} (so with the child contract of its strategy), reused across
+ * tasks, and replaced when they die.
+ *
+ * <pre>{@code
+ * try (ProcessPool pool = ProcessPool.builder().workers(4).build()) {
+ *     Future<Integer> answer = pool.submit(() -> 6 * 7);
+ *     System.out.println(answer.get());
+ * }
+ * }</pre>
+ *
+ * <p>Tasks must be serializable: declare lambdas as {@link SerializableCallable}
+ * or {@link SerializableRunnable} (the {@code submit} overloads for them are
+ * picked automatically for a lambda argument). A plain non-serializable task is
+ * rejected at submission with {@link IllegalArgumentException}. A task's value
+ * comes back as it was serialized; its exception comes back as itself (type,
+ * message, stack trace, causes) inside an {@link ExecutionException}.
+ *
+ * <p>Failures of a worker fail only the task it was running: the worker's
+ * end arrives as a {@link WorkerCrashedException}, a task over
+ * {@link Builder#taskTimeout} as a {@link TimeoutException} (the worker is
+ * killed), both as the {@code ExecutionException}'s cause; then a new worker
+ * takes over. A worker halts as soon as its channel to the pool closes, so
+ * workers never outlive the pool, even a pool whose JVM was killed.
+ *
+ * <p>Thread-safe. The pool's threads: one dispatcher per worker, output
+ * forwarders when output is forwarded, and a timer when a timeout is set.
+ */
+public final class ProcessPool implements ExecutorService, AutoCloseable {
+    private static final PoolTask<?> STOP = PoolTask.of((SerializableCallable<Object>) () -> null);
+
+    private final PoolConfig config;
+    private final Spawner spawner;
+    private final boolean ownsSpawner;
+    private final BlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
+    private final Worker[] running;
+    private final CountDownLatch terminated;
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicBoolean shutdown = new AtomicBoolean();
+    private final ScheduledExecutorService timer;
+
+    private ProcessPool(PoolConfig config, Spawner spawner, boolean ownsSpawner) {
+        this.config = config;
+        this.spawner = spawner;
+        this.ownsSpawner = ownsSpawner;
+        this.running = new Worker[config.workers()];
+        this.terminated = new CountDownLatch(config.workers());
+        this.timer = config.taskTimeout().isPresent() ? newTimer() : null;
+        for (int i = 0; i < config.workers(); i++) {
+            int slot = i;
+            Thread t = new Thread(() -> dispatch(slot), "safespawn-pool-dispatcher-" + i);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static ScheduledExecutorService newTimer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "safespawn-pool-timeouts");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return t;
+    }
+
+    /** A builder with the defaults: one worker per core, {@link Spawner#create()}, this JVM's java and class path. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // One dispatcher per worker slot: takes tasks, runs them in its worker, replaces the worker when needed.
+    private void dispatch(int slot) {
+        Worker worker = null;
+        try {
+            if (config.prestart()) {
+                worker = startOrNull(slot);
+            }
+            while (true) {
+                PoolTask<?> task = queue.take();
+                if (task == STOP) {
+                    break;
+                }
+                if (worker == null) {
+                    try {
+                        worker = startWorker(slot);
+                    } catch (Exception e) {
+                        task.fail(e);
+                        continue;
+                    }
+                }
+                Worker w = worker;
+                if (!task.begin(w::kill)) {
+                    continue; // cancelled while queued
+                }
+                worker = runOne(slot, w, task) ? w : null;
+                if (worker != null && config.maxTasksPerWorker() > 0 && worker.tasksRun() >= config.maxTasksPerWorker()) {
+                    worker.retire();
+                    worker = null;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (worker != null) {
+                worker.retire();
+            }
+            terminated.countDown();
+            if (terminated.getCount() == 0) {
+                if (timer != null) {
+                    timer.shutdownNow();
+                }
+                if (ownsSpawner) {
+                    spawner.close();
+                }
+            }
+        }
+    }
+
+    /** Runs a task; returns whether the worker can take another. */
+    private boolean runOne(int slot, Worker worker, PoolTask<?> task) {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline = config.taskTimeout().map(d -> timer.schedule(() -> {
+            timedOut.set(true);
+            worker.kill();
+        }, d.toNanos(), TimeUnit.NANOSECONDS)).orElse(null);
+        running[slot] = worker;
+        try {
+            Messages.Result r = worker.run(new Messages.Task(ids.incrementAndGet(), task.remote()));
+            if (r.failure() != null) {
+                task.fail(r.failure());
+            } else {
+                task.succeed(r.value());
+            }
+            return !timedOut.get();
+        } catch (WorkerCrashedException e) {
+            task.fail(timedOut.get() ? new TimeoutException("the task ran longer than " + config.taskTimeout().get()
+                    + "; its worker (" + worker.name() + ") was killed") : e);
+            return false;
+        } catch (Exception e) {
+            task.fail(e); // the task or its result could not be serialized; the worker is fine
+            return !timedOut.get();
+        } finally {
+            running[slot] = null;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+    }
+
+    private Worker startWorker(int slot) throws java.io.IOException {
+        return Worker.start(config, spawner, "worker-" + slot);
+    }
+
+    private Worker startOrNull(int slot) {
+        try {
+            return startWorker(slot);
+        } catch (Exception e) {
+            return null; // the first task on this slot retries and reports the failure
+        }
+    }
+
+    private <T> PoolTask<T> enqueue(PoolTask<T> task) {
+        if (shutdown.get()) {
+            throw new RejectedExecutionException("the process pool is shut down");
+        }
+        queue.add(task);
+        return task;
+    }
+
+    /** Runs {@code task} in a worker; the lambda form picks this overload. */
+    public <T> Future<T> submit(SerializableCallable<T> task) {
+        return enqueue(PoolTask.of(task));
+    }
+
+    /** Runs {@code task} in a worker; the lambda form picks this overload. */
+    public Future<?> submit(SerializableRunnable task) {
+        return enqueue(PoolTask.of(task, null));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable}
+     */
+    @Override
+    public <T> Future<T> submit(Callable<T> task) {
+        return enqueue(PoolTask.of(task));
+    }
+
+    /** @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable} */
+    @Override
+    public Future<?> submit(Runnable task) {
+        return enqueue(PoolTask.of(task, null));
+    }
+
+    /** @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable} */
+    @Override
+    public <T> Future<T> submit(Runnable task, T result) {
+        return enqueue(PoolTask.of(task, result));
+    }
+
+    /** @throws IllegalArgumentException if {@code command} is not {@link java.io.Serializable} */
+    @Override
+    public void execute(Runnable command) {
+        submit(command);
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        List<Future<T>> futures = new ArrayList<>();
+        tasks.forEach(t -> futures.add(submit(t)));
+        for (Future<T> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+                // each future reports its own outcome
+            }
+        }
+        return futures;
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<Future<T>> futures = new ArrayList<>();
+        tasks.forEach(t -> futures.add(submit(t)));
+        for (Future<T> f : futures) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+                // each future reports its own outcome
+            } catch (TimeoutException e) {
+                futures.forEach(x -> x.cancel(true));
+                break;
+            }
+        }
+        return futures;
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        try {
+            return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot happen without a deadline", e);
+        }
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("no tasks");
+        }
+        BlockingQueue<PoolTask<T>> done = new LinkedBlockingQueue<>();
+        List<PoolTask<T>> submitted = new ArrayList<>();
+        for (Callable<T> t : tasks) {
+            PoolTask<T> task = enqueue(PoolTask.of(t));
+            submitted.add(task);
+            task.completion().whenComplete((v, e) -> done.add(task));
+        }
+        long deadline = unit.toNanos(timeout) == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + unit.toNanos(timeout);
+        ExecutionException last = null;
+        try {
+            for (int i = 0; i < submitted.size(); i++) {
+                PoolTask<T> first = deadline == Long.MAX_VALUE ? done.take()
+                        : done.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    throw new TimeoutException("no task finished in time");
+                }
+                try {
+                    return first.get();
+                } catch (ExecutionException e) {
+                    last = e;
+                } catch (java.util.concurrent.CancellationException e) {
+                    last = new ExecutionException(e);
+                }
+            }
+            throw last;
+        } finally {
+            submitted.forEach(t -> t.cancel(true));
+        }
+    }
+
+    /** Starts no new task; queued ones still run, then the workers exit. Idempotent. */
+    @Override
+    public void shutdown() {
+        if (shutdown.compareAndSet(false, true)) {
+            for (int i = 0; i < running.length; i++) {
+                queue.add(STOP);
+            }
+        }
+    }
+
+    /** Kills every worker (their tasks fail) and returns the tasks that had not started. */
+    @Override
+    public List<Runnable> shutdownNow() {
+        shutdown.set(true);
+        List<PoolTask<?>> drained = new ArrayList<>();
+        queue.drainTo(drained);
+        List<Runnable> notStarted = new ArrayList<>();
+        drained.stream().filter(t -> t != STOP).forEach(notStarted::add);
+        for (int i = 0; i < running.length; i++) {
+            queue.add(STOP);
+        }
+        for (Worker w : running.clone()) {
+            if (w != null) {
+                w.kill();
+            }
+        }
+        return notStarted;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown.get();
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /** {@link #shutdown()}, then waits for every task and worker to finish. */
+    @Override
+    public void close() {
+        shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                terminated.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Where workers' stdout and stderr go. */
+    public static final class Output {
+        private final Redirect redirect;
+        private final boolean forwards;
+
+        private Output(Redirect redirect, boolean forwards) {
+            this.redirect = redirect;
+            this.forwards = forwards;
+        }
+
+        /** To this JVM's {@code System.out} and {@code System.err}, each line prefixed with the worker's name. */
+        public static Output forward() {
+            return new Output(Redirect.PIPE, true);
+        }
+
+        /** Nowhere. */
+        public static Output discard() {
+            return new Output(Redirect.DISCARD, false);
+        }
+
+        /** Appended to {@code file}, both streams. */
+        public static Output toFile(Path file) {
+            return new Output(Redirect.appendTo(file), false);
+        }
+
+        Redirect redirect() {
+            return redirect;
+        }
+
+        boolean forwards() {
+            return forwards;
+        }
+    }
+
+    /** Settings for a {@link ProcessPool}. Not thread-safe. */
+    public static final class Builder {
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private Spawner spawner;
+        private Path javaHome = Path.of(System.getProperty("java.home"));
+        private String classpath = System.getProperty("java.class.path");
+        private List<String> jvmOptions = List.of();
+        private Path directory;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private int maxTasksPerWorker;
+        private Duration taskTimeout;
+        private Output output = Output.forward();
+        private String serialFilter;
+        private boolean prestart;
+
+        private Builder() {
+        }
+
+        /** How many worker JVMs run at once; at least 1. */
+        public Builder workers(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("workers: " + count + " is less than 1");
+            }
+            this.workers = count;
+            return this;
+        }
+
+        /** The spawner that starts workers; the pool does not close it. Default: its own {@link Spawner#create()}. */
+        public Builder spawner(Spawner spawner) {
+            this.spawner = Objects.requireNonNull(spawner, "spawner");
+            return this;
+        }
+
+        /** The JDK whose {@code bin/java} runs workers; default this JVM's. */
+        public Builder javaHome(Path javaHome) {
+            this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
+            return this;
+        }
+
+        /** The workers' class path; default this JVM's. It must hold safespawn-core and the tasks' classes. */
+        public Builder classpath(String classpath) {
+            this.classpath = Objects.requireNonNull(classpath, "classpath");
+            return this;
+        }
+
+        /** Extra JVM options for workers, after the pool's own ({@code -XX:+ExitOnOutOfMemoryError} and start-up tuning). */
+        public Builder jvmOptions(String... options) {
+            this.jvmOptions = List.of(options);
+            return this;
+        }
+
+        /** The workers' working directory; default this JVM's. */
+        public Builder directory(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Sets one environment variable for workers, on top of this JVM's environment. */
+        public Builder env(String name, String value) {
+            environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Retires a worker after this many tasks and starts a fresh one; 0 (default) never. */
+        public Builder maxTasksPerWorker(int tasks) {
+            if (tasks < 0) {
+                throw new IllegalArgumentException("maxTasksPerWorker: " + tasks + " is negative");
+            }
+            this.maxTasksPerWorker = tasks;
+            return this;
+        }
+
+        /** Kills a worker whose task runs longer than this; the task fails with a {@link TimeoutException} cause. */
+        public Builder taskTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("taskTimeout: " + timeout + " is not positive");
+            }
+            this.taskTimeout = timeout;
+            return this;
+        }
+
+        /** Where workers' output goes; default {@link Output#forward()}. */
+        public Builder output(Output output) {
+            this.output = Objects.requireNonNull(output, "output");
+            return this;
+        }
+
+        /**
+         * Tightens what both sides deserialize to an allow-list, in
+         * {@link java.io.ObjectInputFilter.Config#createFilter} syntax (for
+         * example {@code "java.base/*;com.example.tasks.*"}): classes it does not
+         * allow are rejected. The built-in bounds on depth, arrays, references and
+         * bytes always apply.
+         */
+        public Builder serialFilter(String pattern) {
+            java.io.ObjectInputFilter.Config.createFilter(pattern); // rejects a malformed pattern now
+            this.serialFilter = pattern;
+            return this;
+        }
+
+        /** Starts every worker when the pool is built, not on first use. */
+        public Builder prestart() {
+            this.prestart = true;
+            return this;
+        }
+
+        /** The pool; its dispatcher threads start now. */
+        public ProcessPool build() {
+            List<String> options = new ArrayList<>(List.of(
+                    "-XX:+ExitOnOutOfMemoryError", // an OOM kills the worker, not just the task's thread
+                    "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
+            options.addAll(jvmOptions);
+            PoolConfig config = new PoolConfig(workers, javaHome.resolve("bin").resolve("java"), classpath,
+                    List.copyOf(options), Optional.ofNullable(directory), Map.copyOf(environment),
+                    maxTasksPerWorker, Optional.ofNullable(taskTimeout), output, serialFilter, prestart);
+            return spawner != null ? new ProcessPool(config, spawner, false) : new ProcessPool(config, Spawner.create(), true);
+        }
+    }
+}

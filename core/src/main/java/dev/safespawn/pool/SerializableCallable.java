@@ -1,0 +1,15 @@
+package dev.safespawn.pool;
+
+import java.io.Serializable;
+import java.util.concurrent.Callable;
+
+/**
+ * A {@link Callable} that can travel to a worker JVM. A lambda assigned to
+ * this type is serializable; everything it captures must be too, and its class
+ * must be on the worker's class path (by default the parent's).
+ *
+ * @param <T> the result type, which must be serializable
+ */
+@FunctionalInterface
+public interface SerializableCallable<T> extends Callable<T>, Serializable {
+}

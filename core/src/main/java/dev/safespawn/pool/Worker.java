@@ -1,0 +1,145 @@
+package dev.safespawn.pool;
+
+import dev.safespawn.ChildProcess;
+import dev.safespawn.Command;
+import dev.safespawn.Feature;
+import dev.safespawn.Redirect;
+import dev.safespawn.Spawner;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One worker JVM, seen from the pool: started through the pool's spawner,
+ * fed one task at a time on its channel. Not thread-safe: one dispatcher
+ * thread owns it, except {@link #kill()}, which any thread may call.
+ */
+final class Worker {
+    /** Child descriptors of the channel when the strategy can pass descriptors. */
+    static final int TASKS_FD = 3;
+    static final int RESULTS_FD = 4;
+
+    private final String name;
+    private final ChildProcess process;
+    private final OutputStream tasks;
+    private final InputStream results;
+    private final ObjectInputFilter filter;
+    private final List<Thread> forwarders;
+    private int tasksRun;
+
+    private Worker(String name, ChildProcess process, OutputStream tasks, InputStream results,
+                   ObjectInputFilter filter, List<Thread> forwarders) {
+        this.name = name;
+        this.process = process;
+        this.tasks = tasks;
+        this.results = results;
+        this.filter = filter;
+        this.forwarders = forwarders;
+    }
+
+    static Worker start(PoolConfig config, Spawner spawner, String name) throws IOException {
+        boolean fds = spawner.features().contains(Feature.PASS_FD);
+        Command.Builder command = Command.builder(config.javaExecutable().toString())
+                .args(config.jvmOptions())
+                .args("-cp", config.classpath(), WorkerMain.class.getName(), fds ? "fds" : "stdio",
+                        config.serialFilter() == null ? "-" : config.serialFilter());
+        config.directory().ifPresent(command::directory);
+        config.environment().forEach(command::env);
+        if (spawner.features().contains(Feature.KILL_ON_PARENT_DEATH)) {
+            command.killOnParentDeath(); // belt and braces: the worker also halts when its channel closes
+        }
+        if (fds) {
+            command.pipeToChild(TASKS_FD).pipeFromChild(RESULTS_FD).stdin(Redirect.DISCARD);
+        }
+        command.stdout(fds ? config.output().redirect() : Redirect.PIPE);
+        command.stderr(config.output().redirect());
+        ChildProcess p = spawner.spawn(command.build());
+        OutputStream tasks = fds ? p.pipeTo(TASKS_FD) : p.getOutputStream();
+        InputStream results = fds ? p.pipeFrom(RESULTS_FD) : p.getInputStream();
+        List<Thread> forwarders = new ArrayList<>();
+        if (config.output().forwards()) {
+            if (fds) {
+                forwarders.add(OutputForwarder.start(p.getInputStream(), System.out, name));
+            }
+            forwarders.add(OutputForwarder.start(p.getErrorStream(), System.err, name));
+        }
+        return new Worker(name, p, new BufferedOutputStream(tasks), new BufferedInputStream(results),
+                Frames.filter(config.serialFilter()), forwarders);
+    }
+
+    String name() {
+        return name;
+    }
+
+    int tasksRun() {
+        return tasksRun;
+    }
+
+    /**
+     * Runs one task and returns its result message.
+     *
+     * @throws java.io.ObjectStreamException if the task cannot be serialized (the worker is unharmed)
+     * @throws WorkerCrashedException if the worker died, or broke the channel, first
+     */
+    Messages.Result run(Messages.Task task) throws WorkerCrashedException, IOException, ClassNotFoundException {
+        byte[] encoded = Frames.encode(task);
+        tasksRun++;
+        try {
+            Frames.send(tasks, encoded);
+            return (Messages.Result) Frames.read(results, filter);
+        } catch (java.io.InvalidClassException rejected) {
+            throw rejected; // the filter refused the result; the frame was read whole, the channel is fine
+        } catch (IOException channelBroken) {
+            kill(); // a worker that broke the channel is of no further use
+            throw crashed();
+        }
+    }
+
+    private WorkerCrashedException crashed() throws IOException {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reaping " + name, e);
+        }
+        closeStreams();
+        return new WorkerCrashedException(name + " (pid " + process.pid() + ")", process.exitStatus());
+    }
+
+    /** Ends the worker politely: closing its channel makes it halt. */
+    void retire() {
+        closeStreams();
+        try {
+            process.waitFor();
+            for (Thread f : forwarders) {
+                f.join();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends the worker at once (SIGKILL); its task, if any, fails. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    private void closeStreams() {
+        try {
+            tasks.close();
+        } catch (IOException ignored) {
+            // the worker is gone: nothing was waiting for these bytes
+        }
+        try {
+            results.close();
+        } catch (IOException ignored) {
+            // as above
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.safespawn.pool;
+
+import dev.safespawn.ExitStatus;
+
+/**
+ * The worker JVM running a task ended before answering: {@code System.exit},
+ * {@code Runtime.halt}, a crash, a signal, or {@code OutOfMemoryError} (workers
+ * run with {@code -XX:+ExitOnOutOfMemoryError}). Only that task fails; the pool
+ * starts a new worker. Arrives as the cause of an
+ * {@link java.util.concurrent.ExecutionException}.
+ */
+public final class WorkerCrashedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final transient ExitStatus status;
+
+    WorkerCrashedException(String worker, ExitStatus status) {
+        super(worker + " died while running the task: " + status);
+        this.status = status;
+    }
+
+    /** How the worker ended. */
+    public ExitStatus exitStatus() {
+        return status;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.safespawn.pool;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The main class of a pool worker JVM; not for direct use. Arguments: the
+ * channel ({@code fds} — read tasks on descriptor 3, write results on 4 — or
+ * {@code stdio}) and the user's serial filter pattern ({@code -} for none).
+ *
+ * <p>One thread reads the channel and the main thread runs tasks, so the
+ * worker notices at once when the parent goes away (end of file), even in the
+ * middle of a task, and halts: a worker never outlives its pool.
+ */
+public final class WorkerMain {
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean stdio = args.length > 0 && args[0].equals("stdio");
+        ObjectInputFilter filter = Frames.filter(args.length > 1 && !args[1].equals("-") ? args[1] : null);
+        InputStream in;
+        OutputStream out;
+        if (stdio) {
+            in = new FileInputStream(FileDescriptor.in);
+            out = new FileOutputStream(FileDescriptor.out);
+            // stdout is the channel now: what tasks print goes to stderr, which
+            // the pool forwards, and can never corrupt a frame.
+            System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        } else {
+            in = new FileInputStream("/proc/self/fd/3");
+            out = new FileOutputStream("/proc/self/fd/4");
+        }
+        InputStream tasksIn = new BufferedInputStream(in);
+        OutputStream resultsOut = new BufferedOutputStream(out);
+
+        BlockingQueue<Messages.Task> tasks = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try {
+                while (true) {
+                    tasks.put((Messages.Task) Frames.read(tasksIn, filter));
+                }
+            } catch (EOFException parentGone) {
+                Runtime.getRuntime().halt(0);
+            } catch (Throwable e) {
+                System.err.println("safespawn worker: unreadable task channel: " + e);
+                Runtime.getRuntime().halt(70);
+            }
+        }, "safespawn-worker-channel");
+        reader.setDaemon(true);
+        reader.start();
+
+        while (true) {
+            Messages.Task task = tasks.take();
+            Messages.Result result;
+            try {
+                result = new Messages.Result(task.id(), task.callable().call(), null);
+            } catch (Throwable t) {
+                result = new Messages.Result(task.id(), null, t);
+            }
+            send(resultsOut, result);
+        }
+    }
+
+    /** Sends a result; one that cannot be serialized is replaced by a description of why. */
+    private static void send(OutputStream out, Messages.Result result) throws java.io.IOException {
+        byte[] encoded;
+        try {
+            encoded = Frames.encode(result);
+        } catch (java.io.ObjectStreamException e) {
+            String what = result.failure() == null ? "the task's value" : "the task's exception";
+            encoded = Frames.encode(new Messages.Result(result.id(), null,
+                    new Messages.Unserializable(what, result.failure(), e)));
+        }
+        Frames.send(out, encoded);
+    }
+}
