@@ -26,6 +26,30 @@ class CommandTest {
     class Rejects {
 
         @Test
+        void pipesBelowThreeTwiceOrOnAPassedFd() {
+            assertThatIllegalArgumentException().isThrownBy(() -> Command.builder("/bin/echo").pipeToChild(2).build())
+                    .withMessageStartingWith("pipe: child fd 2");
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> Command.builder("/bin/echo").pipeToChild(5).pipeFromChild(5).build())
+                    .withMessageStartingWith("pipe: child fd 5 is given two pipes");
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> Command.builder("/bin/echo").passFd(9, 5).pipeFromChild(5).build())
+                    .withMessageStartingWith("pipe: child fd 5 is also set by passFd");
+        }
+
+        @Test
+        void umaskAndLimitsOutOfRange() {
+            assertThatIllegalArgumentException().isThrownBy(() -> Command.builder("/bin/echo").umask(01000).build())
+                    .withMessageStartingWith("umask");
+            assertThatIllegalArgumentException().isThrownBy(() -> Command.builder("/bin/echo")
+                    .rlimit(Command.Limit.NOFILE, 10, 5).build()).withMessageStartingWith("rlimit NOFILE");
+            assertThatIllegalArgumentException().isThrownBy(() -> Command.builder("/bin/echo")
+                    .rlimit(Command.Limit.CPU, -5, 10).build()).withMessageStartingWith("rlimit CPU");
+            assertThat(Command.builder("/bin/echo").rlimit(Command.Limit.AS, 1, Command.UNLIMITED).build()
+                    .limits().get(Command.Limit.AS)).containsExactly(1, Command.UNLIMITED);
+        }
+
+        @Test
         void emptyArgv() {
             assertThatIllegalArgumentException().isThrownBy(() -> Command.builder().build())
                     .withMessageStartingWith("argv");
@@ -212,6 +236,16 @@ class CommandTest {
 
     @Nested
     class Accepts {
+
+        @Test
+        void pipesAndTheOptionsNeedTheirFeatures() {
+            Command c = Command.builder("/bin/echo").pipeToChild(3).pipeFromChild(4).umask(022)
+                    .rlimit(Command.Limit.CORE, 0, 0).killOnParentDeath().build();
+            assertThat(c.pipes()).containsExactly(Map.entry(3, true), Map.entry(4, false));
+            assertThat(c.requiredFeatures()).containsExactlyInAnyOrder(Feature.PASS_FD, Feature.UMASK,
+                    Feature.RLIMITS, Feature.KILL_ON_PARENT_DEATH);
+            assertThat(c.toBuilder().build().pipes()).isEqualTo(c.pipes());
+        }
 
         @Test
         void validRedirectsForEachStream() {
