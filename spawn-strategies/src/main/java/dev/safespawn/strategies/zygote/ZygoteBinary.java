@@ -41,13 +41,22 @@ final class ZygoteBinary {
         this.sha256 = sha256(packaged);
     }
 
+    /** Read and hashed once: every Spawner.create() instantiates every strategy. */
+    private static final class Packaged {
+        static final Optional<ZygoteBinary> BINARY = load();
+
+        private static Optional<ZygoteBinary> load() {
+            try (InputStream in = ZygoteBinary.class.getResourceAsStream(RESOURCE)) {
+                return in == null ? Optional.empty() : Optional.of(new ZygoteBinary(in.readAllBytes()));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
     /** The packaged server, or empty when this jar has none for this platform. */
     static Optional<ZygoteBinary> packaged() {
-        try (InputStream in = ZygoteBinary.class.getResourceAsStream(RESOURCE)) {
-            return in == null ? Optional.empty() : Optional.of(new ZygoteBinary(in.readAllBytes()));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return Packaged.BINARY;
     }
 
     static String resourceName() {
