@@ -393,11 +393,19 @@ static int serve_one(int sock)
     int nfds;
     int truncated;
     ssize_t n = receive(sock, buf.bytes, sizeof buf.bytes, fds, &nfds, &truncated);
-    if (n == 0) {
-        return -1;
-    }
     if (n < 0) {
         return errno == EAGAIN ? 0 : -1;
+    }
+    if (n == 0) {
+        /* On a seqpacket socket an empty message also reads as 0 bytes:
+         * only a real hang-up of the peer ends the server. */
+        struct pollfd hup = { sock, POLLRDHUP, 0 };
+        if (poll(&hup, 1, 0) != 0 && (hup.revents & (POLLRDHUP | POLLHUP))) {
+            return -1;
+        }
+    }
+    if ((size_t) n > SSZ_MAX_MESSAGE) {
+        truncated = 1; /* over the protocol's maximum: refused whole, like a truncated one */
     }
     struct ssz_header h = { 0, 0, 0 };
     int readable = (size_t) n >= sizeof h;

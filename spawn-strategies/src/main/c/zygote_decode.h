@@ -22,7 +22,7 @@ struct ssz_spawn {
 /*
  * Checks and decodes a SPAWN payload of len bytes that arrived with nfds
  * descriptors. Returns 0 and fills out (free with ssz_spawn_free), or an
- * errno value (EBADMSG: malformed; E2BIG: over a limit; ENOMEM) and leaves
+ * errno value (EBADMSG: malformed or over a limit; ENOMEM) and leaves
  * nothing to free. Never reads outside payload[0..len).
  */
 int ssz_decode_spawn(const unsigned char *payload, size_t len, int nfds, struct ssz_spawn *out);
