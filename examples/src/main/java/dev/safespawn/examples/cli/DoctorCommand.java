@@ -7,7 +7,6 @@ import dev.safespawn.strategies.internal.NativeSupport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -261,18 +260,7 @@ public final class DoctorCommand implements Callable<Integer> {
         static final Marks UNICODE = new Marks("\u2713", "\u2717");
 
         static Marks forStdout() {
-            return stdoutCharset().newEncoder().canEncode("\u2713\u2717")
-                    ? UNICODE : new Marks("[ok]", "[!!]");
-        }
-
-        /** The charset picocli's default stdout writer uses. */
-        private static Charset stdoutCharset() {
-            String name = System.getProperty("sun.stdout.encoding");
-            try {
-                return name == null ? Charset.defaultCharset() : Charset.forName(name);
-            } catch (IllegalArgumentException e) {
-                return Charset.defaultCharset();
-            }
+            return Terminal.canShow("\u2713\u2717") ? UNICODE : new Marks("[ok]", "[!!]");
         }
     }
 }

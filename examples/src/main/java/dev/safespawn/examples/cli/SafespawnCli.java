@@ -8,14 +8,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code safespawn} command. It does nothing by itself: it groups the
- * subcommands ({@code doctor} for now) and, when run without one, prints its
- * usage to stderr and exits 2, the conventional status for a usage error.
+ * subcommands ({@code doctor}, {@code run}, {@code demo}, {@code bench}) and,
+ * when run without one, prints its usage to stderr and exits 2, the
+ * conventional status for a usage error.
  */
 @Command(name = "safespawn",
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = "Start child processes safely, and check that this machine lets you.",
-        subcommands = {DoctorCommand.class})
+        subcommands = {DoctorCommand.class, RunCommand.class, DemoCommand.class, BenchCommand.class})
 public final class SafespawnCli implements Callable<Integer> {
 
     @Spec
@@ -27,9 +28,10 @@ public final class SafespawnCli implements Callable<Integer> {
     }
 
     /**
-     * The CLI as {@link #main} runs it: an unexpected exception becomes one
-     * line on stderr and status 1 rather than picocli's default stack trace,
-     * because users of a diagnostic tool need the message, not our internals.
+     * The CLI as {@link #main} runs it. Errors are one line on stderr, because
+     * users need the message, not our internals: an unexpected exception
+     * gives status 1 rather than picocli's stack trace, and a bad command line
+     * status 2 with a pointer to {@code --help} rather than the whole usage.
      */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SafespawnCli());
@@ -38,14 +40,20 @@ public final class SafespawnCli implements Callable<Integer> {
             commandLine.getErr().flush();
             return 1;
         });
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine wrong = e.getCommandLine();
+            String name = wrong.getCommandSpec().qualifiedName();
+            String message = e.getMessage() == null ? "invalid command line" : e.getMessage().strip().lines()
+                    .findFirst().orElse("invalid command line");
+            wrong.getErr().println(name + ": " + message + " (see '" + name + " --help')");
+            wrong.getErr().flush();
+            return wrong.getCommandSpec().exitCodeOnInvalidInput();
+        });
         return cli;
     }
 
     @Override
     public Integer call() {
-        CommandLine cli = spec.commandLine();
-        cli.usage(cli.getErr());
-        cli.getErr().flush();
-        return CommandLine.ExitCode.USAGE;
+        return CommandGroups.usageError(spec);
     }
 }
