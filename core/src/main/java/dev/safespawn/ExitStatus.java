@@ -9,9 +9,11 @@ import dev.safespawn.internal.Signals;
  *
  * <p>{@link java.lang.Process#exitValue()} folds these into one int (128 +
  * signal for a signal, as shells do, and -1 for a lost child); this type keeps
- * them apart.
+ * them apart. Serializable, so it travels with exceptions between JVMs.
  */
-public final class ExitStatus {
+public final class ExitStatus implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final boolean signaled;
     private final int value;
     private final String lostReason; // non-null only for a lost child

@@ -8,6 +8,11 @@ final class Messages {
     private Messages() {
     }
 
+    /** Worker to parent, once: the JVM is up and reading its channel. */
+    record Ready(long pid) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
     /** Parent to worker: run this. */
     record Task(long id, Callable<?> callable) implements Serializable {
         private static final long serialVersionUID = 1L;

@@ -63,7 +63,8 @@ final class PoolTask<T> implements RunnableFuture<T> {
     /** Marks the task started; false if it was cancelled or already started. */
     boolean begin(Runnable killWorker) {
         killer = killWorker;
-        return !outcome.isDone() && started.compareAndSet(false, true);
+        // Started first, then checked: a cancel after this point sees started and kills the worker.
+        return started.compareAndSet(false, true) && !outcome.isDone();
     }
 
     @SuppressWarnings("unchecked")

@@ -24,7 +24,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -64,17 +63,24 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     private final Spawner spawner;
     private final boolean ownsSpawner;
     private final BlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
-    private final Worker[] running;
     private final CountDownLatch terminated;
     private final AtomicLong ids = new AtomicLong();
-    private final AtomicBoolean shutdown = new AtomicBoolean();
     private final ScheduledExecutorService timer;
+    // Submission, shutdown and each dispatcher's hand-over of a task are
+    // ordered by this lock, so no task is accepted after the STOP markers and
+    // shutdownNow() sees every task a dispatcher took but has not begun.
+    private final Object lifecycle = new Object();
+    private final PoolTask<?>[] claimed; // guarded by lifecycle: taken, not yet begun
+    private final Worker[] running;      // guarded by lifecycle: the worker running a task
+    private boolean shutdown;            // guarded by lifecycle
+    private boolean stopNow;             // guarded by lifecycle
 
     private ProcessPool(PoolConfig config, Spawner spawner, boolean ownsSpawner) {
         this.config = config;
         this.spawner = spawner;
         this.ownsSpawner = ownsSpawner;
         this.running = new Worker[config.workers()];
+        this.claimed = new PoolTask<?>[config.workers()];
         this.terminated = new CountDownLatch(config.workers());
         this.timer = config.taskTimeout().isPresent() ? newTimer() : null;
         for (int i = 0; i < config.workers(); i++) {
@@ -112,22 +118,30 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
                 if (task == STOP) {
                     break;
                 }
+                synchronized (lifecycle) {
+                    if (stopNow) {
+                        task.cancel(false); // taken just as shutdownNow() drained the queue: stopped, not lost
+                        continue;
+                    }
+                    claimed[slot] = task;
+                }
                 if (worker == null) {
                     try {
                         worker = startWorker(slot);
-                    } catch (Exception e) {
-                        task.fail(e);
+                    } catch (Throwable e) {
+                        if (unclaim(slot, task, null)) {
+                            task.fail(e);
+                        }
                         continue;
                     }
                 }
                 Worker w = worker;
-                if (!task.begin(w::kill)) {
-                    continue; // cancelled while queued
+                if (!unclaim(slot, task, w) || !task.begin(w::kill)) {
+                    continue; // handed back by shutdownNow(), or cancelled while queued
                 }
-                worker = runOne(slot, w, task) ? w : null;
+                worker = runOne(slot, w, task) ? w : discard(w);
                 if (worker != null && config.maxTasksPerWorker() > 0 && worker.tasksRun() >= config.maxTasksPerWorker()) {
-                    worker.retire();
-                    worker = null;
+                    worker = discard(worker);
                 }
             }
         } catch (InterruptedException e) {
@@ -148,35 +162,78 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
     }
 
+    /**
+     * Ends the dispatcher's claim on {@code task} and, if it still has it and
+     * the pool is not stopping, records {@code worker} as running it.
+     */
+    private boolean unclaim(int slot, PoolTask<?> task, Worker worker) {
+        synchronized (lifecycle) {
+            if (claimed[slot] != task) {
+                return false; // shutdownNow() handed it back to its caller
+            }
+            if (stopNow) {
+                claimed[slot] = null;
+                task.cancel(false);
+                return false;
+            }
+            claimed[slot] = null;
+            running[slot] = worker;
+            return true;
+        }
+    }
+
+    private static Worker discard(Worker worker) {
+        worker.kill();
+        worker.retire();
+        return null;
+    }
+
+    private static final int RUNNING = 0;
+    private static final int FINISHED = 1;
+    private static final int TIMED_OUT = 2;
+
     /** Runs a task; returns whether the worker can take another. */
     private boolean runOne(int slot, Worker worker, PoolTask<?> task) {
-        AtomicBoolean timedOut = new AtomicBoolean();
+        // The task finishing and the timer firing race for this state: exactly one wins.
+        java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(RUNNING);
         ScheduledFuture<?> deadline = config.taskTimeout().map(d -> timer.schedule(() -> {
-            timedOut.set(true);
-            worker.kill();
+            if (state.compareAndSet(RUNNING, TIMED_OUT)) {
+                worker.kill();
+            }
         }, d.toNanos(), TimeUnit.NANOSECONDS)).orElse(null);
-        running[slot] = worker;
         try {
             Messages.Result r = worker.run(new Messages.Task(ids.incrementAndGet(), task.remote()));
+            if (!state.compareAndSet(RUNNING, FINISHED)) {
+                task.fail(timeout(worker)); // answered as the timer fired: the worker is being killed
+                return false;
+            }
             if (r.failure() != null) {
                 task.fail(r.failure());
             } else {
                 task.succeed(r.value());
             }
-            return !timedOut.get();
+            return true;
         } catch (WorkerCrashedException e) {
-            task.fail(timedOut.get() ? new TimeoutException("the task ran longer than " + config.taskTimeout().get()
-                    + "; its worker (" + worker.name() + ") was killed") : e);
+            task.fail(state.compareAndSet(RUNNING, FINISHED) ? e : timeout(worker));
             return false;
-        } catch (Exception e) {
-            task.fail(e); // the task or its result could not be serialized; the worker is fine
-            return !timedOut.get();
+        } catch (Throwable e) {
+            // The task or its result could not be (de)serialized, down to a
+            // StackOverflowError on a too-deep graph: only this task fails.
+            task.fail(e);
+            return state.compareAndSet(RUNNING, FINISHED);
         } finally {
-            running[slot] = null;
+            synchronized (lifecycle) {
+                running[slot] = null;
+            }
             if (deadline != null) {
                 deadline.cancel(false);
             }
         }
+    }
+
+    private TimeoutException timeout(Worker worker) {
+        return new TimeoutException("the task ran longer than " + config.taskTimeout().orElseThrow()
+                + "; its worker (" + worker.name() + ") was killed");
     }
 
     private Worker startWorker(int slot) throws java.io.IOException {
@@ -192,11 +249,27 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     private <T> PoolTask<T> enqueue(PoolTask<T> task) {
-        if (shutdown.get()) {
-            throw new RejectedExecutionException("the process pool is shut down");
+        synchronized (lifecycle) {
+            if (shutdown) {
+                throw new RejectedExecutionException("the process pool is shut down");
+            }
+            queue.add(task);
         }
-        queue.add(task);
         return task;
+    }
+
+    /** Submits every task, or none: if one is refused, those already submitted are cancelled. */
+    private <T> List<PoolTask<T>> enqueueAll(Collection<? extends Callable<T>> tasks) {
+        List<PoolTask<T>> submitted = new ArrayList<>();
+        try {
+            for (Callable<T> t : tasks) {
+                submitted.add(enqueue(PoolTask.of(t)));
+            }
+        } catch (RuntimeException e) {
+            submitted.forEach(t -> t.cancel(true));
+            throw e;
+        }
+        return submitted;
     }
 
     /** Runs {@code task} in a worker; the lambda form picks this overload. */
@@ -239,8 +312,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
-        List<Future<T>> futures = new ArrayList<>();
-        tasks.forEach(t -> futures.add(submit(t)));
+        List<Future<T>> futures = new ArrayList<>(enqueueAll(tasks));
         for (Future<T> f : futures) {
             try {
                 f.get();
@@ -255,8 +327,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        List<Future<T>> futures = new ArrayList<>();
-        tasks.forEach(t -> futures.add(submit(t)));
+        List<Future<T>> futures = new ArrayList<>(enqueueAll(tasks));
         for (Future<T> f : futures) {
             try {
                 f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -286,12 +357,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             throw new IllegalArgumentException("no tasks");
         }
         BlockingQueue<PoolTask<T>> done = new LinkedBlockingQueue<>();
-        List<PoolTask<T>> submitted = new ArrayList<>();
-        for (Callable<T> t : tasks) {
-            PoolTask<T> task = enqueue(PoolTask.of(t));
-            submitted.add(task);
-            task.completion().whenComplete((v, e) -> done.add(task));
-        }
+        List<PoolTask<T>> submitted = enqueueAll(tasks);
+        submitted.forEach(task -> task.completion().whenComplete((v, e) -> done.add(task)));
         long deadline = unit.toNanos(timeout) == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + unit.toNanos(timeout);
         ExecutionException last = null;
         try {
@@ -318,35 +385,52 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     /** Starts no new task; queued ones still run, then the workers exit. Idempotent. */
     @Override
     public void shutdown() {
-        if (shutdown.compareAndSet(false, true)) {
-            for (int i = 0; i < running.length; i++) {
-                queue.add(STOP);
+        synchronized (lifecycle) {
+            if (!shutdown) {
+                shutdown = true;
+                stopDispatchers();
             }
         }
     }
 
-    /** Kills every worker (their tasks fail) and returns the tasks that had not started. */
+    /**
+     * Kills every worker (their tasks fail) and returns the tasks that had not
+     * started, including any a dispatcher had taken while its worker started.
+     */
     @Override
     public List<Runnable> shutdownNow() {
-        shutdown.set(true);
-        List<PoolTask<?>> drained = new ArrayList<>();
-        queue.drainTo(drained);
         List<Runnable> notStarted = new ArrayList<>();
-        drained.stream().filter(t -> t != STOP).forEach(notStarted::add);
-        for (int i = 0; i < running.length; i++) {
-            queue.add(STOP);
-        }
-        for (Worker w : running.clone()) {
-            if (w != null) {
-                w.kill();
+        synchronized (lifecycle) {
+            shutdown = true;
+            stopNow = true;
+            List<PoolTask<?>> drained = new ArrayList<>();
+            queue.drainTo(drained);
+            drained.stream().filter(t -> t != STOP).forEach(notStarted::add);
+            for (int i = 0; i < claimed.length; i++) {
+                if (claimed[i] != null) {
+                    notStarted.add(claimed[i]);
+                    claimed[i] = null;
+                }
+                if (running[i] != null) {
+                    running[i].kill();
+                }
             }
+            stopDispatchers(); // the drain may have taken earlier STOP markers; spare ones are harmless
         }
         return notStarted;
     }
 
+    private void stopDispatchers() {
+        for (int i = 0; i < claimed.length; i++) {
+            queue.add(STOP);
+        }
+    }
+
     @Override
     public boolean isShutdown() {
-        return shutdown.get();
+        synchronized (lifecycle) {
+            return shutdown;
+        }
     }
 
     @Override
@@ -515,6 +599,24 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         public Builder prestart() {
             this.prestart = true;
             return this;
+        }
+
+        /** An independent copy of these settings. */
+        Builder copy() {
+            Builder b = new Builder();
+            b.workers = workers;
+            b.spawner = spawner;
+            b.javaHome = javaHome;
+            b.classpath = classpath;
+            b.jvmOptions = jvmOptions;
+            b.directory = directory;
+            b.environment.putAll(environment);
+            b.maxTasksPerWorker = maxTasksPerWorker;
+            b.taskTimeout = taskTimeout;
+            b.output = output;
+            b.serialFilter = serialFilter;
+            b.prestart = prestart;
+            return b;
         }
 
         /** The pool; its dispatcher threads start now. */

@@ -19,10 +19,13 @@ public final class Subprocess {
         return call(task, ProcessPool.builder());
     }
 
-    /** As {@link #call(SerializableCallable)}, with the JVM set up by {@code options} (its worker count is ignored). */
+    /**
+     * As {@link #call(SerializableCallable)}, with the JVM set up by {@code options}
+     * (its worker count and task limit are ignored; {@code options} is not changed).
+     */
     public static <T> T call(SerializableCallable<T> task, ProcessPool.Builder options)
             throws ExecutionException, InterruptedException {
-        try (ProcessPool pool = options.workers(1).maxTasksPerWorker(1).build()) {
+        try (ProcessPool pool = options.copy().workers(1).maxTasksPerWorker(1).build()) {
             return pool.submit(task).get();
         }
     }

@@ -68,8 +68,24 @@ final class Worker {
             }
             forwarders.add(OutputForwarder.start(p.getErrorStream(), System.err, name));
         }
-        return new Worker(name, p, new BufferedOutputStream(tasks), new BufferedInputStream(results),
+        Worker worker = new Worker(name, p, new BufferedOutputStream(tasks), new BufferedInputStream(results),
                 Frames.filter(config.serialFilter()), forwarders);
+        worker.awaitReady();
+        return worker;
+    }
+
+    /** Waits for the worker JVM to say it is up; one that dies first is reported with its exit status. */
+    private void awaitReady() throws IOException {
+        try {
+            if (!(Frames.read(results, filter) instanceof Messages.Ready)) {
+                throw new IOException(name + " sent something else than its greeting");
+            }
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            kill();
+            WorkerCrashedException crash = crashed();
+            throw new IOException(name + " did not start (" + crash.exitStatus() + "); its stderr went to the"
+                    + " pool's output, and its class path must hold safespawn-core", e);
+        }
     }
 
     String name() {

@@ -12,7 +12,7 @@ import dev.safespawn.ExitStatus;
 public final class WorkerCrashedException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final transient ExitStatus status;
+    private final ExitStatus status;
 
     WorkerCrashedException(String worker, ExitStatus status) {
         super(worker + " died while running the task: " + status);

@@ -44,6 +44,9 @@ public final class WorkerMain {
         InputStream tasksIn = new BufferedInputStream(in);
         OutputStream resultsOut = new BufferedOutputStream(out);
 
+        // Said once the JVM is up, so the pool's task timeouts do not count its boot.
+        Frames.send(resultsOut, Frames.encode(new Messages.Ready(ProcessHandle.current().pid())));
+
         BlockingQueue<Messages.Task> tasks = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try {
@@ -77,10 +80,11 @@ public final class WorkerMain {
         byte[] encoded;
         try {
             encoded = Frames.encode(result);
-        } catch (java.io.ObjectStreamException e) {
+        } catch (java.io.ObjectStreamException | RuntimeException | StackOverflowError e) {
+            // not serializable, or too deep to serialize: describe it rather than lose the worker
             String what = result.failure() == null ? "the task's value" : "the task's exception";
             encoded = Frames.encode(new Messages.Result(result.id(), null,
-                    new Messages.Unserializable(what, result.failure(), e)));
+                    new Messages.Unserializable(what, result.failure(), e instanceof Exception x ? x : new Exception(e))));
         }
         Frames.send(out, encoded);
     }
