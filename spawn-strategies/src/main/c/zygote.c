@@ -53,6 +53,13 @@ static pid_t server_pid;
 static int server_socket = SOCKET_FD;
 static int chld_fd = -1;
 
+/* One request at a time, in the server and (after its fork) in a standby;
+ * one byte over the maximum so an oversize message shows as such. */
+static union {
+    unsigned char bytes[SSZ_MAX_MESSAGE + 1];
+    uint64_t align;
+} buf;
+
 /* Pre-forked standby children: forked ahead of demand, each waiting on a
  * private socketpair for one SPAWN to turn into, so that a request costs
  * little more than the exec. */
@@ -218,10 +225,6 @@ static void standby_main(int ctl)
     for (int i = 0; i < standby_count; i++) {
         close(standbys[i].ctl); /* the others': their end of file must not wait for us */
     }
-    static union {
-        unsigned char bytes[SSZ_MAX_MESSAGE + 1];
-        uint64_t align;
-    } buf;
     int fds[SSZ_MAX_FDS];
     int nfds;
     int truncated;
@@ -385,10 +388,6 @@ static void reap_children(int sock, int sfd)
 /* Reads one request; returns 0 to go on, -1 when the JVM is gone. */
 static int serve_one(int sock)
 {
-    static union {
-        unsigned char bytes[SSZ_MAX_MESSAGE + 1];
-        uint64_t align;
-    } buf;
     int fds[SSZ_MAX_FDS];
     int nfds;
     int truncated;

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** What the test JVM itself holds: descriptors, zombie children, threads. */
-final class ParentState {
+public final class ParentState {
     private ParentState() {
     }
 
@@ -120,12 +120,12 @@ final class ParentState {
     }
 
     /** A pidfd for any process (Linux 5.3), to learn when it exits without being its parent. */
-    static int pidfdOf(int pid) {
+    public static int pidfdOf(long pid) {
         return (int) LibC.syscall(LibC.SYS_pidfd_open, pid, 0, 0, 0);
     }
 
     /** Waits until the pidfd's process has exited (it turns readable), or the timeout passes. */
-    static boolean awaitExit(int pidfd, int timeoutMillis) {
+    public static boolean awaitExit(int pidfd, int timeoutMillis) {
         try (Memory pfd = new Memory(8)) {
             pfd.setInt(0, pidfd);
             pfd.setShort(4, LibC.POLLIN);
@@ -134,7 +134,7 @@ final class ParentState {
         }
     }
 
-    static void close(int... fds) {
+    public static void close(int... fds) {
         for (int fd : fds) {
             LibC.close(fd);
         }

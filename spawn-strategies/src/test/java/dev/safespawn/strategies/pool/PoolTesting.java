@@ -3,9 +3,8 @@ package dev.safespawn.strategies.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.sun.jna.Memory;
 import dev.safespawn.pool.ProcessPool;
-import dev.safespawn.strategies.internal.LibC;
+import dev.safespawn.strategies.conformance.ParentState;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -50,22 +49,15 @@ final class PoolTesting {
         return ProcessHandle.current().pid();
     }
 
-    /** A pidfd for any process (Linux 5.3), to learn when it exits without being its parent. */
     static int pidfdOf(long pid) {
-        return (int) LibC.syscall(LibC.SYS_pidfd_open, pid, 0, 0, 0);
+        return ParentState.pidfdOf(pid);
     }
 
-    /** Waits until the pidfd's process has exited (it turns readable), or the timeout passes. */
     static boolean awaitExit(int pidfd, int timeoutMillis) {
-        try (Memory pfd = new Memory(8)) {
-            pfd.setInt(0, pidfd);
-            pfd.setShort(4, LibC.POLLIN);
-            pfd.setShort(6, (short) 0);
-            return LibC.poll(pfd, 1, timeoutMillis) == 1;
-        }
+        return ParentState.awaitExit(pidfd, timeoutMillis);
     }
 
     static void closeFd(int fd) {
-        LibC.close(fd);
+        ParentState.close(fd);
     }
 }
