@@ -1,0 +1,42 @@
+package dev.safespawn.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the helper programs of a benchmark run: scenario JVMs, the C floor,
+ * the Python reference. The harness uses plain {@link ProcessBuilder} for
+ * them, so its own plumbing never depends on a launcher under test.
+ */
+final class Helpers {
+    private Helpers() {
+    }
+
+    /** Runs {@code command}, echoing its progress; returns its {@code @result} values; fails on a non-zero exit. */
+    static Map<String, String> run(List<String> command, String echoPrefix) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        p.getOutputStream().close();
+        Map<String, String> results = ResultLines.read(p.getInputStream(), echoPrefix);
+        int code = p.waitFor();
+        if (code != 0) {
+            throw new IOException(String.join(" ", command) + " exited " + code);
+        }
+        return results;
+    }
+
+    /** A fresh JVM running {@code mainClass} from this jar with {@code args}. */
+    static List<String> javaMain(Class<?> mainClass, List<String> jvmArgs, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        return command;
+    }
+}

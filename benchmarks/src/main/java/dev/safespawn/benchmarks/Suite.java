@@ -1,0 +1,238 @@
+package dev.safespawn.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the parts of the benchmark, each launcher in the same run as its
+ * comparators, and collects what they measured into {@link Results}. A part
+ * that fails is written down in {@link Results#problems} and the others still
+ * run: a half-hour run should not be lost to one broken launcher.
+ *
+ * <p>The spawn part goes launcher by launcher: a C floor run, then that
+ * launcher at every heap size; a last floor run closes it. A shared 2-core VM
+ * drifts by 10 % and more over minutes, so each launcher is compared with the
+ * floor measured right around it, and its heap sizes with each other minutes
+ * apart at most. The concurrent scenario runs last: its thousands of threads
+ * and processes would otherwise linger in the load figures of later parts.
+ */
+final class Suite {
+    /** The parts, by the names {@code --only} takes. */
+    static final List<String> PARTS = List.of("spawn", "stdout", "pool", "failure", "concurrent");
+
+    /** Launchers of the concurrent scenario: the default strategies, and the peers. */
+    static final List<LauncherKind> CONCURRENT = List.of(LauncherKind.POSIX_SPAWN, LauncherKind.FORK_EXEC_VFORK,
+            LauncherKind.ZYGOTE, LauncherKind.PROCESS_BUILDER, LauncherKind.COMMONS_EXEC, LauncherKind.NUPROCESS);
+    /** Launchers of the stdout benchmark. */
+    static final List<LauncherKind> STDOUT = List.of(LauncherKind.POSIX_SPAWN, LauncherKind.ZYGOTE,
+            LauncherKind.PROCESS_BUILDER, LauncherKind.COMMONS_EXEC, LauncherKind.NUPROCESS);
+    /** Headroom above the ballast, for JMH and the benchmark's own garbage. */
+    static final int HEAP_HEADROOM_MIB = 512;
+
+    private final Profile profile;
+    private final Set<String> parts;
+    private final Results results;
+
+    Suite(Profile profile, Set<String> parts) {
+        this.profile = profile;
+        this.parts = parts;
+        this.results = new Results(profile);
+    }
+
+    Results run() {
+        if (parts.contains("spawn")) {
+            for (LauncherKind k : LauncherKind.values()) {
+                attempt("C floor, before " + k.id(), () -> floor(k.id()));
+                for (int heap : profile.heapsMiB()) {
+                    attempt("spawn, " + k.id() + ", heap " + Report.heapLabel(heap), () -> spawn(k, heap));
+                }
+            }
+            attempt("C floor, at the end", () -> floor(Results.FLOOR_END));
+        }
+        if (parts.contains("stdout")) {
+            attempt("stdout throughput", this::stdout);
+        }
+        if (parts.contains("pool")) {
+            attempt("ProcessPool", this::pool);
+            attempt("Python reference", this::python);
+        }
+        if (parts.contains("failure")) {
+            for (LauncherKind k : LauncherKind.values()) {
+                attempt("failure path, " + k.id(), () -> failure(k));
+            }
+        }
+        if (parts.contains("concurrent")) {
+            for (LauncherKind k : CONCURRENT) {
+                attempt("concurrent, " + k.id(), () -> concurrent(k));
+            }
+        }
+        results.finished = java.time.Instant.now();
+        return results;
+    }
+
+    private interface Part {
+        void run() throws Exception;
+    }
+
+    private void attempt(String name, Part part) {
+        System.out.println("### " + name);
+        Machine.CpuSample before = Machine.CpuSample.now();
+        try {
+            part.run();
+        } catch (Exception e) {
+            String why = name + ": " + e;
+            System.out.println("!!! " + why);
+            results.problems.add(why);
+        }
+        results.conditions.put(name, Machine.CpuSample.now().since(before));
+    }
+
+    /** A floor run with and without pipes; {@code slot} is the launcher it precedes, or {@link Results#FLOOR_END}. */
+    private void floor(String slot) throws IOException, InterruptedException {
+        Floor floor = Floor.besideJar();
+        for (boolean pipes : new boolean[] {false, true}) {
+            results.floor.add(new Results.FloorRun(slot, pipes,
+                    floor.run(pipes, profile.floorWarmup(), profile.floorIterations())));
+        }
+    }
+
+    private void spawn(LauncherKind kind, int heapMiB) throws RunnerException {
+        ChainedOptionsBuilder o = latencyOptions(SpawnBenchmark.class, "spawnAndWait", profile.iterationSeconds())
+                .param("launcher", kind.id())
+                .param("heapMiB", Integer.toString(heapMiB));
+        if (heapMiB > 0) {
+            String heap = (heapMiB + HEAP_HEADROOM_MIB) + "m";
+            o.jvmArgsAppend("-Xms" + heap, "-Xmx" + heap);
+        }
+        Collection<RunResult> runs = run(o);
+        if (runs.isEmpty()) {
+            results.problems.add("spawn, " + kind.id() + " at " + Report.heapLabel(heapMiB)
+                    + ": no result (its JMH fork failed; see the console log)");
+        }
+        for (RunResult r : runs) {
+            results.spawn.computeIfAbsent(heapMiB, h -> new java.util.EnumMap<>(LauncherKind.class))
+                    .put(kind, Stats.of(r));
+        }
+    }
+
+    private void stdout() throws RunnerException {
+        ChainedOptionsBuilder o = base(StdoutBenchmark.class, "readAll")
+                .forks(profile.forks())
+                .param("launcher", ids(STDOUT))
+                .param("bytes", Long.toString(profile.stdoutBytes()))
+                .warmupIterations(1)
+                .measurementIterations(profile.stdoutIterations());
+        for (RunResult r : run(o)) {
+            results.stdout.put(LauncherKind.byId(r.getParams().getParam("launcher")), Stats.of(r));
+        }
+        missing("stdout throughput", STDOUT, results.stdout.keySet());
+    }
+
+    private void pool() throws RunnerException {
+        for (RunResult r : run(latencyOptions(PoolBenchmark.class, "warmRoundTrip", profile.iterationSeconds()))) {
+            results.poolRoundTrip = Stats.of(r);
+        }
+        ChainedOptionsBuilder call = latencyOptions(PoolBenchmark.class, "subprocessCall", profile.subprocessSeconds())
+                .warmupIterations(1);
+        for (RunResult r : run(call)) {
+            results.subprocessCall = Stats.of(r);
+        }
+    }
+
+    private void python() throws IOException, InterruptedException {
+        if (Machine.commandOutput(List.of("python3", "--version")).equals("not available")) {
+            results.problems.add("Python reference: python3 is not available here");
+            return;
+        }
+        Path script = Files.createTempFile("safespawn-pool-reference-", ".py");
+        try {
+            try (var in = Suite.class.getResourceAsStream("/python/pool_reference.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+            List<String> command = new ArrayList<>(List.of("python3", script.toString()));
+            if (profile.quick()) {
+                command.add("--quick");
+            }
+            Map<String, String> values = Helpers.run(command, "  python: ");
+            for (String key : List.of("ppe", "mp_forkserver", "mp_spawn", "mp_fork")) {
+                results.python.put(key, Stats.fromNanos(values, key + "."));
+            }
+            results.pythonInfo.put("version", values.get("python"));
+            results.pythonInfo.put("ppeStartMethod", values.get("ppe.start_method"));
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    private void concurrent(LauncherKind kind) throws IOException, InterruptedException {
+        int warmup = Math.max(1, profile.children() / 5);
+        Map<String, String> v = Helpers.run(Helpers.javaMain(ConcurrentScenario.class, List.of(), kind.id(),
+                Integer.toString(profile.children()), Integer.toString(profile.concurrentRounds()),
+                Integer.toString(warmup)), "  ");
+        results.concurrent.put(kind, new Results.Concurrent(Integer.parseInt(v.get("children")),
+                longs(v.get("startMs")), longs(v.get("reapMs")), Integer.parseInt(v.get("threadsPeak")),
+                Integer.parseInt(v.get("threadsBefore")), Integer.parseInt(v.get("libraryThreadsPeak")),
+                v.get("libraryThreadNames"), Long.parseLong(v.get("heapHeldBytes")), v.get("threadKindsAtPeak")));
+    }
+
+    private void failure(LauncherKind kind) throws IOException, InterruptedException {
+        double warmup = Math.max(0.2, profile.failureSeconds() / 5);
+        Map<String, String> v = Helpers.run(Helpers.javaMain(FailureScenario.class, List.of(), kind.id(),
+                Double.toString(warmup), Double.toString(profile.failureSeconds())), "  ");
+        results.failure.put(kind, new Results.Failure(Long.parseLong(v.get("failures")),
+                Double.parseDouble(v.get("seconds")), Integer.parseInt(v.get("fdsBefore")),
+                Integer.parseInt(v.get("fdsAfter")), Integer.parseInt(v.get("fdsAfterGc")),
+                Integer.parseInt(v.get("threadsBefore")), Integer.parseInt(v.get("threadsAfter")), v.get("outcome")));
+    }
+
+    /** One fork per parameter set, failures kept to that set. */
+    private static ChainedOptionsBuilder base(Class<?> benchmark, String method) {
+        return new OptionsBuilder()
+                .include("^" + Pattern.quote(benchmark.getName() + "." + method) + "$")
+                .forks(1)
+                .shouldFailOnError(false);
+    }
+
+    private ChainedOptionsBuilder latencyOptions(Class<?> benchmark, String method, double iterationSeconds) {
+        return base(benchmark, method)
+                .forks(profile.forks())
+                .warmupIterations(profile.warmupIterations())
+                .warmupTime(TimeValue.milliseconds((long) (profile.warmupSeconds() * 1000)))
+                .measurementIterations(profile.iterations())
+                .measurementTime(TimeValue.milliseconds((long) (iterationSeconds * 1000)));
+    }
+
+    private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+        return new Runner(options.build()).run();
+    }
+
+    private void missing(String part, List<LauncherKind> wanted, Set<LauncherKind> got) {
+        for (LauncherKind k : wanted) {
+            if (!got.contains(k)) {
+                results.problems.add(part + ": no result for " + k.id() + " (its JMH fork failed; see the console log)");
+            }
+        }
+    }
+
+    private static String[] ids(List<LauncherKind> kinds) {
+        return kinds.stream().map(LauncherKind::id).toArray(String[]::new);
+    }
+
+    private static List<Long> longs(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).map(Long::valueOf).toList();
+    }
+}
