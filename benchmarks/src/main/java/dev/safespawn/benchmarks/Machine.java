@@ -54,52 +54,6 @@ final class Machine {
         return p;
     }
 
-    /**
-     * The machine's CPU counters at one moment (/proc/stat's first line and
-     * the 1-minute load average), to describe what happened between two.
-     */
-    record CpuSample(long nanos, long[] jiffies, String load) {
-        static CpuSample now() {
-            long[] j = new long[0];
-            try {
-                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-                j = new long[f.length - 1];
-                for (int i = 1; i < f.length; i++) {
-                    j[i - 1] = Long.parseLong(f[i]);
-                }
-            } catch (IOException | RuntimeException e) {
-                // no /proc/stat: the conditions then say n/a
-            }
-            return new CpuSample(System.nanoTime(), j, loadAverage());
-        }
-
-        /** What the machine did from {@code start} to this sample. */
-        Conditions since(CpuSample start) {
-            double seconds = (nanos - start.nanos) / 1e9;
-            if (jiffies.length < 8 || start.jiffies.length < 8) {
-                return new Conditions(seconds, start.load, load, Double.NaN, Double.NaN);
-            }
-            long total = 0;
-            for (int i = 0; i < 8; i++) { // user nice system idle iowait irq softirq steal
-                total += jiffies[i] - start.jiffies[i];
-            }
-            long idle = (jiffies[3] - start.jiffies[3]) + (jiffies[4] - start.jiffies[4]);
-            long steal = jiffies[7] - start.jiffies[7];
-            return new Conditions(seconds, start.load, load,
-                    total == 0 ? Double.NaN : 100.0 * (total - idle - steal) / total,
-                    total == 0 ? Double.NaN : 100.0 * steal / total);
-        }
-    }
-
-    /**
-     * The machine during one part.
-     *
-     * @param busyPercent share of all CPUs' time spent running anything, this run included
-     * @param stealPercent share the hypervisor gave to other guests: time this run wanted and did not get
-     */
-    record Conditions(double seconds, String loadStart, String loadEnd, double busyPercent, double stealPercent) {
-    }
-
     /** The 1-minute load average, from /proc/loadavg. */
     static String loadAverage() {
         String line = firstLine(Path.of("/proc/loadavg"));

@@ -106,12 +106,16 @@ final class Report {
                 + "of the mean.");
         line("");
         if (!r.conditions.isEmpty()) {
-            double steal = r.conditions.values().stream().mapToDouble(Machine.Conditions::stealPercent)
-                    .filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
-            line("- Machine conditions: the most CPU time stolen by the hypervisor in any part was "
-                    + String.format(Locale.ROOT, "%.1f", steal)
-                    + " %; the [appendix](#appendix-the-machine-during-each-part) "
-                    + "lists busy and steal time and the load average for every part.");
+            long reruns = r.conditions.values().stream().filter(c -> c.attempt() > 1).count();
+            List<String> disturbed = r.conditions.entrySet().stream().filter(e -> e.getValue().disturbed())
+                    .map(Map.Entry::getKey).toList();
+            line("- A shared machine: before each part the harness waits (up to " + (int) Suite.QUIET_WAIT_SECONDS
+                    + " s) until nothing else uses the CPUs, and reruns once a part during which other processes "
+                    + "or the hypervisor took more than " + (int) Conditions.DISTURBED_PERCENT + " % of the CPUs. "
+                    + "In this run " + reruns + " part(s) were rerun; " + (disturbed.isEmpty()
+                            ? "no part was disturbed in the end."
+                            : "still disturbed in the end, so read with care: " + String.join("; ", disturbed) + ".")
+                    + " The [appendix](#appendix-the-machine-during-each-part) has the figures for every part.");
             line("");
         }
     }
@@ -331,18 +335,18 @@ final class Report {
         }
         line("## Appendix: the machine during each part");
         line("");
-        line("The share of all CPU time spent running anything (this run's own work included), the share stolen "
-                + "by the hypervisor for other guests, and the 1-minute load average at the start and end of the "
-                + "part (a lagging figure that also counts this run). On " + Runtime.getRuntime().availableProcessors()
-                + " cores, busy well above what a part needs itself, or any steal, means other work competed "
-                + "with it.");
+        line("Per part (the last try, where one was rerun): its length; how long the harness waited for quiet "
+                + "before it; the share of all CPU time spent running anything, this run's own work included; the "
+                + "share used by other processes (those alive at its start and end; kernel threads left out); the "
+                + "share the hypervisor stole for other guests; and the 1-minute load average at its start and end, "
+                + "a lagging figure that counts this run too.");
         line("");
-        line("| part | s | busy % | steal % | load |");
-        line("| --- | ---: | ---: | ---: | --- |");
-        r.conditions.forEach((part, c) -> line("| " + part + " | " + String.format(Locale.ROOT, "%.0f", c.seconds())
-                + " | " + String.format(Locale.ROOT, "%.0f", c.busyPercent()) + " | "
-                + String.format(Locale.ROOT, "%.1f", c.stealPercent()) + " | " + c.loadStart() + " → "
-                + c.loadEnd() + " |"));
+        line("| part | s | waited s | try | busy % | others % | steal % | load |");
+        line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        r.conditions.forEach((part, c) -> line("| " + part + (c.disturbed() ? " (**disturbed**)" : "") + " | "
+                + String.format(Locale.ROOT, "%.0f | %.0f | %d | %.0f | %.1f | %.1f", c.seconds(), c.waitedSeconds(),
+                        c.attempt(), c.busyPercent(), c.othersPercent(), c.stealPercent())
+                + " | " + c.loadStart() + " → " + c.loadEnd() + " |"));
         line("");
     }
 

@@ -33,7 +33,7 @@ final class Results {
      * Part → what the machine did meanwhile (load, steal): on a shared
      * machine, other work skews the numbers, and the report should show it.
      */
-    final Map<String, Machine.Conditions> conditions = new LinkedHashMap<>();
+    final Map<String, Conditions> conditions = new LinkedHashMap<>();
     /** What did not run or failed, in words, for the report. */
     final List<String> problems = new ArrayList<>();
 

@@ -43,14 +43,25 @@ final class Suite {
     /** Headroom above the ballast, for JMH and the benchmark's own garbage. */
     static final int HEAP_HEADROOM_MIB = 512;
 
+    /** Idle means this: the harness itself barely runs between parts. */
+    static final double QUIET_BUSY_PERCENT = 8;
+    /** The longest wait for quiet before one part. */
+    static final double QUIET_WAIT_SECONDS = 120;
+
     private final Profile profile;
     private final Set<String> parts;
     private final Results results;
+    /** Reruns of disturbed parts the run may still spend (each part at most once). */
+    private int rerunsLeft;
+    /** Time the run may still spend waiting for quiet, so a busy machine cannot stall it for long. */
+    private long waitingLeftNanos;
 
     Suite(Profile profile, Set<String> parts) {
         this.profile = profile;
         this.parts = parts;
         this.results = new Results(profile);
+        this.rerunsLeft = profile.quick() ? 0 : 12;
+        this.waitingLeftNanos = (long) ((profile.quick() ? 10 : 600) * 1e9);
     }
 
     Results run() {
@@ -88,22 +99,72 @@ final class Suite {
         void run() throws Exception;
     }
 
+    /**
+     * Runs one part after waiting for the machine to be quiet; a part that
+     * other work disturbed (see {@link Conditions#disturbed()}) runs once more,
+     * as long as the run's budget of reruns lasts. A part replaces its own
+     * earlier results when rerun.
+     */
     private void attempt(String name, Part part) {
-        System.out.println("### " + name);
-        Machine.CpuSample before = Machine.CpuSample.now();
-        try {
-            part.run();
-        } catch (Exception e) {
-            String why = name + ": " + e;
-            System.out.println("!!! " + why);
-            results.problems.add(why);
+        for (int attempt = 1; ; attempt++) {
+            double waited = waitForQuiet();
+            System.out.println("### " + name + (attempt > 1 ? " (again: the first try was disturbed)" : ""));
+            Conditions.Snapshot before = Conditions.Snapshot.now();
+            boolean failed = false;
+            try {
+                part.run();
+            } catch (Exception e) {
+                String why = name + ": " + e;
+                System.out.println("!!! " + why);
+                results.problems.add(why);
+                failed = true;
+            }
+            Conditions c = Conditions.Snapshot.now().since(before).after(waited, attempt);
+            results.conditions.put(name, c);
+            if (failed || !c.disturbed() || attempt > 1 || rerunsLeft == 0) {
+                return;
+            }
+            rerunsLeft--;
+            System.out.printf("~~~ %s was disturbed: other processes %.1f %%, steal %.1f %% of the CPUs%n",
+                    name, c.othersPercent(), c.stealPercent());
         }
-        results.conditions.put(name, Machine.CpuSample.now().since(before));
+    }
+
+    /**
+     * Waits until, over a 2-second window, nothing but this run used the CPUs,
+     * or until {@link #QUIET_WAIT_SECONDS} have passed; returns the seconds waited.
+     */
+    private double waitForQuiet() {
+        long start = System.nanoTime();
+        while (waitingLeftNanos > 0) {
+            Conditions.Snapshot s0 = Conditions.Snapshot.now();
+            sleep(2000);
+            Conditions c = Conditions.Snapshot.now().since(s0);
+            if (!(c.busyPercent() > QUIET_BUSY_PERCENT)) {
+                break;
+            }
+            if ((System.nanoTime() - start) / 1e9 > QUIET_WAIT_SECONDS) {
+                break;
+            }
+            System.out.printf("... waiting for the machine to go quiet (%.0f %% busy)%n", c.busyPercent());
+        }
+        long waited = System.nanoTime() - start;
+        waitingLeftNanos -= waited;
+        return waited / 1e9;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A floor run with and without pipes; {@code slot} is the launcher it precedes, or {@link Results#FLOOR_END}. */
     private void floor(String slot) throws IOException, InterruptedException {
         Floor floor = Floor.besideJar();
+        results.floor.removeIf(f -> f.slot().equals(slot)); // a rerun replaces the disturbed runs
         for (boolean pipes : new boolean[] {false, true}) {
             results.floor.add(new Results.FloorRun(slot, pipes,
                     floor.run(pipes, profile.floorWarmup(), profile.floorIterations())));

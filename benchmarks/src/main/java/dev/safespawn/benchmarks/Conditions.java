@@ -1,0 +1,148 @@
+package dev.safespawn.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the machine did while one part ran, from /proc: the share of all CPU
+ * time spent running anything, the share the hypervisor stole for other
+ * guests, and the share used by processes that are not this run's. On a
+ * shared 2-core VM the last two decide whether a part's numbers mean anything,
+ * so the harness waits for quiet before a part and reruns a disturbed one.
+ *
+ * @param seconds how long the part took
+ * @param busyPercent share of all CPUs' time spent running anything, this run included
+ * @param stealPercent share of it the hypervisor gave to other guests: time this run wanted and did not get
+ * @param othersPercent share used by other processes (alive at the start and the end, kernel threads excluded)
+ * @param waitedSeconds how long the harness waited for quiet before the part
+ * @param attempt 1, or 2 for a part rerun because the first try was disturbed
+ */
+record Conditions(double seconds, String loadStart, String loadEnd, double busyPercent, double stealPercent,
+                  double othersPercent, double waitedSeconds, int attempt) {
+
+    /** Above this share of other processes' CPU or of steal, a part counts as disturbed. */
+    static final double DISTURBED_PERCENT = 5;
+
+    /** Whether other work took enough of the machine to skew this part. */
+    boolean disturbed() {
+        return othersPercent > DISTURBED_PERCENT || stealPercent > DISTURBED_PERCENT;
+    }
+
+    /** The same, with how long the harness waited beforehand and which try this was. */
+    Conditions after(double waited, int attemptNumber) {
+        return new Conditions(seconds, loadStart, loadEnd, busyPercent, stealPercent, othersPercent, waited,
+                attemptNumber);
+    }
+
+    /**
+     * The machine's counters at one moment: /proc/stat's first line, the CPU
+     * time of every other process, the 1-minute load average.
+     */
+    record Snapshot(long nanos, long[] jiffies, Map<String, Long> others, String load) {
+        private static final long SELF = ProcessHandle.current().pid();
+
+        static Snapshot now() {
+            long[] j = new long[0];
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                j = new long[f.length - 1];
+                for (int i = 1; i < f.length; i++) {
+                    j[i - 1] = Long.parseLong(f[i]);
+                }
+            } catch (IOException | RuntimeException e) {
+                // no /proc/stat: the conditions then say n/a
+            }
+            return new Snapshot(System.nanoTime(), j, otherProcesses(), Machine.loadAverage());
+        }
+
+        /** What the machine did from {@code start} to this snapshot. */
+        Conditions since(Snapshot start) {
+            double seconds = (nanos - start.nanos) / 1e9;
+            if (jiffies.length < 8 || start.jiffies.length < 8) {
+                return new Conditions(seconds, start.load, load, Double.NaN, Double.NaN, Double.NaN, 0, 1);
+            }
+            long total = 0;
+            for (int i = 0; i < 8; i++) { // user nice system idle iowait irq softirq steal
+                total += jiffies[i] - start.jiffies[i];
+            }
+            long idle = (jiffies[3] - start.jiffies[3]) + (jiffies[4] - start.jiffies[4]);
+            long steal = jiffies[7] - start.jiffies[7];
+            long others = 0;
+            for (Map.Entry<String, Long> e : others().entrySet()) {
+                Long before = start.others().get(e.getKey());
+                if (before != null) {
+                    others += e.getValue() - before;
+                }
+            }
+            if (total == 0) {
+                return new Conditions(seconds, start.load, load, Double.NaN, Double.NaN, Double.NaN, 0, 1);
+            }
+            return new Conditions(seconds, start.load, load, 100.0 * (total - idle - steal) / total,
+                    100.0 * steal / total, 100.0 * others / total, 0, 1);
+        }
+
+        /**
+         * CPU jiffies (user + system) of every process outside this run's
+         * process tree, keyed by pid and start time so a reused pid is not
+         * mistaken for the same process. Kernel threads are left out: they
+         * mostly work for whoever is running, this run included.
+         */
+        private static Map<String, Long> otherProcesses() {
+            Map<Long, long[]> stats = new HashMap<>(); // pid -> {ppid, start time, cpu}
+            try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+                for (Path proc : procs) {
+                    long[] st = stat(proc);
+                    if (st != null) {
+                        stats.put(Long.parseLong(proc.getFileName().toString()), st);
+                    }
+                }
+            } catch (IOException e) {
+                return Map.of();
+            }
+            Set<Long> ours = new HashSet<>();
+            Map<String, Long> others = new HashMap<>();
+            for (Map.Entry<Long, long[]> e : stats.entrySet()) {
+                long pid = e.getKey();
+                if (pid == 2 || e.getValue()[0] == 2 || descendsFromSelf(pid, stats, ours)) {
+                    continue;
+                }
+                others.put(pid + "@" + e.getValue()[1], e.getValue()[2]);
+            }
+            return others;
+        }
+
+        private static boolean descendsFromSelf(long pid, Map<Long, long[]> stats, Set<Long> ours) {
+            for (long p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+                if (p == SELF || ours.contains(p)) {
+                    ours.add(pid);
+                    return true;
+                }
+                long[] st = stats.get(p);
+                if (st == null) {
+                    return false;
+                }
+                p = st[0];
+            }
+            return false;
+        }
+
+        /** {ppid, start time, utime + stime} from /proc/PID/stat, or null if it vanished. */
+        private static long[] stat(Path proc) {
+            try {
+                String s = Files.readString(proc.resolve("stat"));
+                // the command name may hold spaces and parentheses: fields start after the last ')'
+                String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                return new long[] {Long.parseLong(f[1]), Long.parseLong(f[19]),
+                        Long.parseLong(f[11]) + Long.parseLong(f[12])};
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+}
