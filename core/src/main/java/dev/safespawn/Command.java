@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * What to run and how: argv, directory, environment, standard streams, passed
@@ -52,7 +53,8 @@ public final class Command {
     private Command(Builder b) {
         this.argv = List.copyOf(b.argv);
         this.directory = b.directory;
-        this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(b.environment()));
+        this.environment = b.env == null ? InheritedEnvironment.MAP
+                : Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
         this.stdin = b.stdin; // null: not set, PIPE by default; kept so toBuilder() round-trips
         this.stdout = b.stdout;
         this.stderr = b.stderr;
@@ -83,7 +85,7 @@ public final class Command {
         Builder b = new Builder();
         b.argv.addAll(argv);
         b.directory = directory;
-        b.env = new LinkedHashMap<>(environment);
+        b.env = environment == InheritedEnvironment.MAP ? null : new LinkedHashMap<>(environment);
         b.stdin = stdin;
         b.stdout = stdout;
         b.stderr = stderr;
@@ -402,21 +404,21 @@ public final class Command {
             check(!argv.isEmpty(), "argv: empty, it must name a program");
             check(!argv.get(0).isEmpty(), "argv[0]: empty program name");
             for (int i = 0; i < argv.size(); i++) {
-                check(argv.get(i).indexOf('\0') < 0, "argv[" + i + "]: contains a NUL byte");
+                if (argv.get(i).indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("argv[" + i + "]: contains a NUL byte");
+                }
             }
-            for (Map.Entry<String, String> e : environment().entrySet()) {
-                String name = e.getKey();
-                check(!name.isEmpty(), "env: empty variable name");
-                check(name.indexOf('=') < 0, "env " + name + ": name contains '='");
-                check(name.indexOf('\0') < 0, "env " + name.replace('\0', '?') + ": name contains a NUL byte");
-                check(e.getValue().indexOf('\0') < 0, "env " + name + ": value contains a NUL byte");
+            // An untouched environment is the shared snapshot of the parent's, checked once.
+            String envProblem = env == null ? InheritedEnvironment.PROBLEM : environmentProblem(env);
+            if (envProblem != null) {
+                throw new IllegalArgumentException(envProblem);
             }
             check(directory == null || directory.toString().indexOf('\0') < 0, "directory: contains a NUL byte");
             if (!passErrors.isEmpty()) {
                 throw new IllegalArgumentException(passErrors.get(0));
             }
             for (int fd : pipes.keySet()) {
-                check(!passedFds.containsKey(fd), "pipe: child fd " + fd + " is also set by passFd");
+                check(!passedFds.containsKey(fd), () -> "pipe: child fd " + fd + " is also set by passFd");
             }
             checkStream("stdin", stdin, 0, Redirect.Kind.WRITE, Redirect.Kind.APPEND);
             checkStream("stdout", stdout, 1, Redirect.Kind.READ);
@@ -425,37 +427,56 @@ public final class Command {
                     "stderr: set together with redirectErrorStream()");
             check(!(redirectErrorStream && passedFds.containsKey(2)),
                     "passFd: child fd 2 is also joined to stdout by redirectErrorStream()");
-            check(processGroup == null || processGroup >= 0,
-                    "processGroup: " + processGroup + " is negative");
+            check(processGroup == null || processGroup >= 0, () -> "processGroup: " + processGroup + " is negative");
             check(!(newSession && processGroup != null),
                     "processGroup: a new session's leader already leads its own group");
             check(umask == null || (umask >= 0 && umask <= 0777),
-                    "umask: " + (umask == null ? "" : Integer.toOctalString(umask)) + " is not in 0..0777");
+                    () -> "umask: " + Integer.toOctalString(umask) + " is not in 0..0777");
             for (Map.Entry<Limit, long[]> e : limits.entrySet()) {
                 long soft = e.getValue()[0];
                 long hard = e.getValue()[1];
                 String name = "rlimit " + e.getKey();
-                check(soft >= 0 || soft == UNLIMITED, name + ": soft limit " + soft + " is negative");
-                check(hard >= 0 || hard == UNLIMITED, name + ": hard limit " + hard + " is negative");
+                check(soft >= 0 || soft == UNLIMITED, () -> name + ": soft limit " + soft + " is negative");
+                check(hard >= 0 || hard == UNLIMITED, () -> name + ": hard limit " + hard + " is negative");
                 check(hard == UNLIMITED || (soft != UNLIMITED && soft <= hard),
-                        name + ": soft limit " + soft + " exceeds hard limit " + hard);
+                        () -> name + ": soft limit " + soft + " exceeds hard limit " + hard);
             }
             return new Command(this);
         }
 
         private void checkStream(String name, Redirect r, int fd, Redirect.Kind... invalid) {
             check(!(r != null && passedFds.containsKey(fd)),
-                    "passFd: child fd " + fd + " is also set by " + name + "(" + r + ")");
+                    () -> "passFd: child fd " + fd + " is also set by " + name + "(" + r + ")");
             for (Redirect.Kind k : invalid) {
-                check(r == null || r.kind() != k, name + ": " + k + " redirect is not valid for " + name);
+                check(r == null || r.kind() != k, () -> name + ": " + k + " redirect is not valid for " + name);
             }
         }
 
         private Map<String, String> environment() {
             if (env == null) {
-                env = new LinkedHashMap<>(System.getenv());
+                env = new LinkedHashMap<>(InheritedEnvironment.MAP);
             }
             return env;
+        }
+
+        /** What is wrong with the first bad entry of {@code env}, or null; messages are built only on failure. */
+        static String environmentProblem(Map<String, String> env) {
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                String name = e.getKey();
+                if (name.isEmpty()) {
+                    return "env: empty variable name";
+                }
+                if (name.indexOf('=') >= 0) {
+                    return "env " + name + ": name contains '='";
+                }
+                if (name.indexOf('\0') >= 0) {
+                    return "env " + name.replace('\0', '?') + ": name contains a NUL byte";
+                }
+                if (e.getValue().indexOf('\0') >= 0) {
+                    return "env " + name + ": value contains a NUL byte";
+                }
+            }
+            return null;
         }
 
         private static void check(boolean ok, String message) {
@@ -463,5 +484,22 @@ public final class Command {
                 throw new IllegalArgumentException(message);
             }
         }
+
+        /** The same, with a message built only on failure: build() runs on every spawn's path. */
+        private static void check(boolean ok, Supplier<String> message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message.get());
+            }
+        }
+    }
+
+    /**
+     * The parent's environment, copied once: {@link System#getenv()} is a
+     * snapshot that never changes, so every command that keeps it can share
+     * one map (and strategies can encode it once).
+     */
+    private static final class InheritedEnvironment {
+        static final Map<String, String> MAP = Collections.unmodifiableMap(new LinkedHashMap<>(System.getenv()));
+        static final String PROBLEM = Builder.environmentProblem(MAP);
     }
 }

@@ -2,9 +2,9 @@ package dev.safespawn.strategies.forkexec;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
 import com.sun.jna.Structure;
 import dev.safespawn.Command;
+import dev.safespawn.strategies.internal.EncodedStrings;
 import dev.safespawn.strategies.internal.SafespawnShim;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +47,8 @@ public final class ForkExecRequest extends Structure {
 
     ForkExecRequest(Command command, String executable, SortedMap<Integer, Integer> childToParent,
                     int closeMethod, int extraFlags, int parentPid) {
-        StringArray argvArray = new StringArray(command.argv().toArray(new String[0]));
-        StringArray envArray = new StringArray(command.environment().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+        Pointer argvArray = EncodedStrings.of(command.argv()).toNative();
+        Pointer envArray = EncodedStrings.environment(command.environment()).toNative();
         Memory from = ints(childToParent.values().stream().mapToInt(Integer::intValue).toArray());
         Memory to = ints(childToParent.keySet().stream().mapToInt(Integer::intValue).toArray());
         List<Map.Entry<Command.Limit, long[]>> limits = List.copyOf(command.limits().entrySet());

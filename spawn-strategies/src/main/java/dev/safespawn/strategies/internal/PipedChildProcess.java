@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -73,9 +74,10 @@ public abstract class PipedChildProcess extends ChildProcess {
             released();
             lock.notifyAll();
         }
-        // Never run users' onExit callbacks on the reaper's thread: one slow
-        // callback would delay every other child's exit.
-        ForkJoinPool.commonPool().execute(() -> exitFuture.complete(this));
+        // Completed here, on the reaper's thread: only onExit() adds dependents
+        // to it, and those are asynchronous, so no user callback runs here and
+        // a spawn nobody asks onExit() of wakes no other thread.
+        exitFuture.complete(this);
     }
 
     /** Closes the three streams; for a child that could not be handed to a reaper. */
@@ -169,7 +171,12 @@ public abstract class PipedChildProcess extends ChildProcess {
 
     @Override
     public CompletableFuture<Process> onExit() {
-        return exitFuture.copy();
+        if (exitFuture.isDone()) {
+            return CompletableFuture.completedFuture(this);
+        }
+        // Async: users' callbacks never run on the reaper's thread, where one
+        // slow callback would delay every other child's exit.
+        return exitFuture.thenApplyAsync(Function.identity(), ForkJoinPool.commonPool());
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.safespawn.strategies.posixspawn;
 
 import com.sun.jna.Memory;
-import com.sun.jna.StringArray;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
@@ -11,6 +11,7 @@ import dev.safespawn.SpawnException.Stage;
 import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.DescriptorPlan;
+import dev.safespawn.strategies.internal.EncodedStrings;
 import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.LibCSpawnExtensions;
 import dev.safespawn.strategies.internal.NativeChildProcess;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.lang.ref.Reference;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,6 +43,10 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
     private static final Set<Feature> FEATURES = EnumSet.of(
             Feature.PASS_FD, Feature.NEW_SESSION, Feature.PROCESS_GROUP, Feature.SIGNALS, Feature.SIGNAL_RESET,
             Feature.ASYNC_CLOSE);
+    // Offsets in launch()'s block; every size is a multiple of 8.
+    private static final long EMPTY_SET_OFFSET = LibC.FILE_ACTIONS_T_SIZE;
+    private static final long ALL_SIGNALS_OFFSET = EMPTY_SET_OFFSET + LibC.SIGSET_T_SIZE;
+    private static final long ATTR_OFFSET = ALL_SIGNALS_OFFSET + LibC.SIGSET_T_SIZE;
     private static final List<String> REQUIRED_SYMBOLS = List.of(
             "posix_spawn_file_actions_addclosefrom_np", "posix_spawn_file_actions_addchdir_np");
 
@@ -100,10 +104,12 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
     }
 
     private static int launch(Command command, String executable, DescriptorPlan plan) throws SpawnException {
-        try (Memory actions = new Memory(LibC.FILE_ACTIONS_T_SIZE);
-             Memory attr = new Memory(LibC.SPAWNATTR_T_SIZE);
-             Memory emptySet = new Memory(LibC.SIGSET_T_SIZE);
-             Memory allSignals = new Memory(LibC.SIGSET_T_SIZE)) {
+        // One block for the four small structures: each JNA allocation has a cost of its own.
+        try (Memory block = new Memory(ATTR_OFFSET + LibC.SPAWNATTR_T_SIZE)) {
+            Pointer actions = block.share(0, LibC.FILE_ACTIONS_T_SIZE);
+            Pointer emptySet = block.share(EMPTY_SET_OFFSET, LibC.SIGSET_T_SIZE);
+            Pointer allSignals = block.share(ALL_SIGNALS_OFFSET, LibC.SIGSET_T_SIZE);
+            Pointer attr = block.share(ATTR_OFFSET, LibC.SPAWNATTR_T_SIZE);
             check(LibC.posix_spawn_file_actions_init(actions));
             check(LibC.posix_spawnattr_init(attr));
             try {
@@ -124,8 +130,8 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
                 check(LibC.posix_spawnattr_setsigdefault(attr, allSignals));
 
                 IntByReference pid = new IntByReference();
-                StringArray argv = new StringArray(command.argv().toArray(new String[0]));
-                StringArray envp = environment(command);
+                Pointer argv = EncodedStrings.of(command.argv()).toNative();
+                Pointer envp = EncodedStrings.environment(command.environment()).toNative();
                 int rc;
                 try {
                     rc = LibC.posix_spawn(pid, executable, actions, attr, argv, envp);
@@ -153,11 +159,11 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
      * have the child reset them to SIG_DFL too. Safe: the child runs them with
      * every signal blocked until just before exec, and nobody targets its new pid.
      */
-    private static void includeLibcInternalSignals(Memory set) {
+    private static void includeLibcInternalSignals(Pointer set) {
         set.setLong(0, set.getLong(0) | (1L << 31) | (1L << 32));
     }
 
-    private static void addFileActions(Memory actions, Command command, DescriptorPlan plan) throws SpawnException {
+    private static void addFileActions(Pointer actions, Command command, DescriptorPlan plan) throws SpawnException {
         for (int[] step : plan.dupSteps()) {
             check(LibC.posix_spawn_file_actions_adddup2(actions, step[0], step[1]));
         }
@@ -169,15 +175,6 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
             check(LibCSpawnExtensions.posix_spawn_file_actions_addchdir_np(
                     actions, command.directory().get().toString()));
         }
-    }
-
-    private static StringArray environment(Command command) {
-        String[] env = new String[command.environment().size()];
-        int i = 0;
-        for (Map.Entry<String, String> e : command.environment().entrySet()) {
-            env[i++] = e.getKey() + "=" + e.getValue();
-        }
-        return new StringArray(env);
     }
 
     /** A setup call of the posix_spawn family failed (bad descriptor number, out of memory). */

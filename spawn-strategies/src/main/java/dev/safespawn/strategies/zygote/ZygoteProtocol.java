@@ -1,11 +1,9 @@
 package dev.safespawn.strategies.zygote;
 
-import com.sun.jna.Native;
 import dev.safespawn.Command;
+import dev.safespawn.strategies.internal.EncodedStrings;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.Charset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -66,13 +64,11 @@ final class ZygoteProtocol {
      */
     static byte[] spawn(long id, Command command, String executable, SortedMap<Integer, Integer> childToParent,
                         int closeMethod) {
-        Charset cs = Charset.forName(Native.getDefaultStringEncoding());
-        List<byte[]> strings = new ArrayList<>();
-        strings.add(executable.getBytes(cs));
-        strings.add(command.directory().map(Object::toString).orElse("").getBytes(cs));
-        command.argv().forEach(a -> strings.add(a.getBytes(cs)));
-        command.environment().forEach((k, v) -> strings.add((k + "=" + v).getBytes(cs)));
-        long stringsLength = strings.stream().mapToLong(s -> s.length + 1L).sum();
+        byte[] path = EncodedStrings.encode(executable);
+        byte[] dir = EncodedStrings.encode(command.directory().map(Object::toString).orElse(""));
+        EncodedStrings argv = EncodedStrings.of(command.argv());
+        EncodedStrings env = EncodedStrings.environment(command.environment());
+        long stringsLength = path.length + 1L + dir.length + 1L + argv.totalBytes() + env.totalBytes();
         List<Map.Entry<Command.Limit, long[]>> limits = List.copyOf(command.limits().entrySet());
         long size = HEADER_SIZE + 40L + 4L * childToParent.size() + 24L * limits.size() + stringsLength;
         if (size > MAX_MESSAGE) {
@@ -91,9 +87,9 @@ final class ZygoteProtocol {
         for (Map.Entry<Command.Limit, long[]> l : limits) {
             b.putInt(RESOURCE.get(l.getKey())).putInt(0).putLong(l.getValue()[0]).putLong(l.getValue()[1]);
         }
-        for (byte[] s : strings) {
-            b.put(s).put((byte) 0);
-        }
+        b.put(path).put((byte) 0).put(dir).put((byte) 0);
+        argv.writeTo(b);
+        env.writeTo(b);
         return b.array();
     }
 
