@@ -2,6 +2,7 @@ package dev.safespawn.strategies.internal;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import dev.safespawn.internal.Errno;
 import java.io.IOException;
 
@@ -17,6 +18,9 @@ import java.io.IOException;
  * {@link #close()} signals. The descriptor must be in non-blocking mode.
  */
 public final class Descriptor {
+    /** Bytes of native scratch {@link #await} needs for its two {@code struct pollfd}. */
+    static final int POLL_SCRATCH_SIZE = 16;
+
     private final int fd;
     private int users;
     private boolean closed;
@@ -46,11 +50,13 @@ public final class Descriptor {
     /**
      * Waits until the descriptor is ready for {@code events} (POLLIN or POLLOUT,
      * including error and hang-up) or {@link #close()} is called.
-     * Must be called between {@link #acquire()} and {@link #release()}.
+     * Must be called between {@link #acquire()} and {@link #release()};
+     * {@code pfd} is the caller's {@link #POLL_SCRATCH_SIZE} bytes of native
+     * memory for the poll set, so that a wait allocates nothing.
      *
      * @throws IOException "Stream closed" if closed meanwhile
      */
-    void await(short events) throws IOException {
+    void await(short events, Pointer pfd) throws IOException {
         int wake;
         synchronized (this) {
             if (closed) {
@@ -61,21 +67,19 @@ public final class Descriptor {
             }
             wake = wakeFd;
         }
-        try (Memory pfd = new Memory(16)) {
-            pfd.setInt(0, fd);
-            pfd.setShort(4, events);
-            pfd.setShort(6, (short) 0);
-            pfd.setInt(8, wake);
-            pfd.setShort(12, LibC.POLLIN);
-            pfd.setShort(14, (short) 0);
-            while (true) {
-                try {
-                    LibC.poll(pfd, 2, -1);
-                    break;
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() != Errno.EINTR) {
-                        throw new IOException("poll: " + Errno.message(e.getErrorCode()), e);
-                    }
+        pfd.setInt(0, fd);
+        pfd.setShort(4, events);
+        pfd.setShort(6, (short) 0);
+        pfd.setInt(8, wake);
+        pfd.setShort(12, LibC.POLLIN);
+        pfd.setShort(14, (short) 0);
+        while (true) {
+            try {
+                LibC.poll(pfd, 2, -1);
+                break;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw new IOException("poll: " + Errno.message(e.getErrorCode()), e);
                 }
             }
         }

@@ -16,10 +16,22 @@ import java.util.Objects;
  */
 final class FdInputStream extends InputStream {
     private static final int CHUNK = 64 * 1024;
+    /**
+     * A stream that has carried this much is a bulk transfer, and its pipe is
+     * widened to {@link #BULK_PIPE_SIZE}: with the default 64 KiB a fast writer
+     * fills the pipe and sleeps, and the reader sleeps once it has drained it,
+     * a pair of wake-ups per 64 KiB. Only such streams are widened, so a
+     * thousand quiet children do not pin a thousand large pipe buffers.
+     */
+    private static final long BULK_AFTER_BYTES = 256 * 1024;
+    /** Linux's default {@code fs.pipe-max-size}, the most an unprivileged process may ask for. */
+    private static final int BULK_PIPE_SIZE = 1024 * 1024;
 
     private final Descriptor fd;
     private final Object readLock = new Object();
-    private Memory buffer; // guarded by readLock; native memory for read(2)
+    private Memory buffer; // guarded by readLock; native memory for read(2), then poll(2)'s scratch
+    private long carried; // guarded by readLock; bytes read until the pipe was widened
+    private boolean widened; // guarded by readLock
 
     FdInputStream(Descriptor fd) {
         this.fd = fd;
@@ -42,30 +54,43 @@ final class FdInputStream extends InputStream {
         synchronized (readLock) {
             int n = Math.min(len, CHUNK);
             if (buffer == null) {
-                buffer = new Memory(CHUNK);
+                buffer = new Memory(CHUNK + Descriptor.POLL_SCRATCH_SIZE);
             }
             int raw = fd.acquire();
             try {
                 while (true) {
-                    try {
-                        long got = LibC.read(raw, buffer, n);
-                        if (got == 0) {
-                            return -1;
-                        }
+                    long got = NonBlockingIo.read(raw, buffer, n);
+                    if (got > 0) {
                         buffer.read(0, b, off, (int) got);
-                        return (int) got;
-                    } catch (LastErrorException e) {
-                        int errno = e.getErrorCode();
-                        if (errno == Errno.EAGAIN) {
-                            fd.await(LibC.POLLIN);
-                        } else if (errno != Errno.EINTR) {
-                            throw new IOException("read: " + Errno.message(errno) + " (" + Errno.name(errno) + ")");
+                        if (!widened && (carried += got) >= BULK_AFTER_BYTES) {
+                            widen(raw);
                         }
+                        return (int) got;
+                    }
+                    if (got == 0) {
+                        return -1;
+                    }
+                    if (NonBlockingIo.afterFailure("read: ") == NonBlockingIo.Retry.WAIT) {
+                        fd.await(LibC.POLLIN, buffer.share(CHUNK));
                     }
                 }
             } finally {
                 fd.release();
             }
+        }
+    }
+
+    /**
+     * Asks for a {@link #BULK_PIPE_SIZE} pipe, once. Refusal is fine: over
+     * {@code fs.pipe-max-size} or the user's pipe-buffer quota the kernel says
+     * EPERM or EINVAL, and the pipe keeps its size.
+     */
+    private void widen(int raw) {
+        widened = true;
+        try {
+            LibC.fcntl(raw, LibC.F_SETPIPE_SZ, BULK_PIPE_SIZE);
+        } catch (LastErrorException refused) {
+            // the pipe keeps working at its current size
         }
     }
 

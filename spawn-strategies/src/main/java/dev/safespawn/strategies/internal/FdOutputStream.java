@@ -1,8 +1,6 @@
 package dev.safespawn.strategies.internal;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import dev.safespawn.internal.Errno;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
@@ -19,7 +17,7 @@ final class FdOutputStream extends OutputStream {
 
     private final Descriptor fd;
     private final Object writeLock = new Object();
-    private Memory buffer; // guarded by writeLock
+    private Memory buffer; // guarded by writeLock; data for write(2), then poll(2)'s scratch
 
     FdOutputStream(Descriptor fd) {
         this.fd = fd;
@@ -36,7 +34,7 @@ final class FdOutputStream extends OutputStream {
         Objects.checkFromIndexSize(off, len, b.length);
         synchronized (writeLock) {
             if (buffer == null && len > 0) {
-                buffer = new Memory(CHUNK);
+                buffer = new Memory(CHUNK + Descriptor.POLL_SCRATCH_SIZE);
             }
             int raw = fd.acquire();
             try {
@@ -45,15 +43,11 @@ final class FdOutputStream extends OutputStream {
                     buffer.write(0, b, off, n);
                     int sent = 0;
                     while (sent < n) {
-                        try {
-                            sent += (int) LibC.write(raw, buffer.share(sent), n - sent);
-                        } catch (LastErrorException e) {
-                            int errno = e.getErrorCode();
-                            if (errno == Errno.EAGAIN) {
-                                fd.await(LibC.POLLOUT);
-                            } else if (errno != Errno.EINTR) {
-                                throw new IOException(Errno.message(errno) + " (" + Errno.name(errno) + ")");
-                            }
+                        long wrote = NonBlockingIo.write(raw, buffer.share(sent), n - sent);
+                        if (wrote >= 0) {
+                            sent += (int) wrote;
+                        } else if (NonBlockingIo.afterFailure("") == NonBlockingIo.Retry.WAIT) {
+                            fd.await(LibC.POLLOUT, buffer.share(CHUNK));
                         }
                     }
                     off += n;

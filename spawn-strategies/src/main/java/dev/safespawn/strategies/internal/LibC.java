@@ -40,6 +40,7 @@ public final class LibC {
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
     public static final int F_DUPFD = 0;
+    public static final int F_SETPIPE_SZ = 1031;
     public static final int FD_CLOEXEC = 1;
     // <asm-generic/ioctls.h>
     public static final int FIONREAD = 0x541B;

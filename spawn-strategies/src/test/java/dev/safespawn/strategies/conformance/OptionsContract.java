@@ -39,7 +39,7 @@ public interface OptionsContract extends StrategyUnderTest {
     default void aLimitAboveWhatTheKernelAllowsFailsAtSetrlimit() throws Exception {
         require(Feature.RLIMITS);
         // No one, root included, may raise RLIMIT_NOFILE above fs.nr_open.
-        long nrOpen = Long.parseLong(readSysctl(Path.of("/proc/sys/fs/nr_open")));
+        long nrOpen = ParentState.sysctl("fs/nr_open");
         assertThat(nrOpen).isGreaterThan(1024);
         var before = ParentState.openFds();
         SpawnException e = catchThrowableOfType(SpawnException.class, () -> spawner().spawn(
@@ -80,16 +80,5 @@ public interface OptionsContract extends StrategyUnderTest {
         }
         intermediate.getErrorStream().close();
         intermediate.getOutputStream().close();
-    }
-
-    /**
-     * Integer sysctls answer only a read at offset 0 (a read further on sees end
-     * of file), and Files.readString on such a zero-sized file reads one byte
-     * first: read it whole in one call instead.
-     */
-    private static String readSysctl(Path path) throws java.io.IOException {
-        try (var in = Files.newInputStream(path)) {
-            return new String(in.readNBytes(64), StandardCharsets.US_ASCII).trim();
-        }
     }
 }

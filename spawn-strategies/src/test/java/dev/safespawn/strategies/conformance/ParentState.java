@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import dev.safespawn.strategies.internal.LibC;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,6 +121,17 @@ public final class ParentState {
     }
 
     /** A pidfd for any process (Linux 5.3), to learn when it exits without being its parent. */
+    /**
+     * A sysctl's value, e.g. {@code sysctl("fs/nr_open")}. Read in one call:
+     * integer files under /proc/sys report EOF to a read at a non-zero offset,
+     * so a reader that starts with one byte (Files.readString) sees only the first digit.
+     */
+    public static long sysctl(String name) throws IOException {
+        try (var in = Files.newInputStream(Path.of("/proc/sys", name))) {
+            return Long.parseLong(new String(in.readNBytes(64), StandardCharsets.US_ASCII).trim());
+        }
+    }
+
     public static int pidfdOf(long pid) {
         return (int) LibC.syscall(LibC.SYS_pidfd_open, pid, 0, 0, 0);
     }
