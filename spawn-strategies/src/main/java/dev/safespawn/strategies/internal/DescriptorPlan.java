@@ -122,8 +122,9 @@ public final class DescriptorPlan implements AutoCloseable {
         parentSide.add(parentEnd);
         childToParent.put(childFd, childEnd);
         // Only the parent's end: O_NONBLOCK belongs to the open file, and the
-        // child must get an ordinary blocking pipe.
-        LibC.fcntl(parentEnd, LibC.F_SETFL, LibC.fcntl(parentEnd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+        // child must get an ordinary blocking pipe. A new pipe end has no
+        // status flags to keep (F_SETFL ignores the access mode), so no F_GETFL.
+        LibC.fcntl(parentEnd, LibC.F_SETFL, LibC.O_NONBLOCK);
         return parentEnd;
     }
 

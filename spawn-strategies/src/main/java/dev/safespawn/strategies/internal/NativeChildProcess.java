@@ -1,8 +1,10 @@
 package dev.safespawn.strategies.internal;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.Command;
+import dev.safespawn.ExitStatus;
 import dev.safespawn.SpawnException;
 import dev.safespawn.internal.Errno;
 import dev.safespawn.internal.Signals;
@@ -13,7 +15,9 @@ import dev.safespawn.internal.Signals;
  * kernel has no pidfd) only while it has not been reaped.
  */
 public final class NativeChildProcess extends PipedChildProcess {
-    private final int pidfd; // -1 without pidfd support; closed once reaped
+    private final int pidfd; // -1 without pidfd support; closed once reaped and no waiter polls it
+    private int waiters; // guarded by lock: threads polling the pidfd in awaitExit
+    private boolean pidfdClosed; // guarded by lock
 
     private NativeChildProcess(String strategyName, int pid, int pidfd, Command command,
                                DescriptorPlan.ParentEnds ends) {
@@ -80,10 +84,75 @@ public final class NativeChildProcess extends PipedChildProcess {
         return pidfd;
     }
 
+    /** Under {@link #lock}: the exit is recorded. A pidfd that a waiter still polls is closed by the last waiter. */
     @Override
     protected void released() {
-        if (pidfd >= 0) {
+        closePidfdIfUnused();
+    }
+
+    private void closePidfdIfUnused() {
+        if (pidfd >= 0 && waiters == 0 && !pidfdClosed) {
+            pidfdClosed = true;
             Descriptor.closeQuietly(pidfd);
+        }
+    }
+
+    /**
+     * Reaps the child if it has exited ({@code waitid(P_PIDFD, WNOHANG)} under
+     * the lock, so its pidfd is still open and no signal can slip in).
+     * Called by the reaper thread and by waiters; whoever comes first records
+     * the exit. {@code info} is scratch for a {@code siginfo_t}.
+     */
+    void reapIfExited(Memory info) {
+        exitedIf(() -> {
+            ExitStatus s = Reaper.tryReap(this, info);
+            if (s != null) {
+                Reaper.forget(this);
+            }
+            return s;
+        });
+    }
+
+    /**
+     * With a pidfd, the waiting thread polls it itself and reaps the child
+     * when it exits, rather than waiting for the reaper thread to do so and
+     * wake it: one wake-up on the way from the child's exit to the caller
+     * instead of two. While anyone waits here the reaper stops watching the
+     * child, so only one thread wakes.
+     */
+    @Override
+    protected void awaitExit(long nanos) throws InterruptedException {
+        if (pidfd < 0) {
+            super.awaitExit(nanos);
+            return;
+        }
+        synchronized (lock) {
+            if (!isAlive()) {
+                return;
+            }
+            if (waiters++ == 0) {
+                Reaper.pause(this);
+            }
+        }
+        try {
+            InterruptiblePoll.awaitReadable(pidfd, nanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE,
+                    (nanos + 999_999) / 1_000_000));
+        } finally {
+            synchronized (lock) {
+                waiters--;
+                if (isAlive()) {
+                    try (Memory info = new Memory(LibC.SIGINFO_T_SIZE)) {
+                        reapIfExited(info);
+                    }
+                }
+                if (isAlive()) {
+                    if (waiters == 0) {
+                        Reaper.resume(this);
+                    }
+                } else {
+                    closePidfdIfUnused();
+                }
+            }
         }
     }
 

@@ -58,7 +58,7 @@ public abstract class PipedChildProcess extends ChildProcess {
 
     /** Records how the child ended. */
     public void exited(ExitStatus s) {
-        exitedAfter(() -> s);
+        exitedIf(() -> s);
     }
 
     /**
@@ -66,18 +66,34 @@ public abstract class PipedChildProcess extends ChildProcess {
      * slip in between the reap and the record of it.
      */
     public void exitedAfter(Supplier<ExitStatus> reap) {
+        exitedIf(reap);
+    }
+
+    /**
+     * Under {@link #lock}, unless the exit is already recorded: runs
+     * {@code reap}, and records what it returns unless that is null (the child
+     * still runs).
+     *
+     * @return whether the exit is recorded now
+     */
+    protected boolean exitedIf(Supplier<ExitStatus> reap) {
         synchronized (lock) {
             if (status != null) {
-                return;
+                return true;
             }
-            status = reap.get();
+            ExitStatus s = reap.get();
+            if (s == null) {
+                return false;
+            }
+            status = s;
             released();
             lock.notifyAll();
         }
-        // Completed here, on the reaper's thread: only onExit() adds dependents
+        // Completed here, on the reaping thread: only onExit() adds dependents
         // to it, and those are asynchronous, so no user callback runs here and
         // a spawn nobody asks onExit() of wakes no other thread.
         exitFuture.complete(this);
+        return true;
     }
 
     /** Closes the three streams; for a child that could not be handed to a reaper. */
@@ -129,26 +145,49 @@ public abstract class PipedChildProcess extends ChildProcess {
 
     @Override
     public int waitFor() throws InterruptedException {
-        synchronized (lock) {
-            while (status == null) {
-                lock.wait();
+        while (true) {
+            synchronized (lock) {
+                if (status != null) {
+                    return status.exitValue();
+                }
             }
-            return status.exitValue();
+            awaitExit(-1);
         }
     }
 
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        synchronized (lock) {
-            while (status == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        while (true) {
+            synchronized (lock) {
+                if (status != null) {
+                    return true;
                 }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
-            return true;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            awaitExit(left);
+        }
+    }
+
+    /**
+     * Blocks until the exit is recorded or {@code nanos} pass (negative: no
+     * limit); it may return early, and the callers loop. This one waits for
+     * whoever reaps (the reaper thread, the zygote's reader) to record the
+     * exit; a subclass may wait for the child more directly.
+     */
+    protected void awaitExit(long nanos) throws InterruptedException {
+        synchronized (lock) {
+            if (status != null) {
+                return;
+            }
+            if (nanos < 0) {
+                lock.wait();
+            } else {
+                TimeUnit.NANOSECONDS.timedWait(lock, nanos);
+            }
         }
     }
 

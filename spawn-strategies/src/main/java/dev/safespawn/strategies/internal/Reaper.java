@@ -15,8 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>With pidfds (Linux 5.3+) one daemon thread serves every child: it waits
  * in {@code epoll_wait} on all their pidfds, reaps each with
  * {@code waitid(P_PIDFD)}, and leaves after five idle seconds with no child to
- * watch (the next spawn starts it again). It reaps only pids the library
- * started, never {@code waitpid(-1)}, so other code's children are untouched.
+ * watch (the next spawn starts it again). A child some thread is blocked in
+ * {@code waitFor} on is taken out of the epoll set meanwhile: that thread
+ * polls the pidfd and reaps the child itself (see
+ * {@link NativeChildProcess#reapIfExited}, the one place either side reaps).
+ * It reaps only pids the library started, never {@code waitpid(-1)}, so
+ * other code's children are untouched.
  *
  * <p>Fallback without pidfds: one short-lived thread per child waits with
  * {@code waitid(P_PID, WNOWAIT)}, which leaves the child a zombie so its pid
@@ -54,18 +58,24 @@ final class Reaper {
     }
 
     private void watchPidfd(NativeChildProcess child) {
-        int ep;
         byPidfd.put(child.pidfd(), child);
         synchronized (this) {
             if (epfd < 0) {
                 epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
             }
-            ep = epfd;
             if (thread == null) {
                 thread = new Thread(this::run, "safespawn-reaper");
                 thread.setDaemon(true);
                 thread.start();
             }
+        }
+        addToEpoll(child);
+    }
+
+    private void addToEpoll(NativeChildProcess child) {
+        int ep;
+        synchronized (this) {
+            ep = epfd;
         }
         try (Memory ev = new Memory(16)) {
             ev.clear();
@@ -73,6 +83,38 @@ final class Reaper {
             ev.setLong(EVENT_DATA_OFFSET, child.pidfd());
             LibC.epoll_ctl(ep, LibC.EPOLL_CTL_ADD, child.pidfd(), ev);
         }
+    }
+
+    private void removeFromEpoll(NativeChildProcess child) {
+        int ep;
+        synchronized (this) {
+            ep = epfd;
+        }
+        try {
+            LibC.epoll_ctl(ep, LibC.EPOLL_CTL_DEL, child.pidfd(), null);
+        } catch (LastErrorException ignored) {
+            // not in the set (a waiter paused it): nothing to remove
+        }
+    }
+
+    /** Under the child's lock: a thread waits for the child itself, so the reaper stops watching it. */
+    static void pause(NativeChildProcess child) {
+        INSTANCE.removeFromEpoll(child);
+    }
+
+    /** Under the child's lock, the child still running: nobody waits for it any more, watch it again. */
+    static void resume(NativeChildProcess child) {
+        try {
+            INSTANCE.addToEpoll(child);
+        } catch (LastErrorException alreadyWatched) {
+            // EEXIST: another waiter resumed it first
+        }
+    }
+
+    /** Under the child's lock, once it is reaped and before its pidfd closes: forget it. */
+    static void forget(NativeChildProcess child) {
+        INSTANCE.removeFromEpoll(child);
+        INSTANCE.byPidfd.remove(child.pidfd(), child);
     }
 
     private void run() {
@@ -93,7 +135,7 @@ final class Reaper {
                     throw e;
                 }
                 for (int i = 0; i < n; i++) {
-                    reap((int) events.getLong((long) i * EVENT_SIZE + EVENT_DATA_OFFSET), ep, info);
+                    reap((int) events.getLong((long) i * EVENT_SIZE + EVENT_DATA_OFFSET), info);
                 }
                 if (n == 0) {
                     synchronized (this) {
@@ -107,35 +149,30 @@ final class Reaper {
         }
     }
 
-    private void reap(int pidfd, int ep, Memory info) {
+    private void reap(int pidfd, Memory info) {
         NativeChildProcess child = byPidfd.get(pidfd);
-        if (child == null) {
-            return;
+        if (child != null) {
+            child.reapIfExited(info);
         }
-        info.clear();
-        try {
-            LibC.waitid(LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EINTR) {
-                return; // still readable: epoll reports it again
-            }
-            finish(pidfd, ep, child, reapedElsewhere(child));
-            return;
-        }
-        if (info.getInt(SI_PID) == 0) {
-            return; // not exited after all
-        }
-        finish(pidfd, ep, child, decode(info.getInt(SI_CODE), info.getInt(SI_STATUS)));
     }
 
-    private void finish(int pidfd, int ep, NativeChildProcess child, ExitStatus status) {
+    /**
+     * Under the child's lock, the child not yet recorded (so its pidfd is
+     * open and its own): reaps it if it has exited.
+     *
+     * @return how it ended, or null if it still runs (or EINTR: the caller tries again later)
+     */
+    static ExitStatus tryReap(NativeChildProcess child, Memory info) {
+        info.clear();
         try {
-            LibC.epoll_ctl(ep, LibC.EPOLL_CTL_DEL, pidfd, null);
-        } catch (LastErrorException ignored) {
-            // closing the pidfd removes it from the epoll set anyway
+            LibC.waitid(LibC.P_PIDFD, child.pidfd(), info, LibC.WEXITED | LibC.WNOHANG);
+        } catch (LastErrorException e) {
+            return e.getErrorCode() == Errno.EINTR ? null : reapedElsewhere(child);
         }
-        byPidfd.remove(pidfd);
-        child.exited(status);
+        if (info.getInt(SI_PID) == 0) {
+            return null;
+        }
+        return decode(info.getInt(SI_CODE), info.getInt(SI_STATUS));
     }
 
     /**

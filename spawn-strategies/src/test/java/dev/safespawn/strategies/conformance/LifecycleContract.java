@@ -1,6 +1,7 @@
 package dev.safespawn.strategies.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
@@ -12,7 +13,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Exit codes, signals, destroy, process groups and the Process contract around them. */
@@ -72,6 +78,63 @@ public interface LifecycleContract extends StrategyUnderTest {
             child.waitFor();
             closeStreams(child);
         }
+    }
+
+    @Test
+    default void waitForIsInterruptibleAndLeavesTheChildRunning() throws Exception {
+        ChildProcess child = spawner().spawn(probe("sleep").build());
+        try {
+            AtomicReference<String> outcome = new AtomicReference<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    child.waitFor();
+                    outcome.set("returned");
+                } catch (InterruptedException e) {
+                    outcome.set(Thread.currentThread().isInterrupted() ? "interrupted, flag still set" : "interrupted");
+                }
+            });
+            waiter.start();
+            while (waiter.isAlive()) { // the interrupt may land before the waiter blocks: repeat it
+                waiter.interrupt();
+                waiter.join(10);
+            }
+            assertThat(outcome.get()).isEqualTo("interrupted");
+            assertThat(child.isAlive()).isTrue();
+
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> child.waitFor(1, TimeUnit.HOURS)).isInstanceOf(InterruptedException.class);
+            assertThat(Thread.interrupted()).as("the interrupt status is cleared").isFalse();
+            assertThat(child.isAlive()).isTrue();
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor()).isEqualTo(128 + Signals.SIGKILL);
+            closeStreams(child);
+        }
+    }
+
+    @Test
+    default void everyThreadWaitingForOneChildSeesItsEndAndNothingIsLeft() throws Exception {
+        Set<String> fdsBefore = ParentState.openFds();
+        ChildProcess child = spawner().spawn(probe("sleep").build());
+        ExecutorService waiters = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> codes = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                codes.add(waiters.submit(() -> child.waitFor()));
+            }
+            codes.add(waiters.submit(() -> child.waitFor(1, TimeUnit.HOURS) ? child.exitValue() : -1));
+            child.destroyForcibly();
+            for (Future<Integer> code : codes) {
+                assertThat(code.get(60, TimeUnit.SECONDS)).isEqualTo(128 + Signals.SIGKILL);
+            }
+        } finally {
+            waiters.shutdownNow();
+            child.destroyForcibly();
+            child.waitFor();
+            closeStreams(child);
+        }
+        assertThat(waiters.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(ParentState.openFds()).as("no descriptor left, the pidfd included").isSubsetOf(fdsBefore);
     }
 
     @Test

@@ -25,6 +25,8 @@ public final class ParentState {
      * a path): a leak cannot hide behind a number that the cleaner freed
      * meanwhile, because a new pipe or socket has a new target.
      */
+    private static final Path JVM_CGROUP_READS = Path.of("/sys/fs/cgroup");
+
     static Set<String> openFds() {
         Set<String> fds = new TreeSet<>();
         Path listing = Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd");
@@ -32,7 +34,10 @@ public final class ParentState {
             for (Path p : (Iterable<Path>) s::iterator) {
                 try {
                     Path target = Files.readSymbolicLink(p);
-                    if (!target.equals(listing)) { // directory streams, this one's among them
+                    // Left out: directory streams (this listing's among them), and the
+                    // cgroup files the JVM itself opens for a moment to size its heap,
+                    // which a snapshot can catch open in a VM thread.
+                    if (!target.equals(listing) && !target.startsWith(JVM_CGROUP_READS)) {
                         fds.add(p.getFileName() + " -> " + target);
                     }
                 } catch (IOException closedMeanwhile) {

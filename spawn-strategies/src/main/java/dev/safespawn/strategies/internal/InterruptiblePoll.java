@@ -1,0 +1,78 @@
+package dev.safespawn.strategies.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import dev.safespawn.internal.Errno;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.spi.AbstractInterruptibleChannel;
+
+/**
+ * A {@code poll(2)} for one descriptor that {@link Thread#interrupt()} ends,
+ * so a thread can block in the kernel on a child's pidfd and still honour
+ * {@link Process#waitFor()}'s promise to be interruptible.
+ *
+ * <p>A thread blocked in native code does not notice an interrupt. NIO's
+ * channels solve that with {@link AbstractInterruptibleChannel}: between
+ * {@link #begin()} and {@link #end(boolean)} an interrupt closes the channel.
+ * Here "closing" writes to a private eventfd that the poll also watches. One
+ * instance serves one wait; it is never registered anywhere and its eventfd is
+ * closed when the wait ends.
+ */
+final class InterruptiblePoll extends AbstractInterruptibleChannel {
+    private final int wakeFd;
+
+    private InterruptiblePoll() {
+        this.wakeFd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+    }
+
+    /**
+     * Waits until {@code fd} is readable or {@code timeoutMillis} pass
+     * ({@code -1}: no limit). It may return early (EINTR); callers check
+     * what they waited for and wait again.
+     *
+     * @throws InterruptedException if the thread is interrupted before or
+     *         during the wait; the interrupt status is then cleared, as
+     *         {@link Object#wait()} clears it
+     */
+    static void awaitReadable(int fd, int timeoutMillis) throws InterruptedException {
+        InterruptiblePoll wait = new InterruptiblePoll();
+        try (Memory pfd = new Memory(16)) {
+            pfd.setInt(0, fd);
+            pfd.setShort(4, LibC.POLLIN);
+            pfd.setShort(6, (short) 0);
+            pfd.setInt(8, wait.wakeFd);
+            pfd.setShort(12, LibC.POLLIN);
+            pfd.setShort(14, (short) 0);
+            boolean completed = false;
+            wait.begin();
+            try {
+                LibC.poll(pfd, 2, timeoutMillis);
+                completed = true;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw e;
+                }
+            } finally {
+                try {
+                    wait.end(completed);
+                } catch (AsynchronousCloseException interrupted) { // ClosedByInterruptException
+                    Thread.interrupted();
+                    throw new InterruptedException();
+                }
+            }
+        } finally {
+            Descriptor.closeQuietly(wait.wakeFd);
+        }
+    }
+
+    /** Called once, by the interrupting thread (or by begin() if already interrupted): wakes the poll. */
+    @Override
+    protected void implCloseChannel() {
+        try (Memory one = new Memory(8)) {
+            one.setLong(0, 1);
+            LibC.write(wakeFd, one, 8);
+        } catch (LastErrorException ignored) {
+            // one write to a fresh eventfd cannot overflow it; nothing else can fail here
+        }
+    }
+}
