@@ -44,24 +44,29 @@ public final class SeqPacketSocket implements AutoCloseable {
     /** Sends one message with {@code fds} attached (may be empty). */
     public void send(byte[] message, int[] fds) throws IOException {
         int n = fd.acquire();
-        try (Memory data = new Memory(Math.max(1, message.length));
-             Memory iov = new Memory(16);
-             Memory control = new Memory(Math.max(8, CMSG_HEADER + align8(4L * fds.length)));
-             Memory header = new Memory(MSGHDR_SIZE)) {
+        // One block (one JNA allocation, sends happen per spawn): msghdr, iovec, control, data.
+        long controlSize = fds.length > 0 ? CMSG_HEADER + align8(4L * fds.length) : 0;
+        long iovOffset = MSGHDR_SIZE;
+        long controlOffset = iovOffset + 16;
+        long dataOffset = controlOffset + controlSize;
+        try (Memory block = new Memory(dataOffset + Math.max(1, message.length))) {
+            block.clear(dataOffset);
+            Pointer header = block;
+            Pointer iov = block.share(iovOffset);
+            Pointer data = block.share(dataOffset);
             data.write(0, message, 0, message.length);
             iov.setPointer(0, data);
             iov.setLong(8, message.length);
-            header.clear();
             header.setPointer(16, iov);
             header.setLong(24, 1);
             if (fds.length > 0) {
-                control.clear();
+                Pointer control = block.share(controlOffset);
                 control.setLong(0, CMSG_HEADER + 4L * fds.length);
                 control.setInt(8, LibC.SOL_SOCKET);
                 control.setInt(12, LibC.SCM_RIGHTS);
                 control.write(CMSG_HEADER, fds, 0, fds.length);
                 header.setPointer(32, control);
-                header.setLong(40, CMSG_HEADER + align8(4L * fds.length));
+                header.setLong(40, controlSize);
             }
             while (true) {
                 try {
