@@ -2,6 +2,7 @@ package dev.safespawn.strategies.internal;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import dev.safespawn.internal.Errno;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
@@ -19,6 +20,9 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
  * closed when the wait ends.
  */
 final class InterruptiblePoll extends AbstractInterruptibleChannel {
+    /** Bytes of native scratch {@link #awaitReadable} needs: two {@code struct pollfd}. */
+    static final int SCRATCH_SIZE = 16;
+
     private final int wakeFd;
 
     private InterruptiblePoll() {
@@ -28,15 +32,16 @@ final class InterruptiblePoll extends AbstractInterruptibleChannel {
     /**
      * Waits until {@code fd} is readable or {@code timeoutMillis} pass
      * ({@code -1}: no limit). It may return early (EINTR); callers check
-     * what they waited for and wait again.
+     * what they waited for and wait again. {@code pfd} is the caller's
+     * {@link #SCRATCH_SIZE} bytes of native memory.
      *
      * @throws InterruptedException if the thread is interrupted before or
      *         during the wait; the interrupt status is then cleared, as
      *         {@link Object#wait()} clears it
      */
-    static void awaitReadable(int fd, int timeoutMillis) throws InterruptedException {
+    static void awaitReadable(int fd, int timeoutMillis, Pointer pfd) throws InterruptedException {
         InterruptiblePoll wait = new InterruptiblePoll();
-        try (Memory pfd = new Memory(16)) {
+        try {
             pfd.setInt(0, fd);
             pfd.setShort(4, LibC.POLLIN);
             pfd.setShort(6, (short) 0);

@@ -2,6 +2,7 @@ package dev.safespawn.strategies.internal;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.Command;
 import dev.safespawn.ExitStatus;
@@ -17,6 +18,7 @@ import dev.safespawn.internal.Signals;
 public final class NativeChildProcess extends PipedChildProcess {
     private final int pidfd; // -1 without pidfd support; closed once reaped and no waiter polls it
     private int waiters; // guarded by lock: threads polling the pidfd in awaitExit
+    private boolean watched = true; // guarded by lock: in the reaper's epoll set (adopt puts it there)
     private boolean pidfdClosed; // guarded by lock
 
     private NativeChildProcess(String strategyName, int pid, int pidfd, Command command,
@@ -103,11 +105,12 @@ public final class NativeChildProcess extends PipedChildProcess {
      * Called by the reaper thread and by waiters; whoever comes first records
      * the exit. {@code info} is scratch for a {@code siginfo_t}.
      */
-    void reapIfExited(Memory info) {
+    void reapIfExited(Pointer info) {
         exitedIf(() -> {
             ExitStatus s = Reaper.tryReap(this, info);
             if (s != null) {
-                Reaper.forget(this);
+                Reaper.forget(this, watched);
+                watched = false;
             }
             return s;
         });
@@ -130,27 +133,27 @@ public final class NativeChildProcess extends PipedChildProcess {
             if (!isAlive()) {
                 return;
             }
-            if (waiters++ == 0) {
+            if (waiters++ == 0 && watched) {
                 Reaper.pause(this);
+                watched = false;
             }
         }
-        try {
-            InterruptiblePoll.awaitReadable(pidfd, nanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE,
-                    (nanos + 999_999) / 1_000_000));
-        } finally {
-            synchronized (lock) {
-                waiters--;
-                if (isAlive()) {
-                    try (Memory info = new Memory(LibC.SIGINFO_T_SIZE)) {
-                        reapIfExited(info);
+        // One block for poll's pollfds and waitid's siginfo_t.
+        try (Memory scratch = new Memory(InterruptiblePoll.SCRATCH_SIZE + LibC.SIGINFO_T_SIZE)) {
+            try {
+                InterruptiblePoll.awaitReadable(pidfd, nanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE,
+                        (nanos + 999_999) / 1_000_000), scratch);
+            } finally {
+                synchronized (lock) {
+                    waiters--;
+                    if (isAlive()) {
+                        reapIfExited(scratch.share(InterruptiblePoll.SCRATCH_SIZE));
                     }
-                }
-                if (isAlive()) {
-                    if (waiters == 0) {
-                        Reaper.resume(this);
+                    if (!isAlive()) {
+                        closePidfdIfUnused();
+                    } else if (waiters == 0) {
+                        watched = Reaper.resume(this);
                     }
-                } else {
-                    closePidfdIfUnused();
                 }
             }
         }

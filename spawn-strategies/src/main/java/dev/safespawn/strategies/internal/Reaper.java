@@ -3,6 +3,7 @@ package dev.safespawn.strategies.internal;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.internal.Errno;
@@ -93,7 +94,7 @@ final class Reaper {
         try {
             LibC.epoll_ctl(ep, LibC.EPOLL_CTL_DEL, child.pidfd(), null);
         } catch (LastErrorException ignored) {
-            // not in the set (a waiter paused it): nothing to remove
+            // closing the pidfd takes it out of the set anyway
         }
     }
 
@@ -102,18 +103,29 @@ final class Reaper {
         INSTANCE.removeFromEpoll(child);
     }
 
-    /** Under the child's lock, the child still running: nobody waits for it any more, watch it again. */
-    static void resume(NativeChildProcess child) {
+    /**
+     * Under the child's lock, the child still running: nobody waits for it
+     * any more, so the reaper watches it again.
+     *
+     * @return whether it does; if not (the kernel is out of memory), the
+     *         child is reaped by whoever waits for it next
+     */
+    static boolean resume(NativeChildProcess child) {
         try {
             INSTANCE.addToEpoll(child);
-        } catch (LastErrorException alreadyWatched) {
-            // EEXIST: another waiter resumed it first
+            return true;
+        } catch (LastErrorException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot watch child {0} again ({1}); it is reaped when next"
+                    + " waited for", child.rawPid(), Errno.name(e.getErrorCode()));
+            return false;
         }
     }
 
     /** Under the child's lock, once it is reaped and before its pidfd closes: forget it. */
-    static void forget(NativeChildProcess child) {
-        INSTANCE.removeFromEpoll(child);
+    static void forget(NativeChildProcess child, boolean watched) {
+        if (watched) {
+            INSTANCE.removeFromEpoll(child);
+        }
         INSTANCE.byPidfd.remove(child.pidfd(), child);
     }
 
@@ -162,8 +174,8 @@ final class Reaper {
      *
      * @return how it ended, or null if it still runs (or EINTR: the caller tries again later)
      */
-    static ExitStatus tryReap(NativeChildProcess child, Memory info) {
-        info.clear();
+    static ExitStatus tryReap(NativeChildProcess child, Pointer info) {
+        info.clear(LibC.SIGINFO_T_SIZE);
         try {
             LibC.waitid(LibC.P_PIDFD, child.pidfd(), info, LibC.WEXITED | LibC.WNOHANG);
         } catch (LastErrorException e) {
