@@ -7,6 +7,7 @@ import dev.safespawn.Command;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,9 +49,17 @@ public interface ConcurrencyContract extends StrategyUnderTest {
         pool.shutdown();
         assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
 
-        assertThat(ParentState.openFds()).as("no new descriptor").isSubsetOf(fdsBefore);
+        Set<String> fdsOpened = new TreeSet<>(ParentState.openFds());
+        fdsOpened.removeAll(fdsBefore);
+        assertThat(fdsOpened).as("descriptors opened during the test and still open%s",
+                ParentState.describe(fdsOpened)).isEmpty();
         assertThat(ParentState.zombieChildren()).isEmpty();
-        assertThat(ParentState.otherThreads()).isEqualTo(threadsBefore);
+        // A subset, not equal: a thread that ends during the test leaked nothing. On a machine
+        // whose common pool has parallelism 1 (two CPUs), CompletableFuture's default async
+        // executor is a fresh thread per task ("Thread-N"); the warm-up's stderr reader can
+        // still be exiting when threadsBefore is taken, and then be gone.
+        assertThat(ParentState.otherThreads()).as("threads started during the test and still alive")
+                .isSubsetOf(threadsBefore);
     }
 
     @Test

@@ -50,6 +50,74 @@ public final class ParentState {
         return fds;
     }
 
+    /**
+     * For a failure message: who is behind each of {@code fds} (entries of
+     * {@link #openFds()}). A pidfd names its process (from fdinfo); a pipe or
+     * socket names the descendants holding its other end; then every live
+     * thread. Empty for no descriptors.
+     */
+    static String describe(Set<String> fds) {
+        if (fds.isEmpty()) {
+            return "";
+        }
+        List<Long> descendants = new ArrayList<>();
+        ProcessHandle.current().descendants().forEach(h -> descendants.add(h.pid()));
+        StringBuilder b = new StringBuilder();
+        for (String entry : fds) {
+            String fd = entry.substring(0, entry.indexOf(' '));
+            String target = entry.substring(entry.indexOf("-> ") + 3);
+            b.append("\n  ").append(entry);
+            if (target.contains("pidfd")) {
+                String pid = fdinfo(fd, "Pid:");
+                b.append(": process ").append(pid).append(' ').append(commandLine(pid));
+            } else if (target.startsWith("pipe:") || target.startsWith("socket:")) {
+                for (long pid : descendants) {
+                    if (holds(pid, target)) {
+                        b.append("; other end in ").append(pid).append(' ').append(commandLine(Long.toString(pid)));
+                    }
+                }
+            }
+        }
+        b.append("\n  live threads: ").append(Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive).map(Thread::getName).sorted().collect(Collectors.joining(", ")));
+        return b.toString();
+    }
+
+    private static String fdinfo(String fd, String key) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/fdinfo", fd)).stream().filter(l -> l.startsWith(key))
+                    .map(l -> l.substring(key.length()).trim()).findFirst().orElse("?");
+        } catch (IOException e) {
+            return "? (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String commandLine(String pid) {
+        try {
+            return "[" + new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace('\0', ' ').trim() + "]";
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return "[gone]";
+        }
+    }
+
+    private static boolean holds(long pid, String target) {
+        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                try {
+                    if (Files.readSymbolicLink(p).toString().equals(target)) {
+                        return true;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // not this one
+                }
+            }
+        } catch (IOException | UncheckedIOException gone) {
+            // exited meanwhile
+        }
+        return false;
+    }
+
     static boolean isOpen(int fd) {
         try {
             LibC.fcntl(fd, LibC.F_GETFD, 0);
