@@ -83,6 +83,13 @@ final class Worker {
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             kill();
             WorkerCrashedException crash = crashed();
+            // Its last words (why it did not start) reach the output, and no
+            // forwarder outlives the failure, so none outlives the pool either.
+            try {
+                joinForwarders();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw new IOException(name + " did not start (" + crash.exitStatus() + "); its stderr went to the"
                     + " pool's output, and its class path must hold safespawn-core", e);
         }
@@ -132,12 +139,17 @@ final class Worker {
         closeStreams();
         try {
             process.waitFor();
-            for (Thread f : forwarders) {
-                f.join();
-            }
+            joinForwarders();
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until the worker's output has been copied to its end (the forwarders stop at end of file). */
+    private void joinForwarders() throws InterruptedException {
+        for (Thread f : forwarders) {
+            f.join();
         }
     }
 

@@ -10,6 +10,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.safespawn.pool.ProcessPool;
 import dev.safespawn.pool.SerializableCallable;
 import dev.safespawn.pool.WorkerCrashedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -18,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** shutdown, shutdownNow, awaitTermination and close. */
 class PoolShutdownTest {
@@ -118,5 +123,31 @@ class PoolShutdownTest {
             assertThat(futures.get(i).get()).isEqualTo(i * i);
         }
         assertThat(closed.isTerminated()).isTrue();
+    }
+
+    /**
+     * Was a bug, now fixed: a worker that died before greeting the pool had its
+     * stdout and stderr forwarders left running, not joined, so close() could
+     * return while they were still alive (and their pipes open). The "java"
+     * here is a script that dies at once, leaving a child that holds its output
+     * open a moment longer: that delay only widens the race; with the forwarders
+     * joined the test passes however the threads are scheduled.
+     */
+    @Test
+    void closeLeavesNoOutputForwarderOfAWorkerThatDiedAtStart(@TempDir Path fakeJavaHome) throws Exception {
+        Path bin = Files.createDirectory(fakeJavaHome.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"),
+                "#!/bin/sh\nsleep 1 3>&- 4>&- &\necho 'not a JVM: this worker dies at once' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+
+        try (ProcessPool pool = ProcessPool.builder().workers(1).javaHome(fakeJavaHome)
+                .output(ProcessPool.Output.forward()).build()) {
+            Throwable failure = catchThrowable(() -> pool.submit(() -> 1).get(BOUND_SECONDS, TimeUnit.SECONDS));
+            assertThat(failure).isInstanceOf(ExecutionException.class);
+            assertThat(failure.getCause()).isInstanceOf(IOException.class).hasMessageContaining("did not start");
+        }
+
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(Thread::isAlive)
+                .extracting(Thread::getName).noneMatch(n -> n.startsWith("safespawn-pool-output-"));
     }
 }
