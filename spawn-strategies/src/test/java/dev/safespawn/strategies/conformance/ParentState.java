@@ -94,7 +94,7 @@ public final class ParentState {
 
     private static String commandLine(String pid) {
         try {
-            return "[" + new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+            return "[" + new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")), StandardCharsets.UTF_8)
                     .replace('\0', ' ').trim() + "]";
         } catch (IOException | java.nio.file.InvalidPathException e) {
             return "[gone]";
