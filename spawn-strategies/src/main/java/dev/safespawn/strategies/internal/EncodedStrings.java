@@ -66,11 +66,6 @@ public final class EncodedStrings {
         return encoded;
     }
 
-    /** How many strings. */
-    public int count() {
-        return strings.length;
-    }
-
     /** Bytes of all strings with their NULs, as {@link #writeTo} writes them. */
     public int totalBytes() {
         return totalBytes;

@@ -62,17 +62,10 @@ public abstract class PipedChildProcess extends ChildProcess {
     }
 
     /**
-     * Reaps the child with {@code reap} under {@link #lock}, so no signal can
-     * slip in between the reap and the record of it.
-     */
-    public void exitedAfter(Supplier<ExitStatus> reap) {
-        exitedIf(reap);
-    }
-
-    /**
      * Under {@link #lock}, unless the exit is already recorded: runs
      * {@code reap}, and records what it returns unless that is null (the child
-     * still runs).
+     * still runs). Reaping under the lock means no signal can slip in between
+     * the reap and the record of it.
      *
      * @return whether the exit is recorded now
      */

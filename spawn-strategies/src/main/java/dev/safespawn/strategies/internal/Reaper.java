@@ -215,7 +215,7 @@ final class Reaper {
                 }
             }
         }
-        child.exitedAfter(() -> {
+        child.exitedIf(() -> {
             IntByReference status = new IntByReference();
             LibC.waitpid(child.rawPid(), status, 0);
             int s = status.getValue();
