@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,7 +27,12 @@ public interface ConcurrencyContract extends StrategyUnderTest {
         Set<String> fdsBefore = ParentState.openFds();
         Set<String> threadsBefore = ParentState.otherThreads();
 
-        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Thread> spawners = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r);
+            spawners.add(t);
+            return t;
+        });
         List<Future<Integer>> results = new ArrayList<>();
         for (int t = 0; t < 16; t++) {
             results.add(pool.submit(() -> {
@@ -48,6 +54,9 @@ public interface ConcurrencyContract extends StrategyUnderTest {
         }
         pool.shutdown();
         assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+        for (Thread t : spawners) { // terminated means no task runs, not that every thread has exited
+            t.join();
+        }
 
         Set<String> fdsOpened = new TreeSet<>(ParentState.openFds());
         fdsOpened.removeAll(fdsBefore);
