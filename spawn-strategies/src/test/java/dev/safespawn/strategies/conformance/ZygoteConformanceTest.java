@@ -1,10 +1,11 @@
 package dev.safespawn.strategies.conformance;
 
 import dev.safespawn.Spawner;
+import dev.safespawn.testkit.StrategySuite;
 
 class ZygoteConformanceTest extends StrategySuite {
     @Override
-    Spawner open() {
+    protected Spawner open() {
         return Spawner.of("zygote");
     }
 }

@@ -2,7 +2,7 @@ package dev.safespawn.strategies.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.safespawn.strategies.conformance.ParentState;
+import dev.safespawn.testkit.ParentState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;

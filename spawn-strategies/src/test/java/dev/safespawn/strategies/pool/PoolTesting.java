@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.safespawn.pool.ProcessPool;
-import dev.safespawn.strategies.conformance.ParentState;
+import dev.safespawn.testkit.ParentState;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;

@@ -70,9 +70,9 @@ class ZygoteHostileInputTest {
 
     @Test
     void theSpawnDecoderSurvivesTwoHundredThousandMutatedRequestsUnderAddressSanitizer() throws Exception {
-        String probe = System.getProperty("safespawn.probe");
-        assertThat(probe).as("system property safespawn.probe (set by the pom)").isNotBlank();
-        Path fuzz = Path.of(probe).resolveSibling("zygote-fuzz");
+        String built = System.getProperty("safespawn.zygote.fuzz");
+        assertThat(built).as("system property safespawn.zygote.fuzz (set by the pom)").isNotBlank();
+        Path fuzz = Path.of(built);
         assertThat(fuzz).as("the fuzz harness, built by the pom's build-zygote-fuzz execution").isExecutable();
         try (Spawner spawner = Spawner.of("posix_spawn")) {
             ChildProcess run = spawner.spawn(Command.builder(fuzz.toString(), FUZZ_ITERATIONS, FUZZ_SEED)

@@ -1,0 +1,77 @@
+package dev.safespawn.cli;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.StringArray;
+import com.sun.jna.ptr.IntByReference;
+import dev.safespawn.ExitStatus;
+import dev.safespawn.internal.Errno;
+import dev.safespawn.strategies.internal.LibC;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * WHAT NOT TO DO: a raw {@code posix_spawn} with no file actions and no
+ * attributes, the way a naive binding (or a plain {@code fork}+{@code exec})
+ * starts a child. The child inherits every descriptor of the JVM that lacks
+ * {@code O_CLOEXEC}, the calling thread's signal mask and every ignored
+ * signal. It exists only so the demo can show the bug; never copy it.
+ */
+final class BareLauncher implements DemoLauncher {
+
+    @Override
+    public String label() {
+        return "bare posix_spawn (what NOT to do)";
+    }
+
+    @Override
+    public boolean isSafespawn() {
+        return false;
+    }
+
+    @Override
+    public List<ExitStatus> launchAndReap(List<String> argv, int count) throws IOException {
+        StringArray args = new StringArray(argv.toArray(new String[0]));
+        // A fixed, minimal environment: the child only runs shell built-ins.
+        StringArray envp = new StringArray(new String[] {"PATH=/usr/bin:/bin"});
+        List<Integer> pids = new ArrayList<>();
+        IOException failure = null;
+        for (int i = 0; i < count && failure == null; i++) {
+            IntByReference pid = new IntByReference();
+            // DON'T: null file actions and null attributes leave every inheritable descriptor open in the child.
+            int error = LibC.posix_spawn(pid, argv.get(0), null, null, args, envp);
+            if (error != 0) {
+                failure = new IOException("posix_spawn " + argv.get(0) + ": " + Errno.message(error)
+                        + " (" + Errno.name(error) + ")");
+            } else {
+                pids.add(pid.getValue());
+            }
+        }
+        List<ExitStatus> statuses = new ArrayList<>();
+        for (int pid : pids) {
+            statuses.add(reap(pid));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return statuses;
+    }
+
+    /** Waits for {@code pid}, a child nobody else reaps, and decodes its wait status. */
+    private static ExitStatus reap(int pid) throws IOException {
+        IntByReference status = new IntByReference();
+        while (true) {
+            try {
+                LibC.waitpid(pid, status, 0);
+                break;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw new IOException("waitpid " + pid + ": " + Errno.name(e.getErrorCode()), e);
+                }
+            }
+        }
+        int s = status.getValue();
+        // <sys/wait.h>: WIFEXITED when the low 7 bits are 0, WEXITSTATUS in bits 8-15, else WTERMSIG in the low 7.
+        return (s & 0x7f) == 0 ? ExitStatus.exited((s >> 8) & 0xff) : ExitStatus.killedBy(s & 0x7f);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.safespawn.cli;
+
+import dev.safespawn.ExitStatus;
+import java.io.IOException;
+import java.util.List;
+
+/** One way of starting the demo's children: a row of the table. */
+interface DemoLauncher {
+
+    /** The name shown in the table. */
+    String label();
+
+    /** Whether this is a safespawn strategy, which must keep the pipe from its children. */
+    boolean isSafespawn();
+
+    /**
+     * Starts {@code count} copies of {@code argv}, then waits for all of them.
+     * Children already started are reaped even when a later one fails to start.
+     *
+     * @return how each child ended, in start order
+     * @throws IOException if a child could not be started
+     */
+    List<ExitStatus> launchAndReap(List<String> argv, int count) throws IOException, InterruptedException;
+}

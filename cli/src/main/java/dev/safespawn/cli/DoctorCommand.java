@@ -1,0 +1,266 @@
+package dev.safespawn.cli;
+
+import com.sun.jna.LastErrorException;
+import dev.safespawn.Spawner;
+import dev.safespawn.Spawner.StrategyInfo;
+import dev.safespawn.strategies.internal.NativeSupport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code safespawn doctor}: reports what this machine offers (platform, kernel
+ * and libc features, which strategies work and which one
+ * {@link Spawner#create()} picks), then proves the child contract live: while
+ * holding a descriptor without {@code O_CLOEXEC}, it starts a child through
+ * every available strategy and checks that the child holds only 0, 1 and 2.
+ *
+ * <p>Exits 0 when a strategy better than the {@code jdk} fallback is available
+ * and every live proof passed; 1 otherwise. Failures are one line each on
+ * stderr, never a stack trace.
+ */
+@Command(name = "doctor",
+        mixinStandardHelpOptions = true,
+        versionProvider = ManifestVersion.class,
+        description = {
+            "Show what this machine supports and prove the child contract live.",
+            "",
+            "Holding a pipe without O_CLOEXEC, starts a shell through each available",
+            "strategy and checks that it inherits only fds 0, 1 and 2. Exits 0 when a",
+            "native strategy is available and every check passed, 1 otherwise."})
+public final class DoctorCommand implements Callable<Integer> {
+    private static final Set<Integer> STANDARD_FDS = Set.of(0, 1, 2);
+    private static final String FALLBACK_STRATEGY = "jdk";
+
+    @Spec
+    private CommandSpec spec;
+
+    private PrintWriter out;
+    private PrintWriter err;
+    private Marks marks;
+    private final List<String> problems = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        CommandLine cli = spec.commandLine();
+        out = cli.getOut();
+        err = cli.getErr();
+        marks = Marks.forStdout();
+        try {
+            out.println("safespawn " + ManifestVersion.version() + " doctor");
+            printPlatform();
+            printNativeFeatures();
+            List<StrategyInfo> strategies = Spawner.strategies();
+            printStrategies(strategies);
+            proveContract(strategies);
+            return verdict(strategies);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private void printPlatform() {
+        heading("Platform");
+        row("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        row("kernel", System.getProperty("os.version"));
+        row("libc", nativeAnswer(() -> NativeSupport.glibcVersion().map(v -> "glibc " + v).orElse("unknown")));
+        row("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+    }
+
+    private void printNativeFeatures() {
+        heading("Kernel and libc features");
+        Optional<String> unusable = libcUnavailability();
+        if (unusable.isPresent()) {
+            out.println("  not detected: " + unusable.get());
+            return;
+        }
+        Map<String, Boolean> features = NativeSupport.features();
+        int width = features.keySet().stream().mapToInt(String::length).max().orElse(0);
+        features.forEach((name, present) -> out.println("  " + pad(name, width) + "  " + (present ? "yes" : "no")));
+    }
+
+    private void printStrategies(List<StrategyInfo> strategies) {
+        heading("Strategies (* = what Spawner.create() picks)");
+        Optional<String> chosen = chosenStrategy();
+        int nameWidth = strategies.stream().mapToInt(s -> s.name().length()).max().orElse(0);
+        int statusWidth = strategies.stream().mapToInt(s -> status(s).length()).max().orElse(0);
+        for (StrategyInfo s : strategies) {
+            String mark = chosen.filter(s.name()::equals).isPresent() ? "* " : "  ";
+            String features = s.features().isEmpty() ? "none"
+                    : s.features().stream().map(Enum::name).sorted().collect(Collectors.joining(", "));
+            out.println("  " + mark + pad(s.name(), nameWidth) + "  " + pad(status(s), statusWidth)
+                    + "  features: " + features);
+        }
+    }
+
+    /**
+     * Asks {@link Spawner#create()} itself rather than re-implementing its rule,
+     * so the answer honours {@value Spawner#STRATEGY_PROPERTY} exactly as
+     * applications will see it.
+     */
+    private Optional<String> chosenStrategy() {
+        String wanted = System.getProperty(Spawner.STRATEGY_PROPERTY);
+        if (wanted != null && !wanted.isBlank()) {
+            out.println("  " + Spawner.STRATEGY_PROPERTY + "=" + wanted.trim() + " is set");
+        }
+        try (Spawner spawner = Spawner.create()) {
+            return Optional.of(spawner.strategyName());
+        } catch (IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
+            out.println("  Spawner.create() would fail: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void proveContract(List<StrategyInfo> strategies) {
+        heading("Child contract (live)");
+        try (LeakyPipe pipe = openLeakyPipe()) {
+            int width = strategies.stream().mapToInt(s -> s.name().length()).max().orElse(0) + 1;
+            for (StrategyInfo s : strategies) {
+                String label = pad(s.name() + ":", width);
+                if (!s.available()) {
+                    out.println("  " + label + " skipped, unavailable");
+                    continue;
+                }
+                prove(s.name(), label, pipe);
+            }
+        }
+    }
+
+    /** The leaky pipe, or null when libc cannot be reached; the proofs still run without it. */
+    private LeakyPipe openLeakyPipe() {
+        Optional<String> unusable = libcUnavailability();
+        if (unusable.isPresent()) {
+            out.println("  no leaky pipe to tempt the child with: " + unusable.get());
+            return null;
+        }
+        try {
+            LeakyPipe pipe = LeakyPipe.open();
+            out.println("  the CLI holds a leaky pipe: fds " + pipe.readFd() + ", " + pipe.writeFd()
+                    + " (no O_CLOEXEC)");
+            return pipe;
+        } catch (LastErrorException e) {
+            // Not fatal: 0, 1, 2 only is still worth checking with whatever the JVM holds.
+            out.println("  no leaky pipe to tempt the child with: pipe2 failed, errno " + e.getErrorCode());
+            return null;
+        }
+    }
+
+    private void prove(String strategy, String label, LeakyPipe pipe) {
+        SortedSet<Integer> fds;
+        try {
+            fds = ChildFdProbe.run(strategy);
+        } catch (IOException e) {
+            out.println("  " + label + " " + marks.bad() + " could not run the probe (see stderr)");
+            // The full reason goes to stderr; the summary only needs to say which check is missing.
+            err.println(spec.qualifiedName() + ": " + strategy + ": " + e.getMessage());
+            problems.add(strategy + " could not be checked");
+            return;
+        }
+        out.println("  " + label + " " + judge(fds, pipe == null ? fd -> false : pipe::holds, marks));
+        if (!fds.equals(STANDARD_FDS)) {
+            problems.add(strategy + " broke the child contract");
+        }
+    }
+
+    /**
+     * The verdict on what one child held, such as {@code child holds fds 0 1 2
+     * ✓ contract kept}. Anything but exactly 0, 1, 2 is a leak, including a
+     * missing standard descriptor, because the contract promises all three.
+     */
+    static String judge(SortedSet<Integer> fds, IntPredicate isLeakyPipe, Marks marks) {
+        String held = "child holds fds " + join(fds, " ") + "  ";
+        if (fds.equals(STANDARD_FDS)) {
+            return held + marks.good() + " contract kept";
+        }
+        SortedSet<Integer> extra = new TreeSet<>(fds);
+        extra.removeAll(STANDARD_FDS);
+        String why = extra.isEmpty() ? "expected exactly 0 1 2" : join(extra, " ") + " beyond 0 1 2";
+        boolean pipeLeaked = extra.stream().anyMatch(isLeakyPipe::test);
+        return held + marks.bad() + " LEAK: " + why + (pipeLeaked ? " (including the CLI's leaky pipe)" : "");
+    }
+
+    private int verdict(List<StrategyInfo> strategies) {
+        boolean nativeAvailable = strategies.stream()
+                .anyMatch(s -> s.available() && !s.name().equals(FALLBACK_STRATEGY));
+        if (!nativeAvailable) {
+            problems.add("only the " + FALLBACK_STRATEGY + " fallback is available here");
+        }
+        out.println();
+        if (problems.isEmpty()) {
+            out.println("Result: healthy");
+            return CommandLine.ExitCode.OK;
+        }
+        out.println("Result: " + String.join("; ", problems));
+        return CommandLine.ExitCode.SOFTWARE;
+    }
+
+    /**
+     * Runs a question that goes through JNA; if JNA or libc cannot load, that
+     * is an answer ("unknown") for a diagnostic tool, not a crash.
+     */
+    private String nativeAnswer(Supplier<String> question) {
+        try {
+            return question.get();
+        } catch (RuntimeException | LinkageError e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static Optional<String> libcUnavailability() {
+        try {
+            return NativeSupport.libcUnavailability();
+        } catch (LinkageError e) { // JNA itself missing from the class path
+            return Optional.of("cannot load JNA: " + e);
+        }
+    }
+
+    private static String status(StrategyInfo s) {
+        return s.available() ? "available" : "unavailable: " + s.unavailabilityCause().orElse("no reason given");
+    }
+
+    private void heading(String title) {
+        out.println();
+        out.println(title);
+    }
+
+    private void row(String label, String value) {
+        out.println("  " + pad(label, 8) + value);
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+
+    private static String join(Set<Integer> fds, String separator) {
+        return fds.stream().map(String::valueOf).collect(Collectors.joining(separator));
+    }
+
+    /**
+     * ✓ and ✗ when stdout can show them, ASCII otherwise: in a C/POSIX locale
+     * the JVM would turn them into '?'.
+     */
+    record Marks(String good, String bad) {
+        /** The marks used when the output is known to be Unicode, as in tests. */
+        static final Marks UNICODE = new Marks("\u2713", "\u2717");
+
+        static Marks forStdout() {
+            return Terminal.canShow("\u2713\u2717") ? UNICODE : new Marks("[ok]", "[!!]");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.safespawn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.jna.Memory;
+import com.sun.jna.ptr.IntByReference;
+import dev.safespawn.ChildProcess;
+import dev.safespawn.Command;
+import dev.safespawn.Redirect;
+import dev.safespawn.Spawner;
+import dev.safespawn.strategies.internal.LibC;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code safespawn run}, in-process against the real kernel. The class
+ * timeout turns a child that is never stopped into a failure, not a hang.
+ */
+@Timeout(60)
+class RunCommandTest {
+    /** Succeeds only in a session leader: fields 5 and 6 of /proc/PID/stat are pgrp and session. */
+    private static final String LEADS_ITS_SESSION =
+            "read -r pid comm state ppid pgrp session rest < /proc/$$/stat; [ \"$session\" = $$ ] && [ \"$pgrp\" = $$ ]";
+
+    @Test
+    void exitStatusIsPassedThrough() {
+        CliRun run = CliRun.of("run", "--", "/bin/sh", "-c", "exit 7");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(7);
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void programOptionsNeedNoDoubleDash() {
+        // -c belongs to sh: once the program is named, nothing after it is parsed as the CLI's.
+        assertThat(CliRun.of("run", "/bin/sh", "-c", "exit 3").status()).isEqualTo(3);
+    }
+
+    @Test
+    void deathBySignalIs128PlusTheSignal() {
+        assertThat(CliRun.of("run", "--", "/bin/sh", "-c", "kill -9 $$").status()).isEqualTo(128 + 9);
+    }
+
+    @Test
+    void missingProgramIs127WithOneLine() {
+        CliRun run = CliRun.of("run", "--", "/no/such/program", "arg");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.CANNOT_START);
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("safespawn run: ").contains("/no/such/program", "ENOENT");
+    }
+
+    @Test
+    void timeoutStopsTheProgramAndExits124() {
+        long start = System.nanoTime();
+        CliRun run = CliRun.of("run", "--timeout", "1s", "--", "sleep", "100");
+        long seconds = (System.nanoTime() - start) / 1_000_000_000;
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.TIMED_OUT);
+        assertThat(run.errLines()).singleElement().asString().contains("sleep: timed out after 1s");
+        assertThat(seconds).as("sleep ends at SIGTERM, long before the 2 s grace").isLessThan(3);
+    }
+
+    @Test
+    void timeoutKillsAGroupThatIgnoresSigterm() {
+        // The shell and its background sleep ignore SIGTERM; only the SIGKILL after the grace ends them.
+        CliRun run = CliRun.of("run", "--new-session", "--timeout", "200ms", "--",
+                "/bin/sh", "-c", "trap '' TERM; sleep 100 & wait");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.TIMED_OUT);
+    }
+
+    @Test
+    void passFdHandsTheCliDescriptorToTheChild() throws Exception {
+        try (LeakyPipe pipe = LeakyPipe.open()) {
+            CliRun run = CliRun.of("run", "--pass-fd", pipe.writeFd() + ":5", "--",
+                    "/bin/sh", "-c", "printf hi >&5");
+
+            assertThat(run.status()).as(run.describe()).isZero();
+            assertThat(readAvailable(pipe.readFd())).isEqualTo("hi");
+        }
+    }
+
+    @Test
+    void jdkCannotPassFdsAndSaysWhichFeature() {
+        CliRun run = CliRun.of("run", "--strategy", "jdk", "--pass-fd", "1:3", "--", "/bin/true");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(2);
+        assertThat(run.errLines()).singleElement().asString().contains("jdk", "PASS_FD");
+    }
+
+    @Test
+    void newSessionMakesTheProgramASessionLeader() {
+        assertThat(CliRun.of("run", "--new-session", "--", "/bin/sh", "-c", LEADS_ITS_SESSION).status())
+                .isZero();
+        assertThat(CliRun.of("run", "--", "/bin/sh", "-c", LEADS_ITS_SESSION).status())
+                .as("control: without --new-session the shell is in the test's session").isEqualTo(1);
+    }
+
+    @Test
+    void directoryAndEnvironmentReachTheProgram() {
+        CliRun run = CliRun.of("run", "--dir", "/tmp", "--env", "GREETING=a=b c", "--",
+                "/bin/sh", "-c", "[ \"$(pwd)\" = /tmp ] && [ \"$GREETING\" = 'a=b c' ]");
+
+        assertThat(run.status()).as(run.describe()).isZero();
+    }
+
+    @Test
+    void namedStrategyIsUsed() {
+        // The jdk strategy cannot start a new session: proof that --strategy is not ignored.
+        assertThat(CliRun.of("run", "--strategy", "jdk", "--", "/bin/true").status()).isZero();
+        assertThat(CliRun.of("run", "--strategy", "jdk", "--new-session", "--", "/bin/true").status()).isEqualTo(2);
+    }
+
+    @Test
+    void usageErrorsAreOneLineAndExitTwo() {
+        for (String[] args : new String[][] {
+            {"run", "--strategy", "no-such-strategy", "--", "/bin/true"},
+            {"run", "--timeout", "soon", "--", "/bin/true"},
+            {"run", "--pass-fd", "3", "--", "/bin/true"},
+            {"run", "--env", "NOEQUALS", "--", "/bin/true"},
+            {"run", "--bogus", "--", "/bin/true"},
+            {"run"},
+        }) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.status()).as(String.join(" ", args) + "\n" + run.describe()).isEqualTo(2);
+            assertThat(run.errLines()).as(String.join(" ", args)).singleElement().asString()
+                    .startsWith("safespawn run: ");
+        }
+    }
+
+    /**
+     * A child in its own session does not get the terminal's signals, so when
+     * the CLI itself is told to stop it passes SIGTERM on. Needs a CLI JVM of
+     * its own to stop; the child execs sleep, so the pid it prints is sleep's.
+     */
+    @Test
+    void stoppingTheCliStopsAChildInItsOwnSession() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (Spawner spawner = Spawner.create()) {
+            ChildProcess cli = spawner.spawn(Command.builder(java, "-cp", System.getProperty("java.class.path"),
+                            SafespawnCli.class.getName(), "run", "--new-session", "--",
+                            "/bin/sh", "-c", "echo $$; exec sleep 100")
+                    .stdin(Redirect.DISCARD).stderr(Redirect.DISCARD).build());
+            String pid = new BufferedReader(new InputStreamReader(cli.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertThat(pid).as("pid printed by the grandchild").matches("\\d+");
+            ProcessHandle sleep = ProcessHandle.of(Long.parseLong(pid)).orElseThrow();
+            try {
+                cli.destroy(); // SIGTERM, as kill(1) or a service manager would send
+
+                assertThat(cli.waitFor()).isEqualTo(128 + 15);
+                // Not our child: the JDK polls for its end, hence the generous bound.
+                sleep.onExit().get(30, TimeUnit.SECONDS);
+                assertThat(sleep.isAlive()).isFalse();
+            } finally {
+                sleep.destroyForcibly(); // only if the assertion above failed: never leave it behind
+            }
+        }
+    }
+
+    /** Reads what is in the pipe now, without blocking: an empty pipe fails the test instead of hanging it. */
+    private static String readAvailable(int fd) {
+        IntByReference available = new IntByReference();
+        LibC.ioctl(fd, LibC.FIONREAD, available);
+        if (available.getValue() == 0) {
+            return "";
+        }
+        Memory buf = new Memory(available.getValue());
+        long n = LibC.read(fd, buf, available.getValue());
+        return new String(buf.getByteArray(0, (int) n), StandardCharsets.UTF_8);
+    }
+}

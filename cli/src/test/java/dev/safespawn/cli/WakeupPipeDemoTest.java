@@ -1,0 +1,80 @@
+package dev.safespawn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.jna.Memory;
+import com.sun.jna.ptr.IntByReference;
+import dev.safespawn.Command;
+import dev.safespawn.ExitStatus;
+import dev.safespawn.Redirect;
+import dev.safespawn.Spawner;
+import dev.safespawn.strategies.internal.LibC;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code safespawn demo wakeup-pipe}: the bug shows with the bare launch, and no strategy has it. */
+@Timeout(120) // a stuck child or watcher fails the test instead of hanging the build
+class WakeupPipeDemoTest {
+
+    @Test
+    void bareLaunchWakesTheWatcherAndNoStrategyDoes() {
+        CliRun run = CliRun.of("demo", "wakeup-pipe");
+
+        assertThat(run.status()).as(run.describe()).isZero();
+        assertThat(run.err()).isEmpty();
+        Matcher bare = Pattern.compile("(?m)^  bare posix_spawn \\(what NOT to do\\)\\s*\\|\\s*(\\d+) \\| "
+                + "all 5: wrote a byte to fd \\d+$").matcher(run.out());
+        assertThat(bare.find()).as(run.out()).isTrue();
+        assertThat(Integer.parseInt(bare.group(1))).as("wake-ups from the bare launch").isEqualTo(5);
+        List<String> strategies = Spawner.strategies().stream().filter(Spawner.StrategyInfo::available)
+                .map(Spawner.StrategyInfo::name).toList();
+        assertThat(strategies).contains("posix_spawn", "jdk");
+        for (String s : strategies) {
+            assertThat(run.out()).as(s).containsPattern("(?m)^  " + Pattern.quote(s)
+                    + "\\s*\\|\\s*0 \\| all 5: fd \\d+ not open \\(EBADF\\)$");
+        }
+        assertThat(run.out()).contains("Result: the bare launch woke the watcher 5 times for nothing;");
+    }
+
+    @Test
+    void childrenOptionIsHonouredAndChecked() {
+        CliRun three = CliRun.of("demo", "wakeup-pipe", "--children", "3");
+        assertThat(three.status()).as(three.describe()).isZero();
+        assertThat(three.out()).containsPattern("\\|\\s*3 \\| all 3: wrote a byte");
+
+        CliRun none = CliRun.of("demo", "wakeup-pipe", "--children", "0");
+        assertThat(none.status()).isEqualTo(2);
+        assertThat(none.errLines()).singleElement().asString().contains("--children: 0");
+    }
+
+    /** The probe behind the demo's zeros: a child that is handed the descriptor does write to it. */
+    @Test
+    void childWritesWhenItHasTheDescriptor() throws Exception {
+        try (LeakyPipe pipe = LeakyPipe.open(); Spawner spawner = Spawner.of("posix_spawn")) {
+            int fd = 42; // two digits on purpose: dash's >&N could not reach it
+            var child = spawner.spawn(Command.builder(WakeupChild.argv(fd).toArray(new String[0]))
+                    .passFd(pipe.writeFd(), fd).stdin(Redirect.DISCARD).build());
+            child.waitFor();
+
+            assertThat(child.exitStatus()).isEqualTo(ExitStatus.exited(WakeupChild.WROTE));
+            IntByReference available = new IntByReference();
+            LibC.ioctl(pipe.readFd(), LibC.FIONREAD, available);
+            assertThat(available.getValue()).isEqualTo(1);
+            Memory b = new Memory(1);
+            LibC.read(pipe.readFd(), b, 1);
+            assertThat((char) b.getByte(0)).isEqualTo('x');
+        }
+    }
+
+    @Test
+    void childOutcomesReadAsWords() {
+        assertThat(WakeupChild.summarize(List.of(ExitStatus.exited(9), ExitStatus.exited(9)), 7))
+                .isEqualTo("all 2: fd 7 not open (EBADF)");
+        assertThat(WakeupChild.summarize(List.of(ExitStatus.exited(0), ExitStatus.killedBy(9)), 7))
+                .isEqualTo("1: wrote a byte to fd 7, 1: unexpected: killed by SIGKILL");
+        assertThat(WakeupChild.foundItClosed(ExitStatus.exited(0))).isFalse();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.safespawn.jdk;
+
+import dev.safespawn.ChildProcess;
+import dev.safespawn.ExitStatus;
+import dev.safespawn.internal.Signals;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link ChildProcess} over a JDK {@link Process}. The JDK folds a signal
+ * death into exit code 128+n, so {@link #exitStatus()} can only report codes.
+ */
+final class JdkChildProcess extends ChildProcess {
+    private final Process process;
+    private final CompletableFuture<Process> onExit;
+
+    JdkChildProcess(Process process) {
+        this.process = process;
+        this.onExit = process.onExit().thenApply(p -> this);
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return process.getOutputStream();
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return process.getInputStream();
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+        return process.getErrorStream();
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        return process.waitFor();
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        return process.waitFor(timeout, unit);
+    }
+
+    @Override
+    public ExitStatus exitStatus() {
+        return ExitStatus.exited(process.exitValue() & 0xff);
+    }
+
+    @Override
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    @Override
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public CompletableFuture<Process> onExit() {
+        return onExit;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public ProcessHandle toHandle() {
+        return process.toHandle();
+    }
+
+    @Override
+    public void destroy() {
+        process.destroy();
+    }
+
+    @Override
+    public Process destroyForcibly() {
+        process.destroyForcibly();
+        return this;
+    }
+
+    @Override
+    public boolean signal(int signal) {
+        boolean alive = process.isAlive();
+        if (signal == Signals.SIGTERM) {
+            process.destroy();
+        } else if (signal == Signals.SIGKILL) {
+            process.destroyForcibly();
+        } else {
+            throw new UnsupportedOperationException("strategy jdk can send only SIGTERM and SIGKILL, not "
+                    + Signals.name(signal) + " (needs Feature.SIGNALS)");
+        }
+        return alive;
+    }
+
+    @Override
+    public boolean signalGroup(int signal) {
+        throw new UnsupportedOperationException(
+                "strategy jdk cannot signal process groups (needs Feature.SIGNALS)");
+    }
+
+    @Override
+    public String strategyName() {
+        return "jdk";
+    }
+}

@@ -1,0 +1,163 @@
+package dev.safespawn.jdk;
+
+import dev.safespawn.ChildProcess;
+import dev.safespawn.internal.Errno;
+import dev.safespawn.internal.ExecutableResolver;
+import dev.safespawn.Command;
+import dev.safespawn.Feature;
+import dev.safespawn.Redirect;
+import dev.safespawn.SpawnException;
+import dev.safespawn.SpawnException.Stage;
+import dev.safespawn.spi.SpawnStrategy;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The fallback strategy: {@link ProcessBuilder}. Available everywhere.
+ *
+ * <p>The JDK's launcher closes every descriptor above 2 in the child, so the
+ * descriptor part of the contract holds. It cannot pass descriptors, start
+ * sessions or groups, send arbitrary signals, tell a signal death from exit
+ * code 128+n, or promise a clean signal state (it leaves blocked signals other
+ * than SIGQUIT blocked and ignored signals ignored), and it declares none of
+ * those features.
+ *
+ * <p>To keep errors as precise as the native strategies', the program, the
+ * directory and redirect files are checked in the parent first; the JDK's own
+ * {@code error=N} is parsed for what only {@code execve} can find.
+ */
+public final class JdkStrategy implements SpawnStrategy {
+    private static final Pattern JDK_ERRNO = Pattern.compile("error=(\\d+)");
+
+    @Override
+    public String name() {
+        return "jdk";
+    }
+
+    @Override
+    public int priority() {
+        return 0;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return true;
+    }
+
+    @Override
+    public Optional<String> unavailabilityCause() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Set<Feature> features() {
+        return Set.of();
+    }
+
+    @Override
+    public ChildProcess spawn(Command command) throws IOException {
+        String executable = ExecutableResolver.resolve(command);
+        ProcessBuilder pb = new ProcessBuilder(concat(executable, command.argv()));
+        if (command.directory().isPresent()) {
+            Path dir = command.directory().get();
+            checkDirectory(dir);
+            pb.directory(dir.toFile());
+        }
+        pb.environment().clear();
+        pb.environment().putAll(command.environment());
+        pb.redirectInput(toJdk(command.stdin(), true));
+        pb.redirectOutput(toJdk(command.stdout(), false));
+        if (command.redirectErrorStream()) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(toJdk(command.stderr(), false));
+        }
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw translate(e, executable);
+        }
+        return new JdkChildProcess(p);
+    }
+
+    private static List<String> concat(String executable, List<String> argv) {
+        List<String> all = new java.util.ArrayList<>(argv);
+        all.set(0, executable);
+        return all;
+    }
+
+    private static void checkDirectory(Path dir) throws SpawnException {
+        int errno = 0;
+        if (!Files.exists(dir)) {
+            errno = Errno.ENOENT;
+        } else if (!Files.isDirectory(dir)) {
+            errno = Errno.ENOTDIR;
+        } else if (!Files.isExecutable(dir)) {
+            errno = Errno.EACCES;
+        }
+        if (errno != 0) {
+            throw new SpawnException(Stage.CHDIR, errno, dir.toString());
+        }
+    }
+
+    private static ProcessBuilder.Redirect toJdk(Redirect r, boolean input) throws SpawnException {
+        switch (r.kind()) {
+            case PIPE:
+                return ProcessBuilder.Redirect.PIPE;
+            case INHERIT:
+                return ProcessBuilder.Redirect.INHERIT;
+            case DISCARD:
+                return input ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+                        : ProcessBuilder.Redirect.DISCARD;
+            case READ:
+                probe(r.file().orElseThrow(), StandardOpenOption.READ);
+                return ProcessBuilder.Redirect.from(r.file().orElseThrow().toFile());
+            case WRITE:
+                probe(r.file().orElseThrow(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+                return ProcessBuilder.Redirect.to(r.file().orElseThrow().toFile());
+            case APPEND:
+                probe(r.file().orElseThrow(), StandardOpenOption.APPEND, StandardOpenOption.CREATE);
+                return ProcessBuilder.Redirect.appendTo(r.file().orElseThrow().toFile());
+            default:
+                throw new AssertionError(r);
+        }
+    }
+
+    /** Opens a redirect file once so a bad one is reported with its errno and name. */
+    private static void probe(Path file, StandardOpenOption... options) throws SpawnException {
+        try {
+            Files.newByteChannel(file, options).close();
+        } catch (NoSuchFileException e) {
+            throw new SpawnException(Stage.OPEN, Errno.ENOENT, file.toString());
+        } catch (AccessDeniedException e) {
+            throw new SpawnException(Stage.OPEN, Errno.EACCES, file.toString());
+        } catch (NotDirectoryException e) {
+            throw new SpawnException(Stage.OPEN, Errno.ENOTDIR, file.toString());
+        } catch (IOException e) {
+            int errno = Files.isDirectory(file) ? Errno.EISDIR : Errno.EINVAL;
+            throw new SpawnException(Stage.OPEN, errno, file.toString(),
+                    errno == Errno.EISDIR ? null : e.getMessage());
+        }
+    }
+
+    private static IOException translate(IOException e, String executable) {
+        Matcher m = JDK_ERRNO.matcher(String.valueOf(e.getMessage()));
+        if (!m.find()) {
+            return e;
+        }
+        SpawnException se = new SpawnException(Stage.EXEC, Integer.parseInt(m.group(1)), executable);
+        se.initCause(e);
+        return se;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.safespawn.testkit;
+
+import dev.safespawn.ChildProcess;
+import dev.safespawn.Command;
+import dev.safespawn.Spawner;
+
+/**
+ * Main class of the intermediate JVM in the parent-death test: spawns a
+ * sleeping probe with killOnParentDeath through the strategy named in args[0],
+ * prints its pid, and waits to be killed.
+ */
+public final class OrphanCandidate {
+    private OrphanCandidate() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Spawner spawner = Spawner.of(args[0]);
+        ChildProcess child = spawner.spawn(Command.builder(Probe.path().toString(), "sleep")
+                .killOnParentDeath().build());
+        System.out.println("pid " + child.pid());
+        System.out.flush();
+        child.waitFor(); // killed before this returns
+    }
+}

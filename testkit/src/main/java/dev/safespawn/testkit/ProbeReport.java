@@ -1,0 +1,412 @@
+package dev.safespawn.testkit;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code safespawn-probe report [ENVNAME...]} printed: the descriptors, signal
+ * state, ids, umask, working directory and environment the child really held when it
+ * started. See the design note at the top of {@code src/test/c/safespawn-probe.c} for
+ * the format; in short, one item per line:
+ *
+ * <pre>
+ * fds 0 1 2 5
+ * cloexec
+ * sigblk
+ * sigign 13
+ * pid 4242
+ * ppid 4200
+ * sid 4200
+ * pgid 4242
+ * umask 0022
+ * cwd /tmp/work
+ * env HOME=/root
+ * noenv NOPE
+ * fdinfo 0 chr
+ * fdinfo 1 pipe
+ * fdinfo 2 pipe
+ * fdinfo 5 file
+ * </pre>
+ *
+ * <p>An empty list is the bare keyword. In {@code cwd} and in {@code env}/{@code noenv}
+ * names and values, the probe writes a backslash as {@code \\}, a newline as {@code \n}
+ * and other control bytes as {@code \xHH}; {@link #parse} undoes that.
+ *
+ * <p>Parsing is strict, since a report that does not read exactly as the probe writes
+ * it means the probe and this class have drifted apart: anything unexpected is an
+ * {@link IllegalArgumentException} quoting the offending line.
+ */
+public final class ProbeReport {
+
+    /** The descriptor kinds that {@code fdinfo} lines may carry. */
+    public static final Set<String> FD_KINDS = Set.of("pipe", "socket", "file", "chr", "dir", "other");
+
+    /** Highest signal number the probe reports on. */
+    public static final int MAX_SIGNAL = 64;
+
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final Pattern UMASK = Pattern.compile("0[0-7]{3}");
+    private static final Set<String> SINGLE_LINES =
+            Set.of("fds", "cloexec", "sigblk", "sigign", "pid", "ppid", "sid", "pgid", "umask", "cwd");
+
+    private final String raw;
+    private final SortedSet<Integer> fds;
+    private final SortedSet<Integer> cloexecFds;
+    private final SortedSet<Integer> blockedSignals;
+    private final SortedSet<Integer> ignoredSignals;
+    private final long pid;
+    private final long ppid;
+    private final long sid;
+    private final long pgid;
+    private final int umask;
+    private final String cwd;
+    private final Map<String, Optional<String>> env;
+    private final Map<Integer, String> fdKinds;
+
+    private ProbeReport(Parser p) {
+        this.raw = p.raw;
+        this.fds = Collections.unmodifiableSortedSet(p.fds);
+        this.cloexecFds = Collections.unmodifiableSortedSet(p.cloexecFds);
+        this.blockedSignals = Collections.unmodifiableSortedSet(p.blockedSignals);
+        this.ignoredSignals = Collections.unmodifiableSortedSet(p.ignoredSignals);
+        this.pid = p.pid;
+        this.ppid = p.ppid;
+        this.sid = p.sid;
+        this.pgid = p.pgid;
+        this.umask = p.umask;
+        this.cwd = p.cwd;
+        this.env = Collections.unmodifiableMap(p.env);
+        this.fdKinds = Collections.unmodifiableMap(p.fdKinds);
+    }
+
+    /**
+     * Parses the standard output of {@code safespawn-probe report}.
+     *
+     * @throws IllegalArgumentException naming the offending line if the text is not a
+     *     complete, well-formed report
+     */
+    public static ProbeReport parse(String stdout) {
+        Objects.requireNonNull(stdout, "stdout");
+        Parser parser = new Parser(stdout);
+        parser.parse();
+        return new ProbeReport(parser);
+    }
+
+    /** Every open descriptor, ascending. */
+    public SortedSet<Integer> fds() {
+        return fds;
+    }
+
+    /** The open descriptors with FD_CLOEXEC set (ascending). */
+    public Set<Integer> cloexecFds() {
+        return cloexecFds;
+    }
+
+    /** Signals 1..64 blocked in the child's mask (ascending). */
+    public Set<Integer> blockedSignals() {
+        return blockedSignals;
+    }
+
+    /** Signals 1..64 whose disposition is SIG_IGN (ascending). */
+    public Set<Integer> ignoredSignals() {
+        return ignoredSignals;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    public long ppid() {
+        return ppid;
+    }
+
+    /** {@code getsid(0)}. */
+    public long sid() {
+        return sid;
+    }
+
+    /** {@code getpgrp()}. */
+    public long pgid() {
+        return pgid;
+    }
+
+    /** The umask, e.g. {@code 0022} (octal) is 18. */
+    public int umask() {
+        return umask;
+    }
+
+    public String cwd() {
+        return cwd;
+    }
+
+    /**
+     * The environment variables asked about, in the order asked: a value for each one
+     * that was set (possibly empty), {@link Optional#empty()} for each one that was not.
+     */
+    public Map<String, Optional<String>> env() {
+        return env;
+    }
+
+    /** Kind of each open descriptor, one of {@link #FD_KINDS}, by ascending descriptor. */
+    public Map<Integer, String> fdKinds() {
+        return fdKinds;
+    }
+
+    /** The report exactly as the probe printed it. */
+    @Override
+    public String toString() {
+        return raw;
+    }
+
+    private static final class Parser {
+        final String raw;
+        final SortedSet<Integer> fds = new TreeSet<>();
+        final SortedSet<Integer> cloexecFds = new TreeSet<>();
+        final SortedSet<Integer> blockedSignals = new TreeSet<>();
+        final SortedSet<Integer> ignoredSignals = new TreeSet<>();
+        long pid;
+        long ppid;
+        long sid;
+        long pgid;
+        int umask;
+        String cwd;
+        final Map<String, Optional<String>> env = new LinkedHashMap<>();
+        final Map<Integer, String> fdKinds = new TreeMap<>();
+
+        /** The line each single-occurrence keyword came from. */
+        private final Map<String, String> seen = new HashMap<>();
+        private final Map<Integer, String> fdinfoLines = new HashMap<>();
+
+        Parser(String raw) {
+            this.raw = raw;
+        }
+
+        void parse() {
+            if (raw.isEmpty()) {
+                throw new IllegalArgumentException("empty probe report");
+            }
+            String body = raw.endsWith("\n") ? raw.substring(0, raw.length() - 1) : raw;
+            String[] lines = body.split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                parseLine(i + 1, lines[i]);
+            }
+            for (String keyword : SINGLE_LINES) {
+                if (!seen.containsKey(keyword)) {
+                    throw new IllegalArgumentException(
+                            "probe report has no '" + keyword + "' line:\n" + raw);
+                }
+            }
+            if (!fds.containsAll(cloexecFds)) {
+                throw new IllegalArgumentException("cloexec lists descriptors missing from fds: '"
+                        + seen.get("cloexec") + "' vs '" + seen.get("fds") + "'");
+            }
+            for (int fd : fdKinds.keySet()) {
+                if (!fds.contains(fd)) {
+                    throw new IllegalArgumentException("fdinfo for a descriptor missing from fds: '"
+                            + fdinfoLines.get(fd) + "' vs '" + seen.get("fds") + "'");
+                }
+            }
+            for (int fd : fds) {
+                if (!fdKinds.containsKey(fd)) {
+                    throw new IllegalArgumentException(
+                            "no fdinfo line for descriptor " + fd + " of '" + seen.get("fds") + "'");
+                }
+            }
+        }
+
+        private void parseLine(int number, String line) {
+            int space = line.indexOf(' ');
+            String keyword = space < 0 ? line : line.substring(0, space);
+            String rest = space < 0 ? null : line.substring(space + 1);
+            Line l = new Line(number, line);
+            if (SINGLE_LINES.contains(keyword)) {
+                String previous = seen.putIfAbsent(keyword, line);
+                if (previous != null) {
+                    throw l.error("second '" + keyword + "' line");
+                }
+            }
+            switch (keyword) {
+                case "fds":
+                    fds.addAll(l.ascendingInts(rest, 0, Integer.MAX_VALUE));
+                    break;
+                case "cloexec":
+                    cloexecFds.addAll(l.ascendingInts(rest, 0, Integer.MAX_VALUE));
+                    break;
+                case "sigblk":
+                    blockedSignals.addAll(l.ascendingInts(rest, 1, MAX_SIGNAL));
+                    break;
+                case "sigign":
+                    ignoredSignals.addAll(l.ascendingInts(rest, 1, MAX_SIGNAL));
+                    break;
+                case "pid":
+                    pid = l.number(rest);
+                    break;
+                case "ppid":
+                    ppid = l.number(rest);
+                    break;
+                case "sid":
+                    sid = l.number(rest);
+                    break;
+                case "pgid":
+                    pgid = l.number(rest);
+                    break;
+                case "umask":
+                    if (rest == null || !UMASK.matcher(rest).matches()) {
+                        throw l.error("umask must be four octal digits");
+                    }
+                    umask = Integer.parseInt(rest, 8);
+                    break;
+                case "cwd":
+                    if (rest == null || rest.isEmpty()) {
+                        throw l.error("cwd without a path");
+                    }
+                    cwd = l.unescape(rest);
+                    break;
+                case "env": {
+                    int eq = rest == null ? -1 : rest.indexOf('=');
+                    if (eq <= 0) {
+                        throw l.error("expected 'env NAME=value'");
+                    }
+                    putEnv(l, l.unescape(rest.substring(0, eq)), Optional.of(l.unescape(rest.substring(eq + 1))));
+                    break;
+                }
+                case "noenv":
+                    if (rest == null || rest.isEmpty()) {
+                        throw l.error("expected 'noenv NAME'");
+                    }
+                    putEnv(l, l.unescape(rest), Optional.empty());
+                    break;
+                case "fdinfo": {
+                    String[] parts = rest == null ? new String[0] : rest.split(" ", -1);
+                    if (parts.length != 2) {
+                        throw l.error("expected 'fdinfo FD KIND'");
+                    }
+                    int fd = (int) l.bounded(parts[0], 0, Integer.MAX_VALUE);
+                    if (!FD_KINDS.contains(parts[1])) {
+                        throw l.error("unknown descriptor kind '" + parts[1] + "'");
+                    }
+                    if (fdKinds.putIfAbsent(fd, parts[1]) != null) {
+                        throw l.error("second fdinfo line for descriptor " + fd);
+                    }
+                    fdinfoLines.put(fd, line);
+                    break;
+                }
+                default:
+                    throw l.error(line.isEmpty() ? "empty line" : "unknown item '" + keyword + "'");
+            }
+        }
+
+        private void putEnv(Line l, String name, Optional<String> value) {
+            if (env.putIfAbsent(name, value) != null) {
+                throw l.error("second line for environment variable '" + name + "'");
+            }
+        }
+    }
+
+    /** One line of the report, for parsing its fields and for error messages. */
+    private static final class Line {
+        private final int number;
+        private final String text;
+
+        Line(int number, String text) {
+            this.number = number;
+            this.text = text;
+        }
+
+        IllegalArgumentException error(String reason) {
+            return new IllegalArgumentException(
+                    "bad probe report line " + number + " (" + reason + "): '" + text + "'");
+        }
+
+        /** Space-separated integers in [min, max], strictly ascending; none for a bare keyword. */
+        SortedSet<Integer> ascendingInts(String rest, int min, int max) {
+            SortedSet<Integer> out = new TreeSet<>();
+            if (rest == null || rest.isEmpty()) {
+                return out;
+            }
+            int last = Integer.MIN_VALUE;
+            for (String token : rest.split(" ", -1)) {
+                int value = (int) bounded(token, min, max);
+                if (!out.isEmpty() && value <= last) {
+                    throw error("numbers not strictly ascending");
+                }
+                out.add(value);
+                last = value;
+            }
+            return out;
+        }
+
+        long number(String rest) {
+            if (rest == null) {
+                throw error("missing number");
+            }
+            return bounded(rest, 0, Long.MAX_VALUE);
+        }
+
+        long bounded(String token, long min, long max) {
+            if (!DIGITS.matcher(token).matches()) {
+                throw error("'" + token + "' is not a decimal number");
+            }
+            long value;
+            try {
+                value = Long.parseLong(token);
+            } catch (NumberFormatException e) {
+                throw error("'" + token + "' is out of range");
+            }
+            if (value < min || value > max) {
+                throw error(token + " is outside " + min + ".." + max);
+            }
+            return value;
+        }
+
+        private static int hexDigit(char c) {
+            if (c >= '0' && c <= '9') {
+                return c - '0';
+            }
+            if (c >= 'a' && c <= 'f') {
+                return c - 'a' + 10;
+            }
+            if (c >= 'A' && c <= 'F') {
+                return c - 'A' + 10;
+            }
+            return -1;
+        }
+
+        /** Undoes the probe's escaping: \\ \n \xHH. */
+        String unescape(String s) {
+            StringBuilder out = new StringBuilder(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c != '\\') {
+                    out.append(c);
+                    continue;
+                }
+                if (i + 1 >= s.length()) {
+                    throw error("dangling backslash");
+                }
+                char next = s.charAt(++i);
+                if (next == '\\') {
+                    out.append('\\');
+                } else if (next == 'n') {
+                    out.append('\n');
+                } else if (next == 'x' && i + 2 < s.length()
+                        && hexDigit(s.charAt(i + 1)) >= 0 && hexDigit(s.charAt(i + 2)) >= 0) {
+                    out.append((char) (hexDigit(s.charAt(i + 1)) * 16 + hexDigit(s.charAt(i + 2))));
+                    i += 2;
+                } else {
+                    throw error("bad escape '\\" + next + "'");
+                }
+            }
+            return out.toString();
+        }
+    }
+}
