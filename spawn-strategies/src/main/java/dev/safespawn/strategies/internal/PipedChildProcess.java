@@ -34,6 +34,9 @@ public abstract class PipedChildProcess extends ChildProcess {
     protected final Object lock = new Object();
     private final CompletableFuture<Process> exitFuture = new CompletableFuture<>();
     private ExitStatus status; // guarded by lock
+    /** Tells children apart that had the same pid at different times; orders their handles. */
+    final long serial = SERIALS.incrementAndGet();
+    private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Takes ownership of the parent's pipe ends; a standard stream without one
