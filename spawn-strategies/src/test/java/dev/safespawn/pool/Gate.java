@@ -1,4 +1,4 @@
-package dev.safespawn.strategies.pool;
+package dev.safespawn.pool;
 
 import java.io.IOException;
 import java.io.InputStream;
