@@ -20,6 +20,20 @@ package dev.safespawn;
  *
  * <p>Signals are delivered through a pidfd where the kernel has one, and never
  * after the child has been reaped, so a recycled pid is never hit.
+ *
+ * <p>A child whose end cannot be observed ends as {@link ExitStatus#lost(String)},
+ * never with an invented exit code: a zygote server that died, or a child
+ * reaped behind the library's back (SIGCHLD set to {@code SIG_IGN}, a
+ * {@code waitpid(-1)} elsewhere in the process). It then counts as ended:
+ * {@link #isAlive()} is false, {@link #onExit()} completes, and
+ * {@link #waitFor()} and {@link #exitValue()} return -1, a value no exit code
+ * or signal produces. (The {@code jdk} strategy cannot tell such a child
+ * from one that exited with 0; see {@code JdkStrategy}.)
+ *
+ * <p>{@link #toHandle()} keeps the {@link ProcessHandle} contract: it equals
+ * only handles of its own implementation for the same child, and once the
+ * child has been reaped it reports nothing about, and never signals, a
+ * process that has since been given the same pid.
  */
 public abstract class ChildProcess extends Process {
 
@@ -80,7 +94,7 @@ public abstract class ChildProcess extends Process {
     /** The name of the strategy that started this child. */
     public abstract String strategyName();
 
-    /** Returns {@link #exitStatus()}{@code .exitValue()}: the code, or 128 + signal. */
+    /** Returns {@link #exitStatus()}{@code .exitValue()}: the code, 128 + signal, or -1 when the end was lost. */
     @Override
     public int exitValue() {
         return exitStatus().exitValue();

@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * then a null stream. Setting the same stream both ways is rejected.
  *
  * <p>Null policy: every method rejects null arguments with
- * {@link NullPointerException}; getters never return null.
+ * {@link NullPointerException}; getters never return null, and the collections
+ * they return are unmodifiable.
  */
 public final class Command {
 
@@ -43,14 +44,14 @@ public final class Command {
     private final Redirect stderr;
     private final boolean redirectErrorStream;
     private final SortedMap<Integer, Integer> passedFds;
-    private final SortedMap<Integer, Boolean> pipes; // child fd -> true when the child reads it
+    private final SortedMap<Integer, PipeDirection> pipes;
     private final boolean newSession;
     private final Integer processGroup;
     private final Integer umask;
-    private final Map<Limit, long[]> limits;
+    private final Map<Limit, ResourceLimit> limits;
     private final boolean killOnParentDeath;
 
-    private Command(Builder b) {
+    private Command(Builder b, Map<Limit, ResourceLimit> limits) {
         this.argv = List.copyOf(b.argv);
         this.directory = b.directory;
         this.environment = b.env == null ? InheritedEnvironment.MAP
@@ -64,9 +65,7 @@ public final class Command {
         this.newSession = b.newSession;
         this.processGroup = b.processGroup;
         this.umask = b.umask;
-        EnumMap<Limit, long[]> copy = new EnumMap<>(Limit.class);
-        b.limits.forEach((k, v) -> copy.put(k, v.clone()));
-        this.limits = Collections.unmodifiableMap(copy);
+        this.limits = Collections.unmodifiableMap(limits);
         this.killOnParentDeath = b.killOnParentDeath;
     }
 
@@ -95,7 +94,7 @@ public final class Command {
         b.newSession = newSession;
         b.processGroup = processGroup;
         b.umask = umask;
-        limits.forEach((k, v) -> b.limits.put(k, v.clone()));
+        limits.forEach((k, v) -> b.limits.put(k, new long[] {v.soft(), v.hard()}));
         b.killOnParentDeath = killOnParentDeath;
         return b;
     }
@@ -146,11 +145,10 @@ public final class Command {
     }
 
     /**
-     * Extra pipes the library makes for the child: child fd → true for a pipe
-     * the child reads ({@link ChildProcess#pipeTo(int)} writes it), false for one
-     * it writes ({@link ChildProcess#pipeFrom(int)} reads it).
+     * Extra pipes the library makes for the child: child fd → which way the
+     * data flows, sorted by child fd; unmodifiable.
      */
-    public SortedMap<Integer, Boolean> pipes() {
+    public SortedMap<Integer, PipeDirection> pipes() {
         return pipes;
     }
 
@@ -169,11 +167,9 @@ public final class Command {
         return umask == null ? OptionalInt.empty() : OptionalInt.of(umask);
     }
 
-    /** Resource limits set in the child, each as {@code {soft, hard}}; {@link #UNLIMITED} means no limit. */
-    public Map<Limit, long[]> limits() {
-        Map<Limit, long[]> copy = new EnumMap<>(Limit.class);
-        limits.forEach((k, v) -> copy.put(k, v.clone()));
-        return Collections.unmodifiableMap(copy);
+    /** Resource limits set in the child, in {@link Limit} order; unmodifiable, empty when none is set. */
+    public Map<Limit, ResourceLimit> limits() {
+        return limits;
     }
 
     /** Whether the child is killed (SIGKILL) when the parent JVM dies. */
@@ -213,6 +209,51 @@ public final class Command {
     /** A value for {@link Builder#rlimit} meaning no limit ({@code RLIM_INFINITY}). */
     public static final long UNLIMITED = -1;
 
+    /**
+     * Which way an extra pipe ({@link Builder#pipeToChild(int)},
+     * {@link Builder#pipeFromChild(int)}) carries data.
+     */
+    public enum PipeDirection {
+        /** The child reads the pipe; the parent writes it through {@link ChildProcess#pipeTo(int)}. */
+        TO_CHILD,
+        /** The child writes the pipe; the parent reads it through {@link ChildProcess#pipeFrom(int)}. */
+        FROM_CHILD
+    }
+
+    /**
+     * The soft and hard value of one resource limit ({@code struct rlimit});
+     * {@link #UNLIMITED} stands for {@code RLIM_INFINITY}. Immutable and
+     * thread-safe. Every instance is valid: the constructor rejects a negative
+     * value other than {@link #UNLIMITED}, and a soft limit above the hard one,
+     * with {@link IllegalArgumentException}.
+     *
+     * @param soft the limit the kernel enforces, or {@link #UNLIMITED}
+     * @param hard the ceiling up to which the soft limit may be raised, or {@link #UNLIMITED}
+     */
+    public record ResourceLimit(long soft, long hard) {
+        /** Checks the values; see the class description. */
+        public ResourceLimit {
+            String problem = problem(soft, hard);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+        }
+
+        /** What is wrong with {@code soft}/{@code hard}, or null. */
+        static String problem(long soft, long hard) {
+            if (soft < 0 && soft != UNLIMITED) {
+                return "soft limit " + soft + " is negative";
+            }
+            if (hard < 0 && hard != UNLIMITED) {
+                return "hard limit " + hard + " is negative";
+            }
+            if (hard != UNLIMITED && (soft == UNLIMITED || soft > hard)) {
+                return "soft limit " + soft + " exceeds hard limit " + hard;
+            }
+            return null;
+        }
+    }
+
     /** Resource limits a child can be given ({@code setrlimit(2)}). */
     public enum Limit {
         /** CPU time in seconds ({@code RLIMIT_CPU}). */
@@ -243,12 +284,12 @@ public final class Command {
         private Redirect stderr;
         private boolean redirectErrorStream;
         private final Map<Integer, Integer> passedFds = new LinkedHashMap<>();
-        private final Map<Integer, Boolean> pipes = new LinkedHashMap<>();
+        private final Map<Integer, PipeDirection> pipes = new LinkedHashMap<>();
         private final List<String> passErrors = new ArrayList<>();
         private boolean newSession;
         private Integer processGroup;
         private Integer umask;
-        private final Map<Limit, long[]> limits = new EnumMap<>(Limit.class);
+        private final Map<Limit, long[]> limits = new EnumMap<>(Limit.class); // {soft, hard}, checked in build()
         private boolean killOnParentDeath;
 
         private Builder() {
@@ -337,7 +378,7 @@ public final class Command {
          * Like {@link Redirect#PIPE} for stdin, but at any number.
          */
         public Builder pipeToChild(int childFd) {
-            return pipe(childFd, true);
+            return pipe(childFd, PipeDirection.TO_CHILD);
         }
 
         /**
@@ -345,13 +386,13 @@ public final class Command {
          * more); the parent reads it through {@link ChildProcess#pipeFrom(int)}.
          */
         public Builder pipeFromChild(int childFd) {
-            return pipe(childFd, false);
+            return pipe(childFd, PipeDirection.FROM_CHILD);
         }
 
-        private Builder pipe(int childFd, boolean toChild) {
+        private Builder pipe(int childFd, PipeDirection direction) {
             if (childFd < 3) {
                 passErrors.add("pipe: child fd " + childFd + " is below 3; use stdin/stdout/stderr for 0-2");
-            } else if (pipes.putIfAbsent(childFd, toChild) != null) {
+            } else if (pipes.putIfAbsent(childFd, direction) != null) {
                 passErrors.add("pipe: child fd " + childFd + " is given two pipes");
             }
             return this;
@@ -432,16 +473,13 @@ public final class Command {
                     "processGroup: a new session's leader already leads its own group");
             check(umask == null || (umask >= 0 && umask <= 0777),
                     () -> "umask: " + Integer.toOctalString(umask) + " is not in 0..0777");
+            Map<Limit, ResourceLimit> checkedLimits = new EnumMap<>(Limit.class);
             for (Map.Entry<Limit, long[]> e : limits.entrySet()) {
-                long soft = e.getValue()[0];
-                long hard = e.getValue()[1];
-                String name = "rlimit " + e.getKey();
-                check(soft >= 0 || soft == UNLIMITED, () -> name + ": soft limit " + soft + " is negative");
-                check(hard >= 0 || hard == UNLIMITED, () -> name + ": hard limit " + hard + " is negative");
-                check(hard == UNLIMITED || (soft != UNLIMITED && soft <= hard),
-                        () -> name + ": soft limit " + soft + " exceeds hard limit " + hard);
+                String problem = ResourceLimit.problem(e.getValue()[0], e.getValue()[1]);
+                check(problem == null, () -> "rlimit " + e.getKey() + ": " + problem);
+                checkedLimits.put(e.getKey(), new ResourceLimit(e.getValue()[0], e.getValue()[1]));
             }
-            return new Command(this);
+            return new Command(this, checkedLimits);
         }
 
         private void checkStream(String name, Redirect r, int fd, Redirect.Kind... invalid) {

@@ -4,8 +4,9 @@ import dev.safespawn.internal.Signals;
 
 /**
  * How a child ended: it exited with a code, a signal killed it, or its end
- * could not be observed because whatever watched it was lost (a zygote
- * server that died). Immutable.
+ * could not be observed (a zygote server that died, or a child reaped behind
+ * the library's back), which is reported as {@link #lost(String)} and never
+ * as an invented exit code. Immutable and thread-safe; no method returns null.
  *
  * <p>{@link java.lang.Process#exitValue()} folds these into one int (128 +
  * signal for a signal, as shells do, and -1 for a lost child); this type keeps
@@ -41,8 +42,13 @@ public final class ExitStatus implements java.io.Serializable {
     }
 
     /**
-     * The child's end could not be observed, for {@code reason} (for example
-     * the zygote server that reaped it died; its children die with it).
+     * The child's end could not be observed, for {@code reason}: for example
+     * the zygote server that reaped it died (its children die with it), or
+     * something else in the process reaped it ({@code SIGCHLD} ignored, a
+     * {@code waitpid(-1)}), so its status is gone. {@link #exitValue()} is
+     * then -1.
+     *
+     * @throws NullPointerException if {@code reason} is null
      */
     public static ExitStatus lost(String reason) {
         return new ExitStatus(false, -1, java.util.Objects.requireNonNull(reason, "reason"));

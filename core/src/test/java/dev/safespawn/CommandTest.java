@@ -46,7 +46,7 @@ class CommandTest {
             assertThatIllegalArgumentException().isThrownBy(() -> Command.builder("/bin/echo")
                     .rlimit(Command.Limit.CPU, -5, 10).build()).withMessageStartingWith("rlimit CPU");
             assertThat(Command.builder("/bin/echo").rlimit(Command.Limit.AS, 1, Command.UNLIMITED).build()
-                    .limits().get(Command.Limit.AS)).containsExactly(1, Command.UNLIMITED);
+                    .limits().get(Command.Limit.AS)).isEqualTo(new Command.ResourceLimit(1, Command.UNLIMITED));
         }
 
         @Test
@@ -241,7 +241,8 @@ class CommandTest {
         void pipesAndTheOptionsNeedTheirFeatures() {
             Command c = Command.builder("/bin/echo").pipeToChild(3).pipeFromChild(4).umask(022)
                     .rlimit(Command.Limit.CORE, 0, 0).killOnParentDeath().build();
-            assertThat(c.pipes()).containsExactly(Map.entry(3, true), Map.entry(4, false));
+            assertThat(c.pipes()).containsExactly(Map.entry(3, Command.PipeDirection.TO_CHILD),
+                    Map.entry(4, Command.PipeDirection.FROM_CHILD));
             assertThat(c.requiredFeatures()).containsExactlyInAnyOrder(Feature.PASS_FD, Feature.UMASK,
                     Feature.RLIMITS, Feature.KILL_ON_PARENT_DEATH);
             assertThat(c.toBuilder().build().pipes()).isEqualTo(c.pipes());
@@ -549,6 +550,48 @@ class CommandTest {
             assertThatThrownBy(() -> c.requiredFeatures().remove(Feature.PASS_FD))
                     .isInstanceOf(UnsupportedOperationException.class);
             assertThat(c.requiredFeatures()).containsExactlyInAnyOrder(Feature.PASS_FD, Feature.NEW_SESSION);
+        }
+
+        @Test
+        void pipesAndLimits() {
+            Command d = sh().pipeToChild(3).rlimit(Command.Limit.NOFILE, 64, 128).build();
+            assertThatThrownBy(() -> d.pipes().put(4, Command.PipeDirection.FROM_CHILD))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> d.limits().put(Command.Limit.CPU, new Command.ResourceLimit(1, 1)))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> d.limits().remove(Command.Limit.NOFILE))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            assertThat(d.pipes()).containsExactly(Map.entry(3, Command.PipeDirection.TO_CHILD));
+            assertThat(d.limits()).containsExactly(Map.entry(Command.Limit.NOFILE, new Command.ResourceLimit(64, 128)));
+            assertThat(d.toBuilder().build().limits()).isEqualTo(d.limits());
+        }
+    }
+
+    @Nested
+    class ResourceLimits {
+
+        @Test
+        void everyInstanceIsValid() {
+            assertThat(new Command.ResourceLimit(0, 0)).isEqualTo(new Command.ResourceLimit(0, 0));
+            assertThat(new Command.ResourceLimit(Command.UNLIMITED, Command.UNLIMITED).soft()).isEqualTo(-1);
+            assertThat(new Command.ResourceLimit(5, Command.UNLIMITED).hard()).isEqualTo(Command.UNLIMITED);
+            assertThatIllegalArgumentException().isThrownBy(() -> new Command.ResourceLimit(-2, 5))
+                    .withMessage("soft limit -2 is negative");
+            assertThatIllegalArgumentException().isThrownBy(() -> new Command.ResourceLimit(1, -7))
+                    .withMessage("hard limit -7 is negative");
+            assertThatIllegalArgumentException().isThrownBy(() -> new Command.ResourceLimit(6, 5))
+                    .withMessage("soft limit 6 exceeds hard limit 5");
+            assertThatIllegalArgumentException().isThrownBy(() -> new Command.ResourceLimit(Command.UNLIMITED, 5))
+                    .withMessage("soft limit -1 exceeds hard limit 5");
+        }
+
+        @Test
+        void aLaterRlimitReplacesAnEarlierOneAndABadOneFailsAtBuild() {
+            Command.Builder b = Command.builder("/bin/true").rlimit(Command.Limit.CORE, 9, 1);
+            assertThatIllegalArgumentException().isThrownBy(b::build)
+                    .withMessage("rlimit CORE: soft limit 9 exceeds hard limit 1");
+            assertThat(b.rlimit(Command.Limit.CORE, 0, 1).build().limits())
+                    .containsExactly(Map.entry(Command.Limit.CORE, new Command.ResourceLimit(0, 1)));
         }
     }
 

@@ -31,12 +31,20 @@ public final class ExecutableResolver {
      * @throws SpawnException stage RESOLVE when a bare name is not found
      */
     public static String resolve(Command command) throws SpawnException {
-        String program = command.program();
+        return resolve(command.program(), command.directory().orElse(null),
+                command.environment().getOrDefault("PATH", DEFAULT_PATH));
+    }
+
+    /**
+     * The same look-up of {@code program} in {@code searchPath}, relative
+     * entries taken from {@code base} (null: the current directory).
+     *
+     * @throws SpawnException stage RESOLVE when a bare name is not found
+     */
+    public static String resolve(String program, Path base, String searchPath) throws SpawnException {
         if (program.indexOf('/') >= 0) {
             return program;
         }
-        Path base = command.directory().orElse(null);
-        String searchPath = command.environment().getOrDefault("PATH", DEFAULT_PATH);
         String firstDenied = null;
         for (String entry : searchPath.split(":", -1)) {
             String dir = entry.isEmpty() ? "." : entry;

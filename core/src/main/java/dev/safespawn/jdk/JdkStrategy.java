@@ -32,12 +32,29 @@ import java.util.regex.Pattern;
  * than SIGQUIT blocked and ignored signals ignored), and it declares none of
  * those features.
  *
+ * <p>Two limits of ProcessBuilder it cannot declare as a missing feature,
+ * because no command option asks for them:
+ * <ul>
+ * <li>argv[0]: the JDK passes the path it executes as argv[0] and looks a bare
+ *     name up in the parent's {@code PATH}. The caller's argv[0] reaches the
+ *     child unchanged when it is a path, or a bare name the parent's
+ *     {@code PATH} finds where the command's {@code PATH} does (always, when
+ *     the command keeps the parent's {@code PATH}); otherwise the child gets
+ *     the resolved path as argv[0].</li>
+ * <li>A child reaped outside the library (SIGCHLD ignored, a
+ *     {@code waitpid(-1)} elsewhere) is reported by the JDK as exit code 0,
+ *     and this strategy cannot tell; the native strategies report it as
+ *     {@link dev.safespawn.ExitStatus#lost(String)}.</li>
+ * </ul>
+ *
  * <p>To keep errors as precise as the native strategies', the program, the
  * directory and redirect files are checked in the parent first; the JDK's own
  * {@code error=N} is parsed for what only {@code execve} can find.
  */
 public final class JdkStrategy implements SpawnStrategy {
     private static final Pattern JDK_ERRNO = Pattern.compile("error=(\\d+)");
+    /** The search path the JDK's launcher uses when the JVM has no {@code PATH}. */
+    private static final String JDK_DEFAULT_PATH = ":/bin:/usr/bin";
 
     @Override
     public String name() {
@@ -67,7 +84,7 @@ public final class JdkStrategy implements SpawnStrategy {
     @Override
     public ChildProcess spawn(Command command) throws IOException {
         String executable = ExecutableResolver.resolve(command);
-        ProcessBuilder pb = new ProcessBuilder(concat(executable, command.argv()));
+        ProcessBuilder pb = new ProcessBuilder(argv(command, executable));
         if (command.directory().isPresent()) {
             Path dir = command.directory().get();
             checkDirectory(dir);
@@ -91,10 +108,32 @@ public final class JdkStrategy implements SpawnStrategy {
         return new JdkChildProcess(p);
     }
 
-    private static List<String> concat(String executable, List<String> argv) {
-        List<String> all = new java.util.ArrayList<>(argv);
+    /**
+     * What to hand ProcessBuilder, which execs its first word and passes that
+     * same word as argv[0]. The caller's argv[0] goes through unchanged when
+     * it is a path, or a bare name that the JDK's own look-up (in the
+     * parent's {@code PATH}) finds where the command's {@code PATH} does.
+     * Otherwise the JDK would run another program, so it is given the
+     * resolved path, which the child then sees as argv[0].
+     */
+    private static List<String> argv(Command command, String executable) {
+        if (executable.equals(command.program()) || executable.equals(jdkLookup(command))) {
+            return command.argv();
+        }
+        List<String> all = new java.util.ArrayList<>(command.argv());
         all.set(0, executable);
         return all;
+    }
+
+    /** What the JDK's launcher finds for the command's bare program name, or null if nothing. */
+    private static String jdkLookup(Command command) {
+        String parentPath = System.getenv("PATH");
+        try {
+            return ExecutableResolver.resolve(command.program(), command.directory().orElse(null),
+                    parentPath == null ? JDK_DEFAULT_PATH : parentPath);
+        } catch (SpawnException notFound) {
+            return null;
+        }
     }
 
     private static void checkDirectory(Path dir) throws SpawnException {

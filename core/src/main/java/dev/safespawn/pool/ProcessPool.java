@@ -13,18 +13,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An {@link ExecutorService} that runs each task in a worker JVM: Python's
@@ -53,52 +47,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * takes over. A worker halts as soon as its channel to the pool closes, so
  * workers never outlive the pool, even a pool whose JVM was killed.
  *
- * <p>Thread-safe. The pool's threads: one dispatcher per worker, output
+ * <p>Thread-safe. Null policy: every method rejects a null task or
+ * collection with {@link NullPointerException}. The pool's threads: one
+ * dispatcher per worker (see {@code Dispatcher}, which does the dispatching;
+ * this class is the {@code ExecutorService} surface and its builder), output
  * forwarders when output is forwarded, and a timer when a timeout is set.
  */
 public final class ProcessPool implements ExecutorService, AutoCloseable {
-    private static final PoolTask<?> STOP = PoolTask.of((SerializableCallable<Object>) () -> null);
+    private final Dispatcher dispatcher;
 
-    private final PoolConfig config;
-    private final Spawner spawner;
-    private final boolean ownsSpawner;
-    private final BlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
-    private final CountDownLatch terminated;
-    private final AtomicLong ids = new AtomicLong();
-    private final ScheduledExecutorService timer;
-    // Submission, shutdown and each dispatcher's hand-over of a task are
-    // ordered by this lock, so no task is accepted after the STOP markers and
-    // shutdownNow() sees every task a dispatcher took but has not begun.
-    private final Object lifecycle = new Object();
-    private final PoolTask<?>[] claimed; // guarded by lifecycle: taken, not yet begun
-    private final Worker[] running;      // guarded by lifecycle: the worker running a task
-    private boolean shutdown;            // guarded by lifecycle
-    private boolean stopNow;             // guarded by lifecycle
-
-    private ProcessPool(PoolConfig config, Spawner spawner, boolean ownsSpawner) {
-        this.config = config;
-        this.spawner = spawner;
-        this.ownsSpawner = ownsSpawner;
-        this.running = new Worker[config.workers()];
-        this.claimed = new PoolTask<?>[config.workers()];
-        this.terminated = new CountDownLatch(config.workers());
-        this.timer = config.taskTimeout().isPresent() ? newTimer() : null;
-        for (int i = 0; i < config.workers(); i++) {
-            int slot = i;
-            Thread t = new Thread(() -> dispatch(slot), "safespawn-pool-dispatcher-" + i);
-            t.setDaemon(true);
-            t.start();
-        }
-    }
-
-    private static ScheduledExecutorService newTimer() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, "safespawn-pool-timeouts");
-            th.setDaemon(true);
-            return th;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        return t;
+    private ProcessPool(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
     }
 
     /** A builder with the defaults: one worker per core, {@link Spawner#create()}, this JVM's java and class path. */
@@ -106,156 +65,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return new Builder();
     }
 
-    // One dispatcher per worker slot: takes tasks, runs them in its worker, replaces the worker when needed.
-    private void dispatch(int slot) {
-        Worker worker = null;
-        try {
-            if (config.prestart()) {
-                worker = startOrNull(slot);
-            }
-            while (true) {
-                PoolTask<?> task = queue.take();
-                if (task == STOP) {
-                    break;
-                }
-                synchronized (lifecycle) {
-                    if (stopNow) {
-                        task.cancel(false); // taken just as shutdownNow() drained the queue: stopped, not lost
-                        continue;
-                    }
-                    claimed[slot] = task;
-                }
-                if (worker == null) {
-                    try {
-                        worker = startWorker(slot);
-                    } catch (Throwable e) {
-                        if (unclaim(slot, task, null)) {
-                            task.fail(e);
-                        }
-                        continue;
-                    }
-                }
-                Worker w = worker;
-                if (!unclaim(slot, task, w) || !task.begin(w::kill)) {
-                    continue; // handed back by shutdownNow(), or cancelled while queued
-                }
-                worker = runOne(slot, w, task) ? w : discard(w);
-                if (worker != null && config.maxTasksPerWorker() > 0 && worker.tasksRun() >= config.maxTasksPerWorker()) {
-                    worker = discard(worker);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (worker != null) {
-                worker.retire();
-            }
-            terminated.countDown();
-            if (terminated.getCount() == 0) {
-                if (timer != null) {
-                    timer.shutdownNow();
-                }
-                if (ownsSpawner) {
-                    spawner.close();
-                }
-            }
-        }
-    }
-
-    /**
-     * Ends the dispatcher's claim on {@code task} and, if it still has it and
-     * the pool is not stopping, records {@code worker} as running it.
-     */
-    private boolean unclaim(int slot, PoolTask<?> task, Worker worker) {
-        synchronized (lifecycle) {
-            if (claimed[slot] != task) {
-                return false; // shutdownNow() handed it back to its caller
-            }
-            if (stopNow) {
-                claimed[slot] = null;
-                task.cancel(false);
-                return false;
-            }
-            claimed[slot] = null;
-            running[slot] = worker;
-            return true;
-        }
-    }
-
-    private static Worker discard(Worker worker) {
-        worker.kill();
-        worker.retire();
-        return null;
-    }
-
-    private static final int RUNNING = 0;
-    private static final int FINISHED = 1;
-    private static final int TIMED_OUT = 2;
-
-    /** Runs a task; returns whether the worker can take another. */
-    private boolean runOne(int slot, Worker worker, PoolTask<?> task) {
-        // The task finishing and the timer firing race for this state: exactly one wins.
-        java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(RUNNING);
-        ScheduledFuture<?> deadline = config.taskTimeout().map(d -> timer.schedule(() -> {
-            if (state.compareAndSet(RUNNING, TIMED_OUT)) {
-                worker.kill();
-            }
-        }, d.toNanos(), TimeUnit.NANOSECONDS)).orElse(null);
-        try {
-            Messages.Result r = worker.run(new Messages.Task(ids.incrementAndGet(), task.remote()));
-            if (!state.compareAndSet(RUNNING, FINISHED)) {
-                task.fail(timeout(worker)); // answered as the timer fired: the worker is being killed
-                return false;
-            }
-            if (r.failure() != null) {
-                task.fail(r.failure());
-            } else {
-                task.succeed(r.value());
-            }
-            return true;
-        } catch (WorkerCrashedException e) {
-            task.fail(state.compareAndSet(RUNNING, FINISHED) ? e : timeout(worker));
-            return false;
-        } catch (Throwable e) {
-            // The task or its result could not be (de)serialized, down to a
-            // StackOverflowError on a too-deep graph: only this task fails.
-            task.fail(e);
-            return state.compareAndSet(RUNNING, FINISHED);
-        } finally {
-            synchronized (lifecycle) {
-                running[slot] = null;
-            }
-            if (deadline != null) {
-                deadline.cancel(false);
-            }
-        }
-    }
-
-    private TimeoutException timeout(Worker worker) {
-        return new TimeoutException("the task ran longer than " + config.taskTimeout().orElseThrow()
-                + "; its worker (" + worker.name() + ") was killed");
-    }
-
-    private Worker startWorker(int slot) throws java.io.IOException {
-        return Worker.start(config, spawner, "worker-" + slot);
-    }
-
-    private Worker startOrNull(int slot) {
-        try {
-            return startWorker(slot);
-        } catch (Exception e) {
-            return null; // the first task on this slot retries and reports the failure
-        }
-    }
-
     private <T> PoolTask<T> enqueue(PoolTask<T> task) {
-        synchronized (lifecycle) {
-            if (shutdown) {
-                throw new RejectedExecutionException("the process pool is shut down");
-            }
-            queue.add(task);
-        }
-        return task;
+        return dispatcher.enqueue(task);
     }
 
     /** Submits every task, or none: if one is refused, those already submitted are cancelled. */
@@ -385,12 +196,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     /** Starts no new task; queued ones still run, then the workers exit. Idempotent. */
     @Override
     public void shutdown() {
-        synchronized (lifecycle) {
-            if (!shutdown) {
-                shutdown = true;
-                stopDispatchers();
-            }
-        }
+        dispatcher.shutdown();
     }
 
     /**
@@ -399,48 +205,22 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public List<Runnable> shutdownNow() {
-        List<Runnable> notStarted = new ArrayList<>();
-        synchronized (lifecycle) {
-            shutdown = true;
-            stopNow = true;
-            List<PoolTask<?>> drained = new ArrayList<>();
-            queue.drainTo(drained);
-            drained.stream().filter(t -> t != STOP).forEach(notStarted::add);
-            for (int i = 0; i < claimed.length; i++) {
-                if (claimed[i] != null) {
-                    notStarted.add(claimed[i]);
-                    claimed[i] = null;
-                }
-                if (running[i] != null) {
-                    running[i].kill();
-                }
-            }
-            stopDispatchers(); // the drain may have taken earlier STOP markers; spare ones are harmless
-        }
-        return notStarted;
-    }
-
-    private void stopDispatchers() {
-        for (int i = 0; i < claimed.length; i++) {
-            queue.add(STOP);
-        }
+        return dispatcher.shutdownNow();
     }
 
     @Override
     public boolean isShutdown() {
-        synchronized (lifecycle) {
-            return shutdown;
-        }
+        return dispatcher.isShutdown();
     }
 
     @Override
     public boolean isTerminated() {
-        return terminated.getCount() == 0;
+        return dispatcher.isTerminated();
     }
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return terminated.await(timeout, unit);
+        return dispatcher.awaitTermination(timeout, unit);
     }
 
     /** {@link #shutdown()}, then waits for every task and worker to finish. */
@@ -450,7 +230,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         boolean interrupted = false;
         while (true) {
             try {
-                terminated.await();
+                dispatcher.awaitTermination();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -461,7 +241,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
     }
 
-    /** Where workers' stdout and stderr go. */
+    /** Where workers' stdout and stderr go. Immutable; the factories never return null. */
     public static final class Output {
         private final Redirect redirect;
         private final boolean forwards;
@@ -495,7 +275,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
     }
 
-    /** Settings for a {@link ProcessPool}. Not thread-safe. */
+    /**
+     * Settings for a {@link ProcessPool}. Not thread-safe. Every setter rejects
+     * null with {@link NullPointerException} and a value out of range with
+     * {@link IllegalArgumentException}, at once.
+     */
     public static final class Builder {
         private int workers = Runtime.getRuntime().availableProcessors();
         private Spawner spawner;
@@ -621,14 +405,21 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
         /** The pool; its dispatcher threads start now. */
         public ProcessPool build() {
+            PoolConfig config = config();
+            Dispatcher dispatcher = spawner != null ? Dispatcher.start(config, spawner, false)
+                    : Dispatcher.start(config, Spawner.create(), true);
+            return new ProcessPool(dispatcher);
+        }
+
+        /** The settings as the pool's parts take them. */
+        PoolConfig config() {
             List<String> options = new ArrayList<>(List.of(
                     "-XX:+ExitOnOutOfMemoryError", // an OOM kills the worker, not just the task's thread
                     "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
             options.addAll(jvmOptions);
-            PoolConfig config = new PoolConfig(workers, javaHome.resolve("bin").resolve("java"), classpath,
+            return new PoolConfig(workers, javaHome.resolve("bin").resolve("java"), classpath,
                     List.copyOf(options), Optional.ofNullable(directory), Map.copyOf(environment),
                     maxTasksPerWorker, Optional.ofNullable(taskTimeout), output, serialFilter, prestart);
-            return spawner != null ? new ProcessPool(config, spawner, false) : new ProcessPool(config, Spawner.create(), true);
         }
     }
 }

@@ -228,4 +228,15 @@ class ExecutableResolverTest {
             ExecutableResolver.resolve(Command.builder("sh").directory(work).clearEnv().env("PATH", "").build());
         }).isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.errno()).isEqualTo(2));
     }
+
+    @Test
+    void theLookUpCanBeAskedOfAnyPathAndDirectory() throws Exception {
+        Path bin = tmp.resolve("bin");
+        executable(bin, PROG);
+        assertThat(ExecutableResolver.resolve(PROG, null, bin.toString())).isEqualTo(bin + "/" + PROG);
+        assertThat(ExecutableResolver.resolve(PROG, tmp, "bin")).isEqualTo("bin/" + PROG);
+        assertThat(ExecutableResolver.resolve("/any/path", null, "")).isEqualTo("/any/path");
+        assertThatThrownBy(() -> ExecutableResolver.resolve(PROG, tmp, "elsewhere"))
+                .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.errno()).isEqualTo(2));
+    }
 }

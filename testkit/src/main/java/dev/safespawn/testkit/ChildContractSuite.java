@@ -6,5 +6,6 @@ package dev.safespawn.testkit;
  * strategy does not declare are skipped, and say so.
  */
 public interface ChildContractSuite extends DescriptorContract, SignalContract, FailureContract,
-        LifecycleContract, StreamContract, EnvironmentContract, ConcurrencyContract, OptionsContract {
+        LifecycleContract, StreamContract, EnvironmentContract, ConcurrencyContract, OptionsContract,
+        ProcessContract {
 }

@@ -33,6 +33,7 @@ final class Libc {
     static final int SIGUSR1 = 10;
     static final int SIGPIPE = 13;
     static final int SIGTERM = 15;
+    static final int SIGCHLD = 17;
     static final int SIGSET_T_SIZE = 128;
     // <asm/unistd.h>: the generic number, shared by x86-64 and aarch64
     static final long SYS_pidfd_open = 434;

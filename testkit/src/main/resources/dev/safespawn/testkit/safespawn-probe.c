@@ -45,6 +45,8 @@
  *   sleep                block in pause() forever (the test kills it)
  *   print-env NAME       print NAME's value and a newline on stdout, exit 0;
  *                        exit 4, printing nothing, if NAME is unset
+ *   argv0                print argv[0] exactly as received and a newline
+ *                        on stdout, exit 0
  *   anything else        usage on stderr, exit 2 (also for bad arguments)
  *
  * REPORT FORMAT: one item per line, in this order, each line ending in \n:
@@ -135,7 +137,8 @@ _Noreturn static void usage(void)
             "  count-stdin           print the number of bytes read from stdin\n"
             "  write-fd FD TEXT      write TEXT to descriptor FD\n"
             "  sleep                 wait until killed\n"
-            "  print-env NAME        print NAME's value; exit 4 if unset\n",
+            "  print-env NAME        print NAME's value; exit 4 if unset\n"
+            "  argv0                 print argv[0] as received\n",
             PROG);
     exit(EXIT_USAGE);
 }
@@ -720,6 +723,15 @@ static int mode_print_env(const char *name)
     return 0;
 }
 
+static int mode_argv0(const char *argv0)
+{
+    if (fputs(argv0, stdout) == EOF || fputc('\n', stdout) == EOF) {
+        fail("writing stdout", errno != 0 ? errno : EIO);
+    }
+    flush_stdout_or_fail();
+    return 0;
+}
+
 /* ------------------------------------------------------------------- main */
 
 int main(int argc, char **argv)
@@ -756,6 +768,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(mode, "print-env") == 0 && nargs == 1) {
         return mode_print_env(argv[2]);
+    }
+    if (strcmp(mode, "argv0") == 0 && nargs == 0) {
+        return mode_argv0(argv[0]);
     }
     usage();
     return EXIT_USAGE;

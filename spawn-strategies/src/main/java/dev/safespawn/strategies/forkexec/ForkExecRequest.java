@@ -51,10 +51,10 @@ public final class ForkExecRequest extends Structure {
         Pointer envArray = EncodedStrings.environment(command.environment()).toNative();
         Memory from = ints(childToParent.values().stream().mapToInt(Integer::intValue).toArray());
         Memory to = ints(childToParent.keySet().stream().mapToInt(Integer::intValue).toArray());
-        List<Map.Entry<Command.Limit, long[]>> limits = List.copyOf(command.limits().entrySet());
+        List<Map.Entry<Command.Limit, Command.ResourceLimit>> limits = List.copyOf(command.limits().entrySet());
         Memory resources = ints(limits.stream().mapToInt(e -> RESOURCE.get(e.getKey())).toArray());
-        Memory soft = longs(limits.stream().mapToLong(e -> e.getValue()[0]).toArray());
-        Memory hard = longs(limits.stream().mapToLong(e -> e.getValue()[1]).toArray());
+        Memory soft = longs(limits.stream().mapToLong(e -> e.getValue().soft()).toArray());
+        Memory hard = longs(limits.stream().mapToLong(e -> e.getValue().hard()).toArray());
 
         this.path = executable;
         this.argv = argvArray;

@@ -1,5 +1,6 @@
 package dev.safespawn.strategies.internal;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -7,7 +8,18 @@ import java.util.stream.Stream;
 /**
  * The {@link ProcessHandle} of a {@link PipedChildProcess}. Life-cycle calls
  * (exit, destroy, liveness) go to the child itself, which never signals after
- * reaping; descriptive ones (info, children) ask the JDK while the child lives.
+ * reaping; descriptive ones (info, parent, children) ask the JDK, and their
+ * answer is kept only if the child was still unreaped afterwards: until it is
+ * reaped its pid cannot be given to another process, so the answer was about
+ * the child and not about a process that reuses its pid. (A zygote child is
+ * reaped by the server a moment before its exit reaches this JVM; the pid
+ * space would have to wrap within that moment.)
+ *
+ * <p>As {@link ProcessHandle} requires: equal only to a handle of this class
+ * for the same child (whichever {@code toHandle()} call made it), a hash code
+ * that follows, and an order by pid, then by spawn, that is consistent with
+ * {@code equals}; comparing with another implementation throws
+ * {@link ClassCastException}. Thread-safe, like the child.
  */
 final class ChildHandle implements ProcessHandle {
     private final PipedChildProcess child;
@@ -16,8 +28,13 @@ final class ChildHandle implements ProcessHandle {
         this.child = child;
     }
 
-    private Optional<ProcessHandle> live() {
-        return child.isAlive() ? ProcessHandle.of(child.pid()) : Optional.empty();
+    /** {@code ask} applied to the JDK's handle for the pid, if the child was unreaped from before to after. */
+    private <T> Optional<T> whileUnreaped(java.util.function.Function<ProcessHandle, T> ask) {
+        if (!child.isAlive()) {
+            return Optional.empty();
+        }
+        Optional<T> answer = ProcessHandle.of(child.pid()).map(ask);
+        return child.isAlive() ? answer : Optional.empty();
     }
 
     @Override
@@ -27,22 +44,22 @@ final class ChildHandle implements ProcessHandle {
 
     @Override
     public Optional<ProcessHandle> parent() {
-        return live().flatMap(ProcessHandle::parent);
+        return whileUnreaped(ProcessHandle::parent).flatMap(p -> p);
     }
 
     @Override
     public Stream<ProcessHandle> children() {
-        return live().map(ProcessHandle::children).orElseGet(Stream::empty);
+        return whileUnreaped(h -> h.children().toList()).map(List::stream).orElseGet(Stream::empty);
     }
 
     @Override
     public Stream<ProcessHandle> descendants() {
-        return live().map(ProcessHandle::descendants).orElseGet(Stream::empty);
+        return whileUnreaped(h -> h.descendants().toList()).map(List::stream).orElseGet(Stream::empty);
     }
 
     @Override
     public Info info() {
-        return live().map(ProcessHandle::info).orElse(NoInfo.INSTANCE);
+        return whileUnreaped(ProcessHandle::info).orElse(NoInfo.INSTANCE); // a snapshot, read now
     }
 
     /** What is known of a process that has been reaped: nothing. */
@@ -105,14 +122,17 @@ final class ChildHandle implements ProcessHandle {
         return child.isAlive();
     }
 
+    /** @throws ClassCastException if {@code other} is not a handle of this class */
     @Override
     public int compareTo(ProcessHandle other) {
-        return Long.compare(pid(), other.pid());
+        ChildHandle h = (ChildHandle) other;
+        int byPid = Long.compare(pid(), h.pid());
+        return byPid != 0 ? byPid : Long.compare(child.serial, h.child.serial);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ProcessHandle h && h.pid() == pid();
+        return o instanceof ChildHandle h && h.child == child;
     }
 
     @Override

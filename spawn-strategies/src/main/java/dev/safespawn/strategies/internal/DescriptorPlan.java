@@ -58,8 +58,8 @@ public final class DescriptorPlan implements AutoCloseable {
             } else {
                 plan.stream(2, command.stderr());
             }
-            for (Map.Entry<Integer, Boolean> pipe : command.pipes().entrySet()) {
-                plan.extraPipe(pipe.getKey(), pipe.getValue());
+            for (Map.Entry<Integer, Command.PipeDirection> pipe : command.pipes().entrySet()) {
+                plan.extraPipe(pipe.getKey(), pipe.getValue() == Command.PipeDirection.TO_CHILD);
             }
             return plan;
         } catch (SpawnException | RuntimeException e) {

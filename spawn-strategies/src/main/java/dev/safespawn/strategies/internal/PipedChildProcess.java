@@ -1,6 +1,7 @@
 package dev.safespawn.strategies.internal;
 
 import dev.safespawn.ChildProcess;
+import dev.safespawn.Command.PipeDirection;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.internal.Signals;
 import java.io.Closeable;
@@ -33,13 +34,16 @@ public abstract class PipedChildProcess extends ChildProcess {
     protected final Object lock = new Object();
     private final CompletableFuture<Process> exitFuture = new CompletableFuture<>();
     private ExitStatus status; // guarded by lock
+    /** Tells children apart that had the same pid at different times; orders their handles. */
+    final long serial = SERIALS.incrementAndGet();
+    private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Takes ownership of the parent's pipe ends; a standard stream without one
      * (-1) is a null stream.
      */
     protected PipedChildProcess(String strategyName, int pid, boolean leadsGroup, DescriptorPlan.ParentEnds ends,
-                                java.util.SortedMap<Integer, Boolean> pipes) {
+                                java.util.SortedMap<Integer, PipeDirection> pipes) {
         this.strategyName = strategyName;
         this.pid = pid;
         this.leadsGroup = leadsGroup;
@@ -47,7 +51,7 @@ public abstract class PipedChildProcess extends ChildProcess {
         this.stdout = ends.stdout() < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(ends.stdout()));
         this.stderr = ends.stderr() < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(ends.stderr()));
         Map<Integer, Closeable> streams = new HashMap<>();
-        ends.extra().forEach((childFd, parentFd) -> streams.put(childFd, pipes.get(childFd)
+        ends.extra().forEach((childFd, parentFd) -> streams.put(childFd, pipes.get(childFd) == PipeDirection.TO_CHILD
                 ? new FdOutputStream(new Descriptor(parentFd)) : new FdInputStream(new Descriptor(parentFd))));
         this.extra = Map.copyOf(streams);
     }

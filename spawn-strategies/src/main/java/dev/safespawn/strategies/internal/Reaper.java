@@ -189,12 +189,14 @@ final class Reaper {
 
     /**
      * ECHILD: someone else reaped the child (a {@code waitpid(-1)} elsewhere in
-     * the process, or SIGCHLD set to SIG_IGN) and its status is lost.
+     * the process, or SIGCHLD set to SIG_IGN) and its status is lost. Reported
+     * as lost, never as a made-up exit code.
      */
     private static ExitStatus reapedElsewhere(NativeChildProcess child) {
-        LOG.log(System.Logger.Level.WARNING, "child {0} was reaped outside safespawn; its exit status is lost,"
-                + " reporting exit code 0", child.rawPid());
-        return ExitStatus.exited(0);
+        LOG.log(System.Logger.Level.WARNING, "child {0} was reaped outside safespawn; its exit status is lost",
+                child.rawPid());
+        return ExitStatus.lost("the child (pid " + child.rawPid() + ") was reaped outside safespawn (a wait"
+                + " elsewhere in the process, or SIGCHLD ignored), so its exit status is unknown");
     }
 
     private static ExitStatus decode(int siCode, int siStatus) {
@@ -217,7 +219,11 @@ final class Reaper {
         }
         child.exitedIf(() -> {
             IntByReference status = new IntByReference();
-            LibC.waitpid(child.rawPid(), status, 0);
+            try {
+                LibC.waitpid(child.rawPid(), status, 0);
+            } catch (LastErrorException e) {
+                return reapedElsewhere(child); // reaped between the look and the reap
+            }
             int s = status.getValue();
             return (s & 0x7f) == 0 ? ExitStatus.exited((s >> 8) & 0xff) : ExitStatus.killedBy(s & 0x7f);
         });

@@ -69,7 +69,7 @@ final class ZygoteProtocol {
         EncodedStrings argv = EncodedStrings.of(command.argv());
         EncodedStrings env = EncodedStrings.environment(command.environment());
         long stringsLength = path.length + 1L + dir.length + 1L + argv.totalBytes() + env.totalBytes();
-        List<Map.Entry<Command.Limit, long[]>> limits = List.copyOf(command.limits().entrySet());
+        List<Map.Entry<Command.Limit, Command.ResourceLimit>> limits = List.copyOf(command.limits().entrySet());
         long size = HEADER_SIZE + 40L + 4L * childToParent.size() + 24L * limits.size() + stringsLength;
         if (size > MAX_MESSAGE) {
             return null;
@@ -84,8 +84,8 @@ final class ZygoteProtocol {
                 .putInt(command.argv().size()).putInt(command.environment().size())
                 .putInt((int) stringsLength).putInt(0);
         childToParent.keySet().forEach(b::putInt);
-        for (Map.Entry<Command.Limit, long[]> l : limits) {
-            b.putInt(RESOURCE.get(l.getKey())).putInt(0).putLong(l.getValue()[0]).putLong(l.getValue()[1]);
+        for (Map.Entry<Command.Limit, Command.ResourceLimit> l : limits) {
+            b.putInt(RESOURCE.get(l.getKey())).putInt(0).putLong(l.getValue().soft()).putLong(l.getValue().hard());
         }
         b.put(path).put((byte) 0).put(dir).put((byte) 0);
         argv.writeTo(b);

@@ -1,13 +1,12 @@
-package dev.safespawn.strategies.pool;
+package dev.safespawn.pool;
 
-import static dev.safespawn.strategies.pool.PoolTesting.BOUND_SECONDS;
-import static dev.safespawn.strategies.pool.PoolTesting.failureOf;
-import static dev.safespawn.strategies.pool.PoolTesting.quiet;
-import static dev.safespawn.strategies.pool.PoolTesting.valueOf;
+import static dev.safespawn.pool.PoolTesting.BOUND_SECONDS;
+import static dev.safespawn.pool.PoolTesting.failureOf;
+import static dev.safespawn.pool.PoolTesting.quiet;
+import static dev.safespawn.pool.PoolTesting.valueOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.safespawn.pool.ProcessPool;
-import dev.safespawn.pool.WorkerCrashedException;
+import com.example.tasks.FilteredTasks;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +17,7 @@ class PoolSerialFilterTest {
         ProcessPool closed;
         try (ProcessPool pool = quiet().workers(1).serialFilter("java.base/*;!*").build()) {
             for (int attempt = 0; attempt < 2; attempt++) { // a fresh worker each time, with the same fate
-                Throwable failure = failureOf(pool.submit(() -> 42));
+                Throwable failure = failureOf(pool.submit(FilteredTasks.answer()));
 
                 assertThat(failure).isInstanceOf(WorkerCrashedException.class).hasMessageContaining("exited with code 70");
                 assertThat(((WorkerCrashedException) failure).exitStatus().code()).isEqualTo(70);
@@ -33,8 +32,8 @@ class PoolSerialFilterTest {
     @Test
     void anAllowListNamingThePoolsAndTheTasksPackagesRunsTasks() throws Exception {
         try (ProcessPool pool = quiet().workers(1)
-                .serialFilter("java.base/*;dev.safespawn.pool.*;dev.safespawn.strategies.pool.*").build()) {
-            assertThat(valueOf(pool.submit(() -> 6 * 7))).isEqualTo(42);
+                .serialFilter("java.base/*;dev.safespawn.pool.*;com.example.tasks.*").build()) {
+            assertThat(valueOf(pool.submit(FilteredTasks.answer()))).isEqualTo(42);
         }
     }
 
@@ -47,8 +46,8 @@ class PoolSerialFilterTest {
      */
     @Test
     void theDocumentedAllowListFormRunsTasksFromTheAllowedPackage() throws Exception {
-        try (ProcessPool pool = quiet().workers(1).serialFilter("java.base/*;dev.safespawn.strategies.pool.*").build()) {
-            assertThat(valueOf(pool.submit(() -> 6 * 7))).isEqualTo(42);
+        try (ProcessPool pool = quiet().workers(1).serialFilter("java.base/*;com.example.tasks.*").build()) {
+            assertThat(valueOf(pool.submit(FilteredTasks.answer()))).isEqualTo(42);
         }
     }
 }

@@ -1,9 +1,8 @@
-package dev.safespawn.strategies.pool;
+package dev.safespawn.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.safespawn.pool.ProcessPool;
 import dev.safespawn.testkit.ParentState;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;

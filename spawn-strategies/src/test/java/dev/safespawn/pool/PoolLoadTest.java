@@ -1,10 +1,9 @@
-package dev.safespawn.strategies.pool;
+package dev.safespawn.pool;
 
-import static dev.safespawn.strategies.pool.PoolTesting.quiet;
-import static dev.safespawn.strategies.pool.PoolTesting.valueOf;
+import static dev.safespawn.pool.PoolTesting.quiet;
+import static dev.safespawn.pool.PoolTesting.valueOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.safespawn.pool.ProcessPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package dev.safespawn.strategies.pool;
+package dev.safespawn.pool;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,26 +10,32 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Synchronises with tasks in other JVMs over loopback TCP: a task calls
- * {@link #pass(int)}, which connects and blocks; the test learns that the task
- * runs ({@link #awaitArrivals}) and lets it go on ({@link #release()}). Closing
- * the gate releases every task, so a test that fails never leaves a task
- * blocked behind it: declare the gate after the pool in try-with-resources.
+ * Lets a test hold tasks that run in worker JVMs: a task calls
+ * {@link #pass(int)}, which connects over loopback and blocks; the test waits
+ * until tasks have arrived and releases them. Closing the gate releases
+ * every task, so a failing test leaves none blocked.
  */
-final class Gate implements AutoCloseable {
+final class TaskGate implements AutoCloseable {
+    static final int BOUND_MILLIS = 60_000;
+
     private final ServerSocket server;
     private final List<Socket> arrived = new ArrayList<>();
 
-    Gate() throws IOException {
+    TaskGate() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        server.setSoTimeout((int) (PoolTesting.BOUND_SECONDS * 1000));
+        server.setSoTimeout(BOUND_MILLIS);
     }
 
-    int port() {
-        return server.getLocalPort();
+    /** A task that arrives at this gate, waits to be released, then returns {@code value}. */
+    SerializableCallable<Integer> task(int value) {
+        int port = server.getLocalPort();
+        return () -> {
+            pass(port);
+            return value;
+        };
     }
 
-    /** Waits (bounded) until {@code count} more tasks have reached the gate. */
+    /** Waits (bounded) until {@code count} more tasks have arrived. */
     synchronized void awaitArrivals(int count) throws IOException {
         for (int i = 0; i < count; i++) {
             arrived.add(server.accept());
@@ -37,12 +43,12 @@ final class Gate implements AutoCloseable {
     }
 
     /** Lets every task that has arrived go on. */
-    synchronized void release() throws IOException {
+    synchronized void release() {
         for (Socket s : arrived) {
             try (s) {
                 s.getOutputStream().write(1);
-            } catch (IOException taskGone) {
-                // its worker died meanwhile
+            } catch (IOException workerGone) {
+                // its worker was killed meanwhile
             }
         }
         arrived.clear();
@@ -57,7 +63,7 @@ final class Gate implements AutoCloseable {
         }
     }
 
-    /** Runs in a worker: arrives at the gate on {@code port} and blocks until released (or the gate closes). */
+    /** Runs in a worker: arrives at the gate on {@code port} and blocks until released. */
     static void pass(int port) {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port); InputStream in = s.getInputStream()) {
             in.read();

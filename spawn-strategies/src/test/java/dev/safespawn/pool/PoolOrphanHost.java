@@ -1,7 +1,6 @@
-package dev.safespawn.strategies.pool;
+package dev.safespawn.pool;
 
 import dev.safespawn.Spawner;
-import dev.safespawn.pool.ProcessPool;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 

@@ -1,4 +1,4 @@
-package dev.safespawn.strategies.pool;
+package dev.safespawn.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,296 @@
+package dev.safespawn.pool;
+
+import dev.safespawn.Spawner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Hands a pool's tasks to its workers: one queue, and one dispatcher thread
+ * per worker slot that takes tasks from it, runs each in the slot's worker,
+ * enforces the task timeout, and starts, retires and replaces the worker.
+ * {@link ProcessPool} is the {@code ExecutorService} in front of it.
+ *
+ * <p>Thread-safe. Submission, shutdown and each dispatcher's hand-over of a
+ * task are ordered by one lock, so no task is accepted after the dispatchers
+ * were told to stop, and {@link #shutdownNow()} sees every task a dispatcher
+ * took but has not begun. The last dispatcher to end stops the timer and
+ * closes the spawner if the pool owns it.
+ */
+final class Dispatcher {
+    private static final PoolTask<?> STOP = PoolTask.of((SerializableCallable<Object>) () -> null);
+
+    private final PoolConfig config;
+    private final Spawner spawner;
+    private final boolean ownsSpawner;
+    private final BlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
+    private final CountDownLatch terminated;
+    private final AtomicLong ids = new AtomicLong();
+    private final ScheduledExecutorService timer;
+    private final Object lifecycle = new Object();
+    private final PoolTask<?>[] claimed; // guarded by lifecycle: taken, not yet begun
+    private final Worker[] running;      // guarded by lifecycle: the worker running a task
+    private boolean shutdown;            // guarded by lifecycle
+    private boolean stopNow;             // guarded by lifecycle
+
+    private Dispatcher(PoolConfig config, Spawner spawner, boolean ownsSpawner) {
+        this.config = config;
+        this.spawner = spawner;
+        this.ownsSpawner = ownsSpawner;
+        this.running = new Worker[config.workers()];
+        this.claimed = new PoolTask<?>[config.workers()];
+        this.terminated = new CountDownLatch(config.workers());
+        this.timer = config.taskTimeout().isPresent() ? newTimer() : null;
+    }
+
+    /** A dispatcher whose threads run from now on; with {@code ownsSpawner} it closes the spawner at the end. */
+    static Dispatcher start(PoolConfig config, Spawner spawner, boolean ownsSpawner) {
+        Dispatcher d = new Dispatcher(config, spawner, ownsSpawner);
+        for (int i = 0; i < config.workers(); i++) {
+            int slot = i;
+            Thread t = new Thread(() -> d.dispatch(slot), "safespawn-pool-dispatcher-" + i);
+            t.setDaemon(true);
+            t.start();
+        }
+        return d;
+    }
+
+    private static ScheduledExecutorService newTimer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "safespawn-pool-timeouts");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return t;
+    }
+
+    // One dispatcher per worker slot: takes tasks, runs them in its worker, replaces the worker when needed.
+    private void dispatch(int slot) {
+        Worker worker = null;
+        try {
+            if (config.prestart()) {
+                worker = startOrNull(slot);
+            }
+            while (true) {
+                PoolTask<?> task = queue.take();
+                if (task == STOP) {
+                    break;
+                }
+                synchronized (lifecycle) {
+                    if (stopNow) {
+                        task.cancel(false); // taken just as shutdownNow() drained the queue: stopped, not lost
+                        continue;
+                    }
+                    claimed[slot] = task;
+                }
+                if (worker == null) {
+                    try {
+                        worker = startWorker(slot);
+                    } catch (Throwable e) {
+                        if (unclaim(slot, task, null)) {
+                            task.fail(e);
+                        }
+                        continue;
+                    }
+                }
+                Worker w = worker;
+                if (!unclaim(slot, task, w) || !task.begin(w::kill)) {
+                    continue; // handed back by shutdownNow(), or cancelled while queued
+                }
+                worker = runOne(slot, w, task) ? w : discard(w);
+                if (worker != null && config.maxTasksPerWorker() > 0 && worker.tasksRun() >= config.maxTasksPerWorker()) {
+                    worker = discard(worker);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (worker != null) {
+                worker.retire();
+            }
+            terminated.countDown();
+            if (terminated.getCount() == 0) {
+                if (timer != null) {
+                    timer.shutdownNow();
+                }
+                if (ownsSpawner) {
+                    spawner.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Ends the dispatcher's claim on {@code task} and, if it still has it and
+     * the pool is not stopping, records {@code worker} as running it.
+     */
+    private boolean unclaim(int slot, PoolTask<?> task, Worker worker) {
+        synchronized (lifecycle) {
+            if (claimed[slot] != task) {
+                return false; // shutdownNow() handed it back to its caller
+            }
+            if (stopNow) {
+                claimed[slot] = null;
+                task.cancel(false);
+                return false;
+            }
+            claimed[slot] = null;
+            running[slot] = worker;
+            return true;
+        }
+    }
+
+    private static Worker discard(Worker worker) {
+        worker.kill();
+        worker.retire();
+        return null;
+    }
+
+    private static final int RUNNING = 0;
+    private static final int FINISHED = 1;
+    private static final int TIMED_OUT = 2;
+
+    /** Runs a task; returns whether the worker can take another. */
+    private boolean runOne(int slot, Worker worker, PoolTask<?> task) {
+        // The task finishing and the timer firing race for this state: exactly one wins.
+        AtomicInteger state = new AtomicInteger(RUNNING);
+        ScheduledFuture<?> deadline = config.taskTimeout().map(d -> timer.schedule(() -> {
+            if (state.compareAndSet(RUNNING, TIMED_OUT)) {
+                worker.kill();
+            }
+        }, d.toNanos(), TimeUnit.NANOSECONDS)).orElse(null);
+        try {
+            Messages.Result r = worker.run(new Messages.Task(ids.incrementAndGet(), task.remote()));
+            if (!state.compareAndSet(RUNNING, FINISHED)) {
+                task.fail(timeout(worker)); // answered as the timer fired: the worker is being killed
+                return false;
+            }
+            if (r.failure() != null) {
+                task.fail(r.failure());
+            } else {
+                task.succeed(r.value());
+            }
+            return true;
+        } catch (WorkerCrashedException e) {
+            task.fail(state.compareAndSet(RUNNING, FINISHED) ? e : timeout(worker));
+            return false;
+        } catch (Throwable e) {
+            // The task or its result could not be (de)serialized, down to a
+            // StackOverflowError on a too-deep graph: only this task fails.
+            task.fail(e);
+            return state.compareAndSet(RUNNING, FINISHED);
+        } finally {
+            synchronized (lifecycle) {
+                running[slot] = null;
+            }
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+    }
+
+    private TimeoutException timeout(Worker worker) {
+        return new TimeoutException("the task ran longer than " + config.taskTimeout().orElseThrow()
+                + "; its worker (" + worker.name() + ") was killed");
+    }
+
+    private Worker startWorker(int slot) throws java.io.IOException {
+        return Worker.start(config, spawner, "worker-" + slot);
+    }
+
+    private Worker startOrNull(int slot) {
+        try {
+            return startWorker(slot);
+        } catch (Exception e) {
+            return null; // the first task on this slot retries and reports the failure
+        }
+    }
+
+    /**
+     * Queues {@code task} for the next free dispatcher.
+     *
+     * @throws RejectedExecutionException after {@link #shutdown()}
+     */
+    <T> PoolTask<T> enqueue(PoolTask<T> task) {
+        synchronized (lifecycle) {
+            if (shutdown) {
+                throw new RejectedExecutionException("the process pool is shut down");
+            }
+            queue.add(task);
+        }
+        return task;
+    }
+
+    /** Accepts no more tasks; the queued ones still run, then the dispatchers end. Idempotent. */
+    void shutdown() {
+        synchronized (lifecycle) {
+            if (!shutdown) {
+                shutdown = true;
+                stopDispatchers();
+            }
+        }
+    }
+
+    /**
+     * Kills every worker (their tasks fail) and returns the tasks that had not
+     * started, including any a dispatcher had taken while its worker started.
+     */
+    List<Runnable> shutdownNow() {
+        List<Runnable> notStarted = new ArrayList<>();
+        synchronized (lifecycle) {
+            shutdown = true;
+            stopNow = true;
+            List<PoolTask<?>> drained = new ArrayList<>();
+            queue.drainTo(drained);
+            drained.stream().filter(t -> t != STOP).forEach(notStarted::add);
+            for (int i = 0; i < claimed.length; i++) {
+                if (claimed[i] != null) {
+                    notStarted.add(claimed[i]);
+                    claimed[i] = null;
+                }
+                if (running[i] != null) {
+                    running[i].kill();
+                }
+            }
+            stopDispatchers(); // the drain may have taken earlier STOP markers; spare ones are harmless
+        }
+        return notStarted;
+    }
+
+    private void stopDispatchers() {
+        for (int i = 0; i < claimed.length; i++) {
+            queue.add(STOP);
+        }
+    }
+
+    boolean isShutdown() {
+        synchronized (lifecycle) {
+            return shutdown;
+        }
+    }
+
+    /** Whether every dispatcher has ended, its worker retired. */
+    boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /** Waits, however long it takes, until {@link #isTerminated()}. */
+    void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.safespawn.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.StreamCorruptedException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The task channel's framing and its deserialization filter, in one JVM. */
+class FramesTest {
+    private static final ObjectInputFilter NO_PATTERN = Frames.filter(null);
+
+    private static byte[] framed(Object... messages) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object m : messages) {
+            Frames.send(out, Frames.encode(m));
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void messagesGoThroughInOrderAndTheEndIsAnEofException() throws Exception {
+        SerializableCallable<Integer> task = () -> 6 * 7;
+        ByteArrayInputStream in = new ByteArrayInputStream(framed(new Messages.Ready(12),
+                new Messages.Task(1, task), new Messages.Result(1, "value", null)));
+
+        assertThat(Frames.read(in, NO_PATTERN)).isEqualTo(new Messages.Ready(12));
+        Messages.Task t = (Messages.Task) Frames.read(in, NO_PATTERN);
+        assertThat(t.id()).isEqualTo(1);
+        assertThat(t.callable().call()).isEqualTo(42);
+        assertThat(Frames.read(in, NO_PATTERN)).isEqualTo(new Messages.Result(1, "value", null));
+        assertThatThrownBy(() -> Frames.read(in, NO_PATTERN)).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void aFrameCutShortIsAnEofExceptionToo() throws Exception {
+        byte[] whole = framed("a message");
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 1);
+        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(cut), NO_PATTERN))
+                .isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void aLengthOutOfBoundsIsRejectedBeforeAnythingIsAllocated() throws Exception {
+        for (int length : new int[] {-1, Frames.MAX_MESSAGE + 1, Integer.MAX_VALUE}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            new DataOutputStream(out).writeInt(length);
+            assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(out.toByteArray()), NO_PATTERN))
+                    .isInstanceOf(StreamCorruptedException.class).hasMessageContaining(Integer.toString(length));
+        }
+    }
+
+    @Test
+    void somethingUnserializableFailsAtEncodingBeforeAnythingIsSent() {
+        assertThatThrownBy(() -> Frames.encode(new Messages.Result(1, new Object(), null)))
+                .isInstanceOf(NotSerializableException.class);
+    }
+
+    @Test
+    void theBuiltInLimitsRejectAGraphTooDeepEvenWithoutAPattern() throws Exception {
+        List<Object> deep = new ArrayList<>();
+        List<Object> at = deep;
+        for (int i = 0; i < 200; i++) { // maxdepth is 100
+            List<Object> next = new ArrayList<>();
+            at.add(next);
+            at = next;
+        }
+        byte[] frame = framed(deep);
+        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(frame), NO_PATTERN))
+                .isInstanceOf(InvalidClassException.class);
+    }
+
+    // java.sql.Date stands for a user's class: outside java.base and outside this package,
+    // whose own classes the channel always allows.
+    @Test
+    void aUserPatternDecidesForOtherClassesButNeverBlocksTheChannelsOwn() throws Exception {
+        ObjectInputFilter onlyBase = Frames.filter("java.base/*;!*");
+        byte[] own = framed(new Messages.Result(3, "text", null));
+        assertThat(Frames.read(new ByteArrayInputStream(own), onlyBase)).isEqualTo(new Messages.Result(3, "text", null));
+
+        byte[] foreign = framed(new Messages.Result(4, new java.sql.Date(0), null));
+        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(foreign), Frames.filter("java.base/*")))
+                .as("a class the pattern does not name is rejected, not left undecided")
+                .isInstanceOf(InvalidClassException.class);
+        assertThat(Frames.read(new ByteArrayInputStream(foreign),
+                Frames.filter("java.base/*;java.sql.Date")))
+                .isInstanceOf(Messages.Result.class);
+    }
+
+    @Test
+    void aBlankPatternIsNoPattern() throws Exception {
+        byte[] frame = framed(new Messages.Result(5, new java.sql.Date(0), null));
+        assertThat(Frames.read(new ByteArrayInputStream(frame), Frames.filter("  "))).isInstanceOf(Messages.Result.class);
+    }
+
+    @Test
+    void anUnserializableOutcomeIsDescribedWithItsStackTrace() {
+        IllegalStateException original = new IllegalStateException("broken");
+        Messages.Unserializable u = new Messages.Unserializable("the task's exception", original,
+                new NotSerializableException("Thing"));
+        assertThat(u).hasMessageContaining("the task's exception could not be sent back")
+                .hasMessageContaining("java.lang.IllegalStateException: broken");
+        assertThat(u.getStackTrace()).isEqualTo(original.getStackTrace());
+        assertThat(new Messages.Unserializable("the task's value", null, new NotSerializableException("X")))
+                .hasMessageEndingWith(": ");
+    }
+}
