@@ -3,6 +3,7 @@ package dev.safespawn.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.example.values.UserValue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -79,7 +80,7 @@ class FramesTest {
                 .isInstanceOf(InvalidClassException.class);
     }
 
-    // java.sql.Date stands for a user's class: outside java.base and outside this package,
+    // UserValue stands for a user's class: outside java.base and outside this package,
     // whose own classes the channel always allows.
     @Test
     void aUserPatternDecidesForOtherClassesButNeverBlocksTheChannelsOwn() throws Exception {
@@ -87,18 +88,18 @@ class FramesTest {
         byte[] own = framed(new Messages.Result(3, "text", null));
         assertThat(Frames.read(new ByteArrayInputStream(own), onlyBase)).isEqualTo(new Messages.Result(3, "text", null));
 
-        byte[] foreign = framed(new Messages.Result(4, new java.sql.Date(0), null));
+        byte[] foreign = framed(new Messages.Result(4, new UserValue(0), null));
         assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(foreign), Frames.filter("java.base/*")))
                 .as("a class the pattern does not name is rejected, not left undecided")
                 .isInstanceOf(InvalidClassException.class);
         assertThat(Frames.read(new ByteArrayInputStream(foreign),
-                Frames.filter("java.base/*;java.sql.Date")))
+                Frames.filter("java.base/*;com.example.values.UserValue")))
                 .isInstanceOf(Messages.Result.class);
     }
 
     @Test
     void aBlankPatternIsNoPattern() throws Exception {
-        byte[] frame = framed(new Messages.Result(5, new java.sql.Date(0), null));
+        byte[] frame = framed(new Messages.Result(5, new UserValue(0), null));
         assertThat(Frames.read(new ByteArrayInputStream(frame), Frames.filter("  "))).isInstanceOf(Messages.Result.class);
     }
 

@@ -1,9 +1,10 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
-import static dev.safespawn.pool.PoolTesting.quiet;
-import static dev.safespawn.pool.PoolTesting.valueOf;
+import static dev.safespawn.strategies.pool.PoolTesting.quiet;
+import static dev.safespawn.strategies.pool.PoolTesting.valueOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safespawn.pool.ProcessPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

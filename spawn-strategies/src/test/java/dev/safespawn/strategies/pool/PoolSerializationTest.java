@@ -1,13 +1,16 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
-import static dev.safespawn.pool.PoolTesting.failureOf;
-import static dev.safespawn.pool.PoolTesting.quiet;
-import static dev.safespawn.pool.PoolTesting.valueOf;
-import static dev.safespawn.pool.PoolTesting.workerPid;
+import static dev.safespawn.strategies.pool.PoolTesting.failureOf;
+import static dev.safespawn.strategies.pool.PoolTesting.quiet;
+import static dev.safespawn.strategies.pool.PoolTesting.valueOf;
+import static dev.safespawn.strategies.pool.PoolTesting.workerPid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.safespawn.ExitStatus;
+import dev.safespawn.pool.ProcessPool;
+import dev.safespawn.pool.Subprocess;
+import dev.safespawn.pool.WorkerCrashedException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.Serializable;

@@ -1,12 +1,14 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
-import static dev.safespawn.pool.PoolTesting.BOUND_SECONDS;
-import static dev.safespawn.pool.PoolTesting.failureOf;
-import static dev.safespawn.pool.PoolTesting.quiet;
-import static dev.safespawn.pool.PoolTesting.valueOf;
+import static dev.safespawn.strategies.pool.PoolTesting.BOUND_SECONDS;
+import static dev.safespawn.strategies.pool.PoolTesting.failureOf;
+import static dev.safespawn.strategies.pool.PoolTesting.quiet;
+import static dev.safespawn.strategies.pool.PoolTesting.valueOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.tasks.FilteredTasks;
+import dev.safespawn.pool.ProcessPool;
+import dev.safespawn.pool.WorkerCrashedException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

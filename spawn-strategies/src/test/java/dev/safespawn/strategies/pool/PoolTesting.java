@@ -1,8 +1,9 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.safespawn.pool.ProcessPool;
 import dev.safespawn.testkit.ParentState;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;

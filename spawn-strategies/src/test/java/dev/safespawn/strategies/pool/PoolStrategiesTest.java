@@ -1,12 +1,14 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
-import static dev.safespawn.pool.PoolTesting.failureOf;
-import static dev.safespawn.pool.PoolTesting.quiet;
-import static dev.safespawn.pool.PoolTesting.valueOf;
-import static dev.safespawn.pool.PoolTesting.workerPid;
+import static dev.safespawn.strategies.pool.PoolTesting.failureOf;
+import static dev.safespawn.strategies.pool.PoolTesting.quiet;
+import static dev.safespawn.strategies.pool.PoolTesting.valueOf;
+import static dev.safespawn.strategies.pool.PoolTesting.workerPid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safespawn.Spawner;
+import dev.safespawn.pool.ProcessPool;
+import dev.safespawn.pool.WorkerCrashedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
 import java.io.IOException;
 import java.io.InputStream;

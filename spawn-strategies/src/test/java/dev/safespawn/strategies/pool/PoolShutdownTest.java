@@ -1,12 +1,15 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
-import static dev.safespawn.pool.PoolTesting.BOUND_SECONDS;
-import static dev.safespawn.pool.PoolTesting.quiet;
-import static dev.safespawn.pool.PoolTesting.valueOf;
+import static dev.safespawn.strategies.pool.PoolTesting.BOUND_SECONDS;
+import static dev.safespawn.strategies.pool.PoolTesting.quiet;
+import static dev.safespawn.strategies.pool.PoolTesting.valueOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.safespawn.pool.ProcessPool;
+import dev.safespawn.pool.SerializableCallable;
+import dev.safespawn.pool.WorkerCrashedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,12 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
-import static dev.safespawn.pool.PoolTesting.BOUND_SECONDS;
-import static dev.safespawn.pool.PoolTesting.quiet;
+import static dev.safespawn.strategies.pool.PoolTesting.BOUND_SECONDS;
+import static dev.safespawn.strategies.pool.PoolTesting.quiet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.safespawn.Spawner;
+import dev.safespawn.pool.ProcessPool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,7 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
 import dev.safespawn.Spawner;
+import dev.safespawn.pool.ProcessPool;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 

@@ -1,17 +1,20 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
-import static dev.safespawn.pool.PoolTesting.failureOf;
-import static dev.safespawn.pool.PoolTesting.quiet;
-import static dev.safespawn.pool.PoolTesting.valueOf;
+import static dev.safespawn.strategies.pool.PoolTesting.failureOf;
+import static dev.safespawn.strategies.pool.PoolTesting.quiet;
+import static dev.safespawn.strategies.pool.PoolTesting.valueOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.safespawn.pool.ProcessPool;
+import dev.safespawn.pool.SerializableCallable;
+import dev.safespawn.pool.Subprocess;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;

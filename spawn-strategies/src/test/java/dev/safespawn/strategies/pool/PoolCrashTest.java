@@ -1,12 +1,15 @@
-package dev.safespawn.pool;
+package dev.safespawn.strategies.pool;
 
-import static dev.safespawn.pool.PoolTesting.failureOf;
-import static dev.safespawn.pool.PoolTesting.quiet;
-import static dev.safespawn.pool.PoolTesting.valueOf;
-import static dev.safespawn.pool.PoolTesting.workerPid;
+import static dev.safespawn.strategies.pool.PoolTesting.failureOf;
+import static dev.safespawn.strategies.pool.PoolTesting.quiet;
+import static dev.safespawn.strategies.pool.PoolTesting.valueOf;
+import static dev.safespawn.strategies.pool.PoolTesting.workerPid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safespawn.ExitStatus;
+import dev.safespawn.pool.ProcessPool;
+import dev.safespawn.pool.SerializableCallable;
+import dev.safespawn.pool.WorkerCrashedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
