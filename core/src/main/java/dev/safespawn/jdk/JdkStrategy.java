@@ -17,6 +17,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -38,6 +39,8 @@ import java.util.regex.Pattern;
  */
 public final class JdkStrategy implements SpawnStrategy {
     private static final Pattern JDK_ERRNO = Pattern.compile("error=(\\d+)");
+    /** The JDK's own switch between {@code POSIX_SPAWN}, {@code FORK} and {@code VFORK}. */
+    private static final String LAUNCH_MECHANISM_PROPERTY = "jdk.lang.Process.launchMechanism";
 
     @Override
     public String name() {
@@ -62,6 +65,12 @@ public final class JdkStrategy implements SpawnStrategy {
     @Override
     public Set<Feature> features() {
         return Set.of();
+    }
+
+    /** How the JDK itself launches: its {@code jdk.lang.Process.launchMechanism} setting. */
+    @Override
+    public Map<String, String> diagnostics() {
+        return Map.of("jdk.launch_mechanism", System.getProperty(LAUNCH_MECHANISM_PROPERTY, "the JDK's default"));
     }
 
     @Override
