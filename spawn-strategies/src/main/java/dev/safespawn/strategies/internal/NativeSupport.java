@@ -136,16 +136,6 @@ public final class NativeSupport {
         return m;
     }
 
-    /** Every detected fact, named as in the kernel and libc; what the CLI read before {@link #diagnostics()}. */
-    public static Map<String, Boolean> features() {
-        Map<String, Boolean> m = new LinkedHashMap<>();
-        m.put("close_range", hasCloseRange());
-        m.put("pidfd_open", hasPidfd());
-        m.put("posix_spawn_file_actions_addclosefrom_np", hasSymbol("posix_spawn_file_actions_addclosefrom_np"));
-        m.put("posix_spawn_file_actions_addchdir_np", hasSymbol("posix_spawn_file_actions_addchdir_np"));
-        return m;
-    }
-
     private static String yesNo(boolean b) {
         return b ? "yes" : "no";
     }
