@@ -84,6 +84,15 @@ class RunCommandTest {
     }
 
     @Test
+    void passingADescriptorTheCliLacksIs127AndNamesItOnce() {
+        CliRun run = CliRun.of("run", "--strategy", "posix_spawn", "--pass-fd", "987654:3", "--", "/bin/true");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.CANNOT_START);
+        assertThat(run.errLines()).singleElement().asString()
+                .isEqualTo("safespawn run: pass fd 987654: the parent has no such descriptor (EBADF)");
+    }
+
+    @Test
     void jdkCannotPassFdsAndSaysWhichFeature() {
         CliRun run = CliRun.of("run", "--strategy", "jdk", "--pass-fd", "1:3", "--", "/bin/true");
 
