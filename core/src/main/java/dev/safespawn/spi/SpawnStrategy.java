@@ -69,11 +69,13 @@ public interface SpawnStrategy extends AutoCloseable {
      * before {@link #start()} and after {@link #close()}; never throw — a fact
      * that cannot be found is reported with the reason as its value. Return a
      * map with no null names or values, iterated in the order the facts should
-     * be read, which the caller may not modify.
+     * be read; callers only read it.
      *
-     * <p>Guaranteed to callers: no particular name is; facts are for reading,
-     * not for program logic, and may change between versions. The default has
-     * no facts.
+     * <p>What callers can rely on, through {@link dev.safespawn.Spawner#strategies()}
+     * (which enforces it): the facts are never null, hold no nulls, keep the
+     * strategy's order and cannot be modified. Which facts appear is not
+     * guaranteed: they are for reading, not for program logic, and may change
+     * between versions. The default has none.
      *
      * @return the facts, in reading order; empty when there is nothing to say
      */
