@@ -63,6 +63,7 @@ class StrategyDiagnosticsTest {
             return;
         }
         try (Spawner started = Spawner.of("zygote")) {
+            assertThat(started.strategyName()).isEqualTo("zygote");
             // Started, so extracted: the location the facts give is the file the server runs from.
             String binary = info("zygote").diagnostics().get("zygote.binary");
             assertThat(Path.of(binary)).isExecutable();
