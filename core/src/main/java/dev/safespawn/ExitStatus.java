@@ -1,7 +1,5 @@
 package dev.safespawn;
 
-import dev.safespawn.internal.Signals;
-
 /**
  * How a child ended: it exited with a code, a signal killed it, or its end
  * could not be observed (a zygote server that died, or a child reaped behind
@@ -35,8 +33,8 @@ public final class ExitStatus implements java.io.Serializable {
 
     /** A signal (1 to 64) killed the child. */
     public static ExitStatus killedBy(int signal) {
-        if (signal < 1 || signal >= Signals.NSIG) {
-            throw new IllegalArgumentException("signal " + signal + " is not in 1.." + (Signals.NSIG - 1));
+        if (signal < 1 || signal > Signal.RTMAX) {
+            throw new IllegalArgumentException("signal " + signal + " is not in 1.." + Signal.RTMAX);
         }
         return new ExitStatus(true, signal, null);
     }
@@ -100,7 +98,7 @@ public final class ExitStatus implements java.io.Serializable {
 
     /** The signal's name, such as {@code SIGKILL}. @throws IllegalStateException as {@link #signal()} */
     public String signalName() {
-        return Signals.name(signal());
+        return Signal.name(signal());
     }
 
     /** The value {@link java.lang.Process#exitValue()} reports: the code, 128 + signal, or -1 if lost. */
@@ -124,6 +122,6 @@ public final class ExitStatus implements java.io.Serializable {
         if (lostReason != null) {
             return "end not observed: " + lostReason;
         }
-        return signaled ? "killed by " + Signals.name(value) : "exited with code " + value;
+        return signaled ? "killed by " + Signal.name(value) : "exited with code " + value;
     }
 }

@@ -4,9 +4,12 @@ import dev.safespawn.internal.Errno;
 import dev.safespawn.spi.SpawnStrategy;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -32,6 +35,8 @@ public final class Spawner implements AutoCloseable {
 
     /** System property naming the strategy {@link #create()} uses. */
     public static final String STRATEGY_PROPERTY = "safespawn.strategy";
+    /** The only fact of a strategy whose {@link SpawnStrategy#diagnostics()} failed. */
+    static final String DIAGNOSTICS_FAILED = "diagnostics.failed";
 
     private final SpawnStrategy strategy;
     private final Set<Feature> features;
@@ -81,14 +86,36 @@ public final class Spawner implements AutoCloseable {
         return started(s);
     }
 
-    /** Every strategy on the class path, best first, available or not. */
+    /**
+     * Every strategy on the class path, best first, available or not, with
+     * what it says about this machine. Starts no strategy.
+     */
     public static List<StrategyInfo> strategies() {
         List<StrategyInfo> out = new ArrayList<>();
         for (SpawnStrategy s : load()) {
-            out.add(new StrategyInfo(s.name(), s.isAvailable(),
-                    s.isAvailable() ? Optional.empty() : s.unavailabilityCause(), Set.copyOf(s.features())));
+            out.add(describe(s));
         }
         return List.copyOf(out);
+    }
+
+    /** What {@link #strategies()} says about {@code s}. */
+    static StrategyInfo describe(SpawnStrategy s) {
+        return new StrategyInfo(s.name(), s.isAvailable(),
+                s.isAvailable() ? Optional.empty() : s.unavailabilityCause(), s.features(), diagnosticsOf(s));
+    }
+
+    /**
+     * The strategy's facts, checked: a strategy that breaks the
+     * {@link SpawnStrategy#diagnostics()} contract costs its own facts, not
+     * the listing of every strategy.
+     */
+    private static Map<String, String> diagnosticsOf(SpawnStrategy s) {
+        try {
+            return orderedCopy(Objects.requireNonNull(s.diagnostics(), "diagnostics() returned null"));
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a native library or JNA missing is an answer for a diagnostic, not a crash.
+            return Map.of(DIAGNOSTICS_FAILED, e.toString());
+        }
     }
 
     /**
@@ -169,14 +196,40 @@ public final class Spawner implements AutoCloseable {
     }
 
     /**
-     * What one strategy is and whether it works here.
+     * What one strategy is, whether it works here, and what it says about
+     * this machine. Immutable, so safe to share between threads; no component
+     * is null, and the collections cannot be modified.
      *
      * @param name the name {@link #of(String)} takes
      * @param available whether it works here
-     * @param unavailabilityCause why not, when it does not
+     * @param unavailabilityCause why not, when it does not; empty when it does
      * @param features what it can do
+     * @param diagnostics the strategy's {@link SpawnStrategy#diagnostics()}
+     *        facts in reading order, such as {@code kernel.pidfd_open=yes}
+     *        or {@code libc.version=glibc 2.39}; for reading, not for program
+     *        logic. A strategy whose diagnostics failed has the one fact
+     *        {@code diagnostics.failed} saying why.
      */
     public record StrategyInfo(String name, boolean available, Optional<String> unavailabilityCause,
-                               Set<Feature> features) {
+                               Set<Feature> features, Map<String, String> diagnostics) {
+        /**
+         * Copies the collections, keeping the order of {@code diagnostics}.
+         *
+         * @throws NullPointerException if any component, fact name or value is null
+         */
+        public StrategyInfo {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(unavailabilityCause, "unavailabilityCause");
+            features = Set.copyOf(features);
+            diagnostics = orderedCopy(diagnostics);
+        }
+    }
+
+    /** An unmodifiable copy that keeps the order, which {@link Map#copyOf} does not. */
+    private static Map<String, String> orderedCopy(Map<String, String> facts) {
+        Map<String, String> copy = new LinkedHashMap<>();
+        facts.forEach((fact, value) -> copy.put(Objects.requireNonNull(fact, "a fact's name"),
+                Objects.requireNonNull(value, () -> "the value of " + fact)));
+        return Collections.unmodifiableMap(copy);
     }
 }

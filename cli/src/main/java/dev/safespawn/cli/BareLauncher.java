@@ -4,8 +4,6 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.ExitStatus;
-import dev.safespawn.internal.Errno;
-import dev.safespawn.strategies.internal.LibC;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,10 +37,9 @@ final class BareLauncher implements DemoLauncher {
         for (int i = 0; i < count && failure == null; i++) {
             IntByReference pid = new IntByReference();
             // DON'T: null file actions and null attributes leave every inheritable descriptor open in the child.
-            int error = LibC.posix_spawn(pid, argv.get(0), null, null, args, envp);
+            int error = Libc.posix_spawn(pid, argv.get(0), null, null, args, envp);
             if (error != 0) {
-                failure = new IOException("posix_spawn " + argv.get(0) + ": " + Errno.message(error)
-                        + " (" + Errno.name(error) + ")");
+                failure = new IOException("posix_spawn " + argv.get(0) + ": " + Libc.describe(error));
             } else {
                 pids.add(pid.getValue());
             }
@@ -62,11 +59,11 @@ final class BareLauncher implements DemoLauncher {
         IntByReference status = new IntByReference();
         while (true) {
             try {
-                LibC.waitpid(pid, status, 0);
+                Libc.waitpid(pid, status, 0);
                 break;
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != Errno.EINTR) {
-                    throw new IOException("waitpid " + pid + ": " + Errno.name(e.getErrorCode()), e);
+                if (e.getErrorCode() != Libc.EINTR) {
+                    throw new IOException("waitpid " + pid + ": " + Libc.describe(e.getErrorCode()), e);
                 }
             }
         }

@@ -3,11 +3,11 @@ package dev.safespawn.cli;
 import com.sun.jna.LastErrorException;
 import dev.safespawn.Spawner;
 import dev.safespawn.Spawner.StrategyInfo;
-import dev.safespawn.strategies.internal.NativeSupport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +16,6 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.IntPredicate;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code safespawn doctor}: reports what this machine offers (platform, kernel
  * and libc features, which strategies work and which one
- * {@link Spawner#create()} picks), then proves the child contract live: while
+ * {@link Spawner#create()} picks), all of it as the strategies report it
+ * through {@link Spawner#strategies()}, then proves the child contract live: while
  * holding a descriptor without {@code O_CLOEXEC}, it starts a child through
  * every available strategy and checks that the child holds only 0, 1 and 2.
  *
@@ -46,6 +46,10 @@ import picocli.CommandLine.Spec;
 public final class DoctorCommand implements Callable<Integer> {
     private static final Set<Integer> STANDARD_FDS = Set.of(0, 1, 2);
     private static final String FALLBACK_STRATEGY = "jdk";
+    /** Diagnostics named so are about this machine, not one strategy (see {@code SpawnStrategy.diagnostics()}). */
+    private static final String KERNEL_PREFIX = "kernel.";
+    private static final String LIBC_PREFIX = "libc.";
+    private static final String LIBC_VERSION = "libc.version";
 
     @Spec
     private CommandSpec spec;
@@ -63,9 +67,10 @@ public final class DoctorCommand implements Callable<Integer> {
         marks = Marks.forStdout();
         try {
             out.println("safespawn " + ManifestVersion.version() + " doctor");
-            printPlatform();
-            printNativeFeatures();
             List<StrategyInfo> strategies = Spawner.strategies();
+            Map<String, String> machine = machineFacts(strategies);
+            printPlatform(machine);
+            printNativeFeatures(machine);
             printStrategies(strategies);
             proveContract(strategies);
             return verdict(strategies);
@@ -75,24 +80,50 @@ public final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private void printPlatform() {
+    /**
+     * The facts about this machine ({@code kernel.*} and {@code libc.*}) as
+     * the strategies report them, best strategy first; every strategy reads
+     * them the same, so the first to name a fact is as good as any.
+     */
+    static Map<String, String> machineFacts(List<StrategyInfo> strategies) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        for (StrategyInfo s : strategies) {
+            s.diagnostics().forEach((name, value) -> {
+                if (isMachineFact(name)) {
+                    facts.putIfAbsent(name, value);
+                }
+            });
+        }
+        return facts;
+    }
+
+    private static boolean isMachineFact(String name) {
+        return name.startsWith(KERNEL_PREFIX) || name.startsWith(LIBC_PREFIX);
+    }
+
+    private void printPlatform(Map<String, String> machine) {
         heading("Platform");
         row("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         row("kernel", System.getProperty("os.version"));
-        row("libc", nativeAnswer(() -> NativeSupport.glibcVersion().map(v -> "glibc " + v).orElse("unknown")));
+        row("libc", machine.getOrDefault(LIBC_VERSION, "unknown (no strategy reports it)"));
         row("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
     }
 
-    private void printNativeFeatures() {
+    /** The kernel's and libc's features, named as there: the prefix only says which of the two. */
+    private void printNativeFeatures(Map<String, String> machine) {
         heading("Kernel and libc features");
-        Optional<String> unusable = libcUnavailability();
-        if (unusable.isPresent()) {
-            out.println("  not detected: " + unusable.get());
+        Map<String, String> features = new LinkedHashMap<>();
+        machine.forEach((name, value) -> {
+            if (!name.equals(LIBC_VERSION)) {
+                features.put(name.substring(name.indexOf('.') + 1), value);
+            }
+        });
+        if (features.isEmpty()) {
+            out.println("  not detected: " + machine.getOrDefault(LIBC_VERSION, "no strategy reports them"));
             return;
         }
-        Map<String, Boolean> features = NativeSupport.features();
         int width = features.keySet().stream().mapToInt(String::length).max().orElse(0);
-        features.forEach((name, present) -> out.println("  " + pad(name, width) + "  " + (present ? "yes" : "no")));
+        features.forEach((name, value) -> out.println("  " + pad(name, width) + "  " + value));
     }
 
     private void printStrategies(List<StrategyInfo> strategies) {
@@ -106,6 +137,12 @@ public final class DoctorCommand implements Callable<Integer> {
                     : s.features().stream().map(Enum::name).sorted().collect(Collectors.joining(", "));
             out.println("  " + mark + pad(s.name(), nameWidth) + "  " + pad(status(s), statusWidth)
                     + "  features: " + features);
+            String indent = " ".repeat(4 + nameWidth + 2);
+            s.diagnostics().forEach((name, value) -> {
+                if (!isMachineFact(name)) {
+                    out.println(indent + name + ": " + value);
+                }
+            });
         }
     }
 
@@ -156,7 +193,7 @@ public final class DoctorCommand implements Callable<Integer> {
             return pipe;
         } catch (LastErrorException e) {
             // Not fatal: 0, 1, 2 only is still worth checking with whatever the JVM holds.
-            out.println("  no leaky pipe to tempt the child with: pipe2 failed, errno " + e.getErrorCode());
+            out.println("  no leaky pipe to tempt the child with: pipe2 failed: " + Libc.describe(e.getErrorCode()));
             return null;
         }
     }
@@ -210,21 +247,9 @@ public final class DoctorCommand implements Callable<Integer> {
         return CommandLine.ExitCode.SOFTWARE;
     }
 
-    /**
-     * Runs a question that goes through JNA; if JNA or libc cannot load, that
-     * is an answer ("unknown") for a diagnostic tool, not a crash.
-     */
-    private String nativeAnswer(Supplier<String> question) {
-        try {
-            return question.get();
-        } catch (RuntimeException | LinkageError e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
-    }
-
     private static Optional<String> libcUnavailability() {
         try {
-            return NativeSupport.libcUnavailability();
+            return Libc.Availability.problem();
         } catch (LinkageError e) { // JNA itself missing from the class path
             return Optional.of("cannot load JNA: " + e);
         }

@@ -1,7 +1,7 @@
 package dev.safespawn.cli;
 
 import dev.safespawn.ChildProcess;
-import dev.safespawn.internal.Signals;
+import dev.safespawn.Signal;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
@@ -35,9 +35,9 @@ final class GracefulTimeout {
             return false;
         }
         // The return values are ignored on purpose: false only means the child has already been reaped.
-        signaller.test(Signals.SIGTERM);
+        signaller.test(Signal.TERM);
         if (!child.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS)) {
-            signaller.test(Signals.SIGKILL);
+            signaller.test(Signal.KILL);
             child.waitFor();
         }
         return true;

@@ -1,7 +1,6 @@
 package dev.safespawn.cli;
 
 import com.sun.jna.LastErrorException;
-import dev.safespawn.strategies.internal.LibC;
 
 /**
  * A pipe deliberately opened without {@code O_CLOEXEC}: the kind of descriptor
@@ -27,7 +26,7 @@ final class LeakyPipe implements AutoCloseable {
     static LeakyPipe open() {
         int[] fds = new int[2];
         // Flags 0 on purpose: no O_CLOEXEC, so only the strategy stands between it and the child.
-        LibC.pipe2(fds, 0);
+        Libc.pipe2(fds, 0);
         return new LeakyPipe(fds[0], fds[1]);
     }
 
@@ -57,7 +56,7 @@ final class LeakyPipe implements AutoCloseable {
 
     private static void closeQuietly(int fd) {
         try {
-            LibC.close(fd);
+            Libc.close(fd);
         } catch (LastErrorException ignored) {
             // Nothing useful to do: the descriptor is gone either way, and the CLI is about to exit.
         }

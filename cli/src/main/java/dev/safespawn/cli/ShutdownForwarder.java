@@ -1,7 +1,7 @@
 package dev.safespawn.cli;
 
 import dev.safespawn.ChildProcess;
-import dev.safespawn.internal.Signals;
+import dev.safespawn.Signal;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
@@ -47,7 +47,7 @@ final class ShutdownForwarder implements AutoCloseable {
     void forwardTo(ChildProcess child, IntPredicate signaller) {
         onShutdown.complete(() -> {
             if (child.isAlive()) {
-                signaller.test(Signals.SIGTERM);
+                signaller.test(Signal.TERM);
             }
         });
     }

@@ -4,8 +4,6 @@ import com.sun.jna.LastErrorException;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.Spawner;
 import dev.safespawn.Spawner.StrategyInfo;
-import dev.safespawn.internal.Errno;
-import dev.safespawn.strategies.internal.NativeSupport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -70,14 +68,14 @@ public final class WakeupPipeDemo implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Optional<String> unusable = NativeSupport.libcUnavailability();
+        Optional<String> unusable = Libc.Availability.problem();
         if (unusable.isPresent()) {
             return error("needs glibc for the bare posix_spawn and the pipe: " + unusable.get());
         }
         try (LeakyPipe pipe = LeakyPipe.open()) {
             return run(out, pipe);
         } catch (LastErrorException e) {
-            return error("pipe2: " + Errno.name(e.getErrorCode()));
+            return error("pipe2: " + Libc.describe(e.getErrorCode()));
         } catch (IOException e) {
             return error(e.getMessage());
         } catch (InterruptedException e) {

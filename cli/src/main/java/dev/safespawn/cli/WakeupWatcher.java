@@ -2,8 +2,6 @@ package dev.safespawn.cli;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import dev.safespawn.internal.Errno;
-import dev.safespawn.strategies.internal.LibC;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -96,16 +94,16 @@ final class WakeupWatcher implements AutoCloseable {
                 }
             }
         } catch (LastErrorException e) {
-            fail("read: " + Errno.name(e.getErrorCode()));
+            fail("read: " + Libc.describe(e.getErrorCode()));
         }
     }
 
     private long readOne(Memory buf) {
         while (true) {
             try {
-                return LibC.read(readFd, buf, 1);
+                return Libc.read(readFd, buf, 1);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != Errno.EINTR) {
+                if (e.getErrorCode() != Libc.EINTR) {
                     throw e;
                 }
             }
@@ -121,9 +119,9 @@ final class WakeupWatcher implements AutoCloseable {
         Memory buf = new Memory(1);
         buf.setByte(0, b);
         try {
-            LibC.write(writeFd, buf, 1);
+            Libc.write(writeFd, buf, 1);
         } catch (LastErrorException e) {
-            throw new IOException("write to the wake-up pipe: " + Errno.name(e.getErrorCode()), e);
+            throw new IOException("write to the wake-up pipe: " + Libc.describe(e.getErrorCode()), e);
         }
     }
 }

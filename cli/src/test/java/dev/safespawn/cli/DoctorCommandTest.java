@@ -2,8 +2,14 @@ package dev.safespawn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safespawn.Spawner.StrategyInfo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -38,6 +44,39 @@ class DoctorCommandTest {
                 .containsPattern("(?m)^  posix_spawn:\\s+child holds fds 0 1 2  \\S+ contract kept$")
                 .doesNotContain("LEAK");
         assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void doctorShowsEachStrategysOwnFactsUnderIt() {
+        Run run = Run.of("doctor");
+
+        assertThat(run.out())
+                .containsPattern("(?m)^ +fork_exec\\.mode: (vfork|fork)$")
+                .containsPattern("(?m)^ +zygote\\.binary: \\S+")
+                .containsPattern("(?m)^  libc    \\S+");
+        assertThat(run.out()).as("machine facts are listed once, without their prefix")
+                .doesNotContain("kernel.pidfd_open")
+                .containsPattern("(?m)^  pidfd_open +(yes|no)");
+    }
+
+    @Test
+    void machineFactsComeFromTheFirstStrategyThatNamesThemAndLeaveStrategyFactsOut() {
+        Map<String, String> best = new LinkedHashMap<>();
+        best.put("libc.version", "glibc 2.99");
+        best.put("best.helper", "/opt/helper");
+        best.put("kernel.pidfd_open", "yes");
+        Map<String, String> other = new LinkedHashMap<>();
+        other.put("kernel.pidfd_open", "no");
+        other.put("kernel.close_range", "yes");
+
+        Map<String, String> machine = DoctorCommand.machineFacts(List.of(
+                new StrategyInfo("best", true, Optional.empty(), Set.of(), best),
+                new StrategyInfo("other", false, Optional.of("not here"), Set.of(), other)));
+
+        assertThat(machine).containsExactly(
+                Map.entry("libc.version", "glibc 2.99"),
+                Map.entry("kernel.pidfd_open", "yes"),
+                Map.entry("kernel.close_range", "yes"));
     }
 
     @Test

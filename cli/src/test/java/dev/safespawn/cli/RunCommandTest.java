@@ -2,13 +2,10 @@ package dev.safespawn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.jna.Memory;
-import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Redirect;
 import dev.safespawn.Spawner;
-import dev.safespawn.strategies.internal.LibC;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -82,8 +79,17 @@ class RunCommandTest {
                     "/bin/sh", "-c", "printf hi >&5");
 
             assertThat(run.status()).as(run.describe()).isZero();
-            assertThat(readAvailable(pipe.readFd())).isEqualTo("hi");
+            assertThat(PendingBytes.readString(pipe.readFd())).isEqualTo("hi");
         }
+    }
+
+    @Test
+    void passingADescriptorTheCliLacksIs127AndNamesItOnce() {
+        CliRun run = CliRun.of("run", "--strategy", "posix_spawn", "--pass-fd", "987654:3", "--", "/bin/true");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.CANNOT_START);
+        assertThat(run.errLines()).singleElement().asString()
+                .isEqualTo("safespawn run: pass fd 987654: the parent has no such descriptor (EBADF)");
     }
 
     @Test
@@ -162,17 +168,5 @@ class RunCommandTest {
                 sleep.destroyForcibly(); // only if the assertion above failed: never leave it behind
             }
         }
-    }
-
-    /** Reads what is in the pipe now, without blocking: an empty pipe fails the test instead of hanging it. */
-    private static String readAvailable(int fd) {
-        IntByReference available = new IntByReference();
-        LibC.ioctl(fd, LibC.FIONREAD, available);
-        if (available.getValue() == 0) {
-            return "";
-        }
-        Memory buf = new Memory(available.getValue());
-        long n = LibC.read(fd, buf, available.getValue());
-        return new String(buf.getByteArray(0, (int) n), StandardCharsets.UTF_8);
     }
 }

@@ -2,7 +2,7 @@ package dev.safespawn.jdk;
 
 import dev.safespawn.ChildProcess;
 import dev.safespawn.ExitStatus;
-import dev.safespawn.internal.Signals;
+import dev.safespawn.Signal;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
@@ -90,13 +90,13 @@ final class JdkChildProcess extends ChildProcess {
     @Override
     public boolean signal(int signal) {
         boolean alive = process.isAlive();
-        if (signal == Signals.SIGTERM) {
+        if (signal == Signal.TERM) {
             process.destroy();
-        } else if (signal == Signals.SIGKILL) {
+        } else if (signal == Signal.KILL) {
             process.destroyForcibly();
         } else {
             throw new UnsupportedOperationException("strategy jdk can send only SIGTERM and SIGKILL, not "
-                    + Signals.name(signal) + " (needs Feature.SIGNALS)");
+                    + Signal.name(signal) + " (needs Feature.SIGNALS)");
         }
         return alive;
     }

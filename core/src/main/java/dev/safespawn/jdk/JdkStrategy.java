@@ -17,6 +17,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -55,6 +56,8 @@ public final class JdkStrategy implements SpawnStrategy {
     private static final Pattern JDK_ERRNO = Pattern.compile("error=(\\d+)");
     /** The search path the JDK's launcher uses when the JVM has no {@code PATH}. */
     private static final String JDK_DEFAULT_PATH = ":/bin:/usr/bin";
+    /** The JDK's own switch between {@code POSIX_SPAWN}, {@code FORK} and {@code VFORK}. */
+    private static final String LAUNCH_MECHANISM_PROPERTY = "jdk.lang.Process.launchMechanism";
 
     @Override
     public String name() {
@@ -79,6 +82,12 @@ public final class JdkStrategy implements SpawnStrategy {
     @Override
     public Set<Feature> features() {
         return Set.of();
+    }
+
+    /** How the JDK itself launches: its {@code jdk.lang.Process.launchMechanism} setting. */
+    @Override
+    public Map<String, String> diagnostics() {
+        return Map.of("jdk.launch_mechanism", System.getProperty(LAUNCH_MECHANISM_PROPERTY, "the JDK's default"));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,6 +24,9 @@ import java.util.Set;
  *     {@link dev.safespawn.SpawnException} leaving no descriptor, process or
  *     thread behind. The {@link dev.safespawn.Spawner} has already checked the
  *     command's features against {@link #features()}.</li>
+ * <li>{@link #diagnostics()} is cheap, thread-safe and never fails: it is what
+ *     {@code safespawn doctor} shows, and it runs whenever
+ *     {@link dev.safespawn.Spawner#strategies()} lists strategies.</li>
  * </ul>
  */
 public interface SpawnStrategy extends AutoCloseable {
@@ -44,6 +48,40 @@ public interface SpawnStrategy extends AutoCloseable {
 
     /** What this strategy can do beyond the basics every strategy has. */
     Set<Feature> features();
+
+    /**
+     * Facts about this strategy on this machine, for people diagnosing it:
+     * what {@code safespawn doctor} prints and
+     * {@link dev.safespawn.Spawner.StrategyInfo#diagnostics()} carries.
+     *
+     * <p>Names are lower case and dotted, and their first part says what the
+     * fact is about. {@code kernel.} and {@code libc.} name facts about this
+     * machine, which read the same whichever strategy reports them
+     * ({@code kernel.pidfd_open}, {@code libc.version}); any other first part
+     * is the strategy's own ({@code zygote.binary}). A value is short text for
+     * people; a fact that something is present or works reads {@code yes} or
+     * {@code no}.
+     *
+     * <p>Contract for implementations: answer for this machine and this JVM
+     * whether or not the strategy is available (an unavailable strategy says
+     * what it could find); start nothing and change nothing, though a fact may
+     * be probed once and cached; be safe to call from any thread at any time,
+     * before {@link #start()} and after {@link #close()}; never throw — a fact
+     * that cannot be found is reported with the reason as its value. Return a
+     * map with no null names or values, iterated in the order the facts should
+     * be read; callers only read it.
+     *
+     * <p>What callers can rely on, through {@link dev.safespawn.Spawner#strategies()}
+     * (which enforces it): the facts are never null, hold no nulls, keep the
+     * strategy's order and cannot be modified. Which facts appear is not
+     * guaranteed: they are for reading, not for program logic, and may change
+     * between versions. The default has none.
+     *
+     * @return the facts, in reading order; empty when there is nothing to say
+     */
+    default Map<String, String> diagnostics() {
+        return Map.of();
+    }
 
     /** Prepares the strategy for spawning (for example starts a helper). Called once, before any spawn. */
     default void start() throws IOException {

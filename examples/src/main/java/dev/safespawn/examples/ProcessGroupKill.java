@@ -3,6 +3,7 @@ package dev.safespawn.examples;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Redirect;
+import dev.safespawn.Signal;
 import dev.safespawn.Spawner;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,8 +24,6 @@ import java.util.stream.Collectors;
  * <p>Prints one line naming the processes that were killed.
  */
 public final class ProcessGroupKill {
-    /** {@code SIGKILL}, the same number on every Linux architecture. */
-    private static final int SIGKILL = 9;
     /** Starts two background jobs, then says who they are: the line is the proof they exist before the kill. */
     private static final String SCRIPT = "sleep 1000 & first=$!; sleep 1000 & echo $first $!; wait";
     /**
@@ -55,7 +54,7 @@ public final class ProcessGroupKill {
                         .orElseThrow(() -> new IOException("background job " + pid + " is already gone")));
             }
 
-            shell.signalGroup(SIGKILL);
+            shell.signalGroup(Signal.KILL);
 
             CompletableFuture.allOf(members.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
                     .get(GONE_TIMEOUT_SECONDS, TimeUnit.SECONDS);

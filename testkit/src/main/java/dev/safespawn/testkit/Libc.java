@@ -26,14 +26,9 @@ final class Libc {
     static final int FD_CLOEXEC = 1;
     // <poll.h>
     static final short POLLIN = 0x1;
-    // <signal.h>: SIG_BLOCK for pthread_sigmask; sigset_t is 1024 bits in glibc
+    // <signal.h>: SIG_BLOCK for pthread_sigmask; sigset_t is 1024 bits in glibc.
+    // Signal numbers are the public dev.safespawn.Signal's.
     static final int SIG_BLOCK = 0;
-    static final int SIGQUIT = 3;
-    static final int SIGKILL = 9;
-    static final int SIGUSR1 = 10;
-    static final int SIGPIPE = 13;
-    static final int SIGTERM = 15;
-    static final int SIGCHLD = 17;
     static final int SIGSET_T_SIZE = 128;
     // <asm/unistd.h>: the generic number, shared by x86-64 and aarch64
     static final long SYS_pidfd_open = 434;

@@ -7,6 +7,7 @@ import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.Feature;
+import dev.safespawn.Signal;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -36,10 +37,10 @@ public interface LifecycleContract extends StrategyUnderTest {
 
     @Test
     default void deathBySignalIsReportedAsASignal() throws Exception {
-        Finished f = run(probe("kill-self", Integer.toString(Libc.SIGUSR1)).build());
-        assertThat(f.child().exitValue()).isEqualTo(128 + Libc.SIGUSR1);
+        Finished f = run(probe("kill-self", Integer.toString(Signal.USR1)).build());
+        assertThat(f.child().exitValue()).isEqualTo(128 + Signal.USR1);
         if (spawner().features().contains(Feature.SIGNALS)) {
-            assertThat(f.child().exitStatus()).isEqualTo(ExitStatus.killedBy(Libc.SIGUSR1));
+            assertThat(f.child().exitStatus()).isEqualTo(ExitStatus.killedBy(Signal.USR1));
             assertThat(f.child().exitStatus().signalName()).isEqualTo("SIGUSR1");
         }
     }
@@ -51,7 +52,7 @@ public interface LifecycleContract extends StrategyUnderTest {
         assertThat(child.supportsNormalTermination()).isTrue();
         child.destroy();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(child.exitValue()).isEqualTo(128 + Libc.SIGTERM);
+        assertThat(child.exitValue()).isEqualTo(128 + Signal.TERM);
         closeStreams(child);
     }
 
@@ -60,7 +61,7 @@ public interface LifecycleContract extends StrategyUnderTest {
         ChildProcess child = spawner().spawn(probe("sleep").build());
         assertThat(child.destroyForcibly()).isSameAs(child);
         assertThat(child.onExit().get(60, TimeUnit.SECONDS)).isSameAs(child);
-        assertThat(child.exitValue()).isEqualTo(128 + Libc.SIGKILL);
+        assertThat(child.exitValue()).isEqualTo(128 + Signal.KILL);
         assertThat(child.toHandle().isAlive()).isFalse();
         closeStreams(child);
     }
@@ -107,7 +108,7 @@ public interface LifecycleContract extends StrategyUnderTest {
             assertThat(child.isAlive()).isTrue();
         } finally {
             child.destroyForcibly();
-            assertThat(child.waitFor()).isEqualTo(128 + Libc.SIGKILL);
+            assertThat(child.waitFor()).isEqualTo(128 + Signal.KILL);
             closeStreams(child);
         }
     }
@@ -125,7 +126,7 @@ public interface LifecycleContract extends StrategyUnderTest {
             codes.add(waiters.submit(() -> child.waitFor(1, TimeUnit.HOURS) ? child.exitValue() : -1));
             child.destroyForcibly();
             for (Future<Integer> code : codes) {
-                assertThat(code.get(60, TimeUnit.SECONDS)).isEqualTo(128 + Libc.SIGKILL);
+                assertThat(code.get(60, TimeUnit.SECONDS)).isEqualTo(128 + Signal.KILL);
             }
         } finally {
             waiters.shutdownNow();
@@ -140,7 +141,7 @@ public interface LifecycleContract extends StrategyUnderTest {
     @Test
     default void signallingAReapedChildHitsNothing() throws Exception {
         Finished f = run(probe("exit", "0").build());
-        assertThat(f.child().signal(Libc.SIGKILL)).isFalse();
+        assertThat(f.child().signal(Signal.KILL)).isFalse();
         f.child().destroy(); // a no-op, as for ProcessBuilder's children
         assertThat(f.child().exitValue()).isZero();
     }
@@ -161,9 +162,9 @@ public interface LifecycleContract extends StrategyUnderTest {
                 // A pidfd, opened while the member surely lives, tells when it has exited.
                 members.add(ParentState.pidfdOf(Integer.parseInt(out.readLine())));
             }
-            assertThat(shell.signalGroup(Libc.SIGKILL)).isTrue();
+            assertThat(shell.signalGroup(Signal.KILL)).isTrue();
             assertThat(shell.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(shell.exitStatus()).isEqualTo(ExitStatus.killedBy(Libc.SIGKILL));
+            assertThat(shell.exitStatus()).isEqualTo(ExitStatus.killedBy(Signal.KILL));
             for (int pidfd : members) {
                 assertThat(ParentState.awaitExit(pidfd, 60_000)).as("group member exited").isTrue();
             }

@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.ExitStatus;
+import dev.safespawn.Signal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,12 +56,12 @@ public interface ProcessContract extends StrategyUnderTest {
                 + " exit code 0, and the jdk strategy cannot tell (documented in JdkStrategy)");
         ChildProcess child = spawner().spawn(Command.builder("/bin/sh", "-c", "read x; exit 7").build());
         boolean jvmIsParent = parentOf(child.pid()) == ProcessHandle.current().pid();
-        Pointer previous = Libc.signal(Libc.SIGCHLD, Pointer.createConstant(1)); // SIG_IGN
+        Pointer previous = Libc.signal(Signal.CHLD, Pointer.createConstant(1)); // SIG_IGN
         try {
             child.getOutputStream().close();
             assertThat(child.onExit().get(60, TimeUnit.SECONDS)).isSameAs(child);
         } finally {
-            Libc.signal(Libc.SIGCHLD, previous);
+            Libc.signal(Signal.CHLD, previous);
             child.getInputStream().close();
             child.getErrorStream().close();
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.safespawn.Feature;
+import dev.safespawn.Signal;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -20,14 +21,14 @@ public interface SignalContract extends StrategyUnderTest {
     default void childStartsWithCleanSignalStateWhateverTheSpawningThreadHad() throws Exception {
         require(Feature.SIGNAL_RESET);
         Pointer ignore = Pointer.createConstant(1); // SIG_IGN
-        Pointer previous = Libc.signal(Libc.SIGPIPE, ignore);
+        Pointer previous = Libc.signal(Signal.PIPE, ignore);
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
             ProbeReport r = CompletableFuture.supplyAsync(() -> {
                 try (Memory set = new Memory(Libc.SIGSET_T_SIZE)) {
                     Libc.sigemptyset(set);
-                    Libc.sigaddset(set, Libc.SIGQUIT);
-                    Libc.sigaddset(set, Libc.SIGUSR1);
+                    Libc.sigaddset(set, Signal.QUIT);
+                    Libc.sigaddset(set, Signal.USR1);
                     assertThat(Libc.pthread_sigmask(Libc.SIG_BLOCK, set, null)).isZero();
                     return report(probe("report"));
                 } catch (Exception e) {
@@ -38,7 +39,7 @@ public interface SignalContract extends StrategyUnderTest {
             assertThat(r.ignoredSignals()).as("ignored in the child").isEmpty();
         } finally {
             thread.shutdownNow(); // the thread with the odd mask goes away with its pool
-            Libc.signal(Libc.SIGPIPE, previous);
+            Libc.signal(Signal.PIPE, previous);
         }
     }
 
@@ -47,9 +48,9 @@ public interface SignalContract extends StrategyUnderTest {
         require(Feature.SIGNALS);
         // SIGQUIT may dump core: let it land in a temporary directory.
         var child = spawner().spawn(probe("sleep").directory(dir).build());
-        assertThat(child.signal(Libc.SIGQUIT)).isTrue();
+        assertThat(child.signal(Signal.QUIT)).isTrue();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitStatus().signaled()).isTrue();
-        assertThat(child.exitStatus().signal()).isEqualTo(Libc.SIGQUIT);
+        assertThat(child.exitStatus().signal()).isEqualTo(Signal.QUIT);
     }
 }

@@ -11,11 +11,13 @@ import dev.safespawn.strategies.internal.ChildSetupStage;
 import dev.safespawn.strategies.internal.DescriptorPlan;
 import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.NativeChildProcess;
+import dev.safespawn.strategies.internal.NativeSupport;
 import dev.safespawn.strategies.internal.SafespawnShim;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -83,6 +85,17 @@ public final class ForkExecStrategy implements SpawnStrategy {
     @Override
     public Set<Feature> features() {
         return FEATURES;
+    }
+
+    /** The machine's facts, then the mode and where the C shim was loaded from. */
+    @Override
+    public Map<String, String> diagnostics() {
+        Map<String, String> facts = NativeSupport.diagnostics();
+        facts.put("fork_exec.mode", mode());
+        Optional<String> failure = SafespawnShim.loadFailure();
+        facts.put("fork_exec.shim", failure.isPresent() ? "not loaded (" + failure.get() + ")"
+                : SafespawnShim.loadedFrom().getPath());
+        return facts;
     }
 
     /** {@code fork} or {@code vfork}. */

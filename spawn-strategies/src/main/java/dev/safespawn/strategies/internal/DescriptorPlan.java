@@ -140,7 +140,7 @@ public final class DescriptorPlan implements AutoCloseable {
 
     private static void requireOpen(int fd) throws SpawnException {
         if (!isOpen(fd)) {
-            throw new SpawnException(Stage.DUP2, Errno.EBADF, "fd " + fd, "the parent has no such descriptor");
+            throw new SpawnException(Stage.DUP2, Errno.EBADF, String.valueOf(fd), "the parent has no such descriptor");
         }
     }
 

@@ -6,9 +6,9 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.Command;
 import dev.safespawn.ExitStatus;
+import dev.safespawn.Signal;
 import dev.safespawn.SpawnException;
 import dev.safespawn.internal.Errno;
-import dev.safespawn.internal.Signals;
 
 /**
  * A child this JVM started itself (posix_spawn, fork_exec): the {@link Reaper}
@@ -68,7 +68,7 @@ public final class NativeChildProcess extends PipedChildProcess {
     /** Kills and reaps a child that could not be handed to the reaper, and closes its pidfd. */
     private static void abandon(int pid, int pidfd) {
         try {
-            LibC.kill(pid, Signals.SIGKILL);
+            LibC.kill(pid, Signal.KILL);
             LibC.waitpid(pid, new IntByReference(), 0);
         } catch (LastErrorException ignored) {
             // already gone: nothing left to reap

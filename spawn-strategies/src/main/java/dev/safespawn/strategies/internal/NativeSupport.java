@@ -6,6 +6,7 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import dev.safespawn.internal.Errno;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -109,13 +110,33 @@ public final class NativeSupport {
         return Optional.ofNullable(f.invokeString(new Object[0], false));
     }
 
-    /** Every detected fact, named as in the kernel and libc, for diagnostics. */
-    public static Map<String, Boolean> features() {
-        Map<String, Boolean> m = new LinkedHashMap<>();
-        m.put("close_range", hasCloseRange());
-        m.put("pidfd_open", hasPidfd());
-        m.put("posix_spawn_file_actions_addclosefrom_np", hasSymbol("posix_spawn_file_actions_addclosefrom_np"));
-        m.put("posix_spawn_file_actions_addchdir_np", hasSymbol("posix_spawn_file_actions_addchdir_np"));
+    /**
+     * Every detected fact about this machine, named as in
+     * {@link dev.safespawn.spi.SpawnStrategy#diagnostics()}: {@code libc.version}
+     * first, then the kernel's and libc's features each native strategy relies
+     * on, as {@code yes} or {@code no}. When libc cannot be used at all,
+     * {@code libc.version} says why and nothing else is claimed.
+     *
+     * @return a new modifiable map, in reading order, for the caller to add its own facts to
+     */
+    public static Map<String, String> diagnostics() {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (Libc.UNAVAILABLE != null) {
+            m.put("libc.version", "unknown (" + Libc.UNAVAILABLE + ")");
+            return m;
+        }
+        m.put("libc.version", glibcVersion().map(v -> "glibc " + v).orElse("unknown (not glibc)"));
+        m.put("kernel.close_range", yesNo(hasCloseRange()));
+        m.put("kernel.pidfd_open", hasPidfd() ? "yes"
+                : "false".equals(System.getProperty(PIDFD_PROPERTY)) ? "no (" + PIDFD_PROPERTY + "=false)" : "no");
+        for (String symbol : List.of("posix_spawn_file_actions_addclosefrom_np",
+                "posix_spawn_file_actions_addchdir_np")) {
+            m.put("libc." + symbol, yesNo(hasSymbol(symbol)));
+        }
         return m;
+    }
+
+    private static String yesNo(boolean b) {
+        return b ? "yes" : "no";
     }
 }

@@ -3,7 +3,7 @@ package dev.safespawn.strategies.internal;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command.PipeDirection;
 import dev.safespawn.ExitStatus;
-import dev.safespawn.internal.Signals;
+import dev.safespawn.Signal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -227,12 +227,12 @@ public abstract class PipedChildProcess extends ChildProcess {
 
     @Override
     public void destroy() {
-        signal(Signals.SIGTERM);
+        signal(Signal.TERM);
     }
 
     @Override
     public Process destroyForcibly() {
-        signal(Signals.SIGKILL);
+        signal(Signal.KILL);
         return this;
     }
 

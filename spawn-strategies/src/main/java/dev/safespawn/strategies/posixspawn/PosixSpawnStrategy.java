@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.lang.ref.Reference;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -90,6 +91,12 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
     @Override
     public Set<Feature> features() {
         return FEATURES;
+    }
+
+    /** The machine's facts: glibc's version, and the kernel and libc features this strategy and its reaper use. */
+    @Override
+    public Map<String, String> diagnostics() {
+        return NativeSupport.diagnostics();
     }
 
     @Override

@@ -71,7 +71,7 @@ final class ZygoteBinary {
      */
     synchronized Path verifiedExecutable() throws IOException {
         Path dir = privateDirectory();
-        Path exe = dir.resolve("safespawn-zygote-" + sha256.substring(0, 16));
+        Path exe = dir.resolve(fileName());
         if (Files.exists(exe)) {
             if (sha256(Files.readAllBytes(exe)).equals(sha256)) {
                 return exe;
@@ -95,6 +95,19 @@ final class ZygoteBinary {
             throw new IOException(exe + " changed while it was being extracted");
         }
         return exe;
+    }
+
+    /**
+     * Where {@link #verifiedExecutable()} puts the server, for diagnostics:
+     * finds the directory but neither creates, checks nor extracts anything.
+     */
+    Path location() throws IOException {
+        return directory().resolve(fileName());
+    }
+
+    /** Named after the packaged bytes, so two safespawn versions never share a file. */
+    private String fileName() {
+        return "safespawn-zygote-" + sha256.substring(0, 16);
     }
 
     private static Path privateDirectory() throws IOException {

@@ -9,7 +9,10 @@ import dev.safespawn.strategies.forkexec.ForkExecStrategy;
 import dev.safespawn.strategies.internal.NativeSupport;
 import dev.safespawn.strategies.posixspawn.PosixSpawnStrategy;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -85,6 +88,33 @@ public final class ZygoteStrategy implements SpawnStrategy {
     @Override
     public Set<Feature> features() {
         return EnumSet.allOf(Feature.class);
+    }
+
+    /**
+     * The machine's facts, then where the server binary is (or will be)
+     * extracted, what starts it, and the standby and keep-children settings.
+     */
+    @Override
+    public Map<String, String> diagnostics() {
+        Map<String, String> facts = NativeSupport.diagnostics();
+        facts.put("zygote.binary", binaryFact());
+        facts.put("zygote.launcher", launcher.name());
+        facts.put("zygote.standby", String.valueOf(standby));
+        facts.put("zygote.keep_children", keepChildren ? "yes" : "no");
+        return facts;
+    }
+
+    private String binaryFact() {
+        if (binary.isEmpty()) {
+            return "none in this jar for this platform (" + ZygoteBinary.resourceName() + ")";
+        }
+        try {
+            Path exe = binary.get().location();
+            return exe + (Files.exists(exe) ? "" : " (not extracted yet)")
+                    + ZygoteBinary.noexecDiagnosis(exe).map(d -> "; " + d).orElse("");
+        } catch (IOException | RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     @Override
