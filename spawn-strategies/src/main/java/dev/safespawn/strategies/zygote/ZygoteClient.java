@@ -104,9 +104,9 @@ final class ZygoteClient {
         }
         int protocol = hello.getInt(16);
         int abi = hello.getInt(20);
-        if (protocol != ZygoteProtocol.PROTOCOL_VERSION || abi != dev.safespawn.strategies.internal.SafespawnShim.ABI_VERSION) {
+        if (protocol != ZygoteProtocol.PROTOCOL_VERSION || abi != dev.safespawn.strategies.internal.ChildSetupAbi.SS_ABI_VERSION) {
             throw new IOException("the zygote server speaks protocol " + protocol + ", ABI " + abi + "; this code needs "
-                    + ZygoteProtocol.PROTOCOL_VERSION + ", " + dev.safespawn.strategies.internal.SafespawnShim.ABI_VERSION);
+                    + ZygoteProtocol.PROTOCOL_VERSION + ", " + dev.safespawn.strategies.internal.ChildSetupAbi.SS_ABI_VERSION);
         }
     }
 
