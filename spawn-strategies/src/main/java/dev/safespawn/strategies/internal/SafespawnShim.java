@@ -9,8 +9,8 @@ import com.sun.jna.ptr.IntByReference;
  * The fork_exec shim ({@code src/main/c/fork_exec_shim.c}), direct-mapped.
  * JNA finds {@code libsafespawn-shim.so} under the platform's resource prefix
  * ({@code linux-x86-64/}, {@code linux-aarch64/}) in the jar and extracts it.
- * Loading this class fails when the library cannot be loaded; use
- * {@link #loadFailure()} to find out first.
+ * The natives are bound by the first {@link #loadFailure()}, which says
+ * whether that worked: call it before any of them.
  */
 public final class SafespawnShim {
     public static final String LIBRARY = "safespawn-shim";
@@ -23,10 +23,6 @@ public final class SafespawnShim {
                 SafespawnShim.safespawn_fork_exec(request, mode, pidOut, stageOut);
 
         int forkExec(Pointer request, int mode, IntByReference pidOut, IntByReference stageOut);
-    }
-
-    static {
-        Native.register(SafespawnShim.class, NativeLibrary.getInstance(LIBRARY));
     }
 
     private SafespawnShim() {
@@ -51,8 +47,10 @@ public final class SafespawnShim {
             }
             int abi;
             try {
+                // Bound here, not when the class loads, so that a missing library is an answer, not an error.
+                Native.register(SafespawnShim.class, NativeLibrary.getInstance(LIBRARY));
                 abi = safespawn_abi_version();
-            } catch (Throwable e) { // UnsatisfiedLinkError, or the class failing to initialise
+            } catch (Throwable e) { // UnsatisfiedLinkError, or JNA failing to initialise
                 return "cannot load lib" + LIBRARY + ".so (built for Linux x86-64 and aarch64; a noexec"
                         + " temporary directory also stops it: set jna.tmpdir): " + rootCause(e);
             }
