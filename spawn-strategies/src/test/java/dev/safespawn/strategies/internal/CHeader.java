@@ -6,9 +6,11 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -116,31 +118,27 @@ public record CHeader(String name, Map<String, Long> defines, Map<String, Map<St
         return found;
     }
 
-    /** The {@code #define}s, as unsigned 32-bit values where the mirror holds them in an int. */
+    /** The {@code #define}s as a Java int holds them (SSZ_MAGIC is unsigned in C). */
     public Map<String, Long> definesAsInt32() {
         Map<String, Long> m = new TreeMap<>();
         defines.forEach((k, v) -> m.put(k, (long) (int) (long) v));
         return m;
     }
 
-    /** Describes a mismatch for a failure message: the header's value and the mirror's. */
+    /** Each name whose value differs between the header and the mirror, for a failure message. */
     public static String describe(String header, Map<String, Long> fromHeader, String mirror,
                                   Map<String, Long> inMirror) {
+        Set<String> names = new TreeSet<>(fromHeader.keySet());
+        names.addAll(inMirror.keySet());
         StringBuilder s = new StringBuilder();
-        for (String k : new java.util.TreeSet<>(List.copyOf(union(fromHeader, inMirror)))) {
-            Long h = fromHeader.get(k);
-            Long j = inMirror.get(k);
-            if (h == null || !h.equals(j)) {
-                s.append(String.format("%n  %s: %s has %s, %s has %s", k, header, h == null ? "nothing" : h,
+        for (String name : names) {
+            Long h = fromHeader.get(name);
+            Long j = inMirror.get(name);
+            if (!Objects.equals(h, j)) {
+                s.append(String.format("%n  %s: %s has %s, %s has %s", name, header, h == null ? "nothing" : h,
                         mirror, j == null ? "nothing" : j));
             }
         }
         return s.toString();
-    }
-
-    private static java.util.Set<String> union(Map<String, Long> a, Map<String, Long> b) {
-        java.util.Set<String> keys = new java.util.TreeSet<>(a.keySet());
-        keys.addAll(b.keySet());
-        return keys;
     }
 }
