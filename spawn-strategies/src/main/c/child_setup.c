@@ -31,6 +31,10 @@
 #define SYS_close_range 436
 #endif
 
+_Static_assert(SS_RLIMIT_CPU == RLIMIT_CPU && SS_RLIMIT_FSIZE == RLIMIT_FSIZE && SS_RLIMIT_CORE == RLIMIT_CORE
+               && SS_RLIMIT_NPROC == RLIMIT_NPROC && SS_RLIMIT_NOFILE == RLIMIT_NOFILE && SS_RLIMIT_AS == RLIMIT_AS
+               && SS_RLIMIT_COUNT == RLIM_NLIMITS, "SS_RLIMIT_* must be this system's RLIMIT_* numbers");
+
 #define SS_NSIG 65            /* kernel signals are 1..64 */
 #define SS_MAX_KEEP 1024      /* passed descriptors the C side accepts */
 
@@ -207,6 +211,9 @@ static void close_with_brute_force(const int *keep, int keep_count)
 
 static void close_inherited(const int *keep, int keep_count, int method)
 {
+#ifndef SAFESPAWN_TEST_HOOKS
+    method = SS_CLOSE_AUTO; /* forcing one method is for tests of the fallbacks only */
+#endif
     if ((method == SS_CLOSE_AUTO || method == SS_CLOSE_RANGE) && close_with_close_range(keep, keep_count) == 0) {
         return;
     }
@@ -289,9 +296,11 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
     if (reset_signal_handlers() != 0) {
         fail(error_fd, SS_STAGE_SIGNALS, errno);
     }
+#ifdef SAFESPAWN_TEST_HOOKS
     if (req->flags & SS_TEST_LEAD_GROUP_FIRST) {
         (void) setpgid(0, 0);
     }
+#endif
     if ((req->flags & SS_NEW_SESSION) && setsid() < 0) {
         fail(error_fd, SS_STAGE_SETSID, errno);
     }

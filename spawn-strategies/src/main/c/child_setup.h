@@ -7,22 +7,44 @@
 
 #include <stdint.h>
 
+/*
+ * Every constant here has one Java mirror, ChildSetupAbi, which a unit test
+ * compares with this file: change one, change the other.
+ */
+
 /* Bumped whenever struct ss_request or the exported functions change. */
-#define SS_ABI_VERSION 1
+#define SS_ABI_VERSION 2
 
 /* Request flags. */
 #define SS_NEW_SESSION        0x01
 #define SS_SET_PGID           0x02
 #define SS_SET_UMASK          0x04
 #define SS_KILL_ON_PARENT_DEATH 0x08
-/* Test-only: lead a process group before setsid(), which then fails (EPERM). */
+/*
+ * Test hooks. Only a test build (-DSAFESPAWN_TEST_HOOKS, see the Makefile)
+ * acts on this flag and on a close_method other than SS_CLOSE_AUTO; what
+ * ships ignores both, so no caller can weaken the child contract with them.
+ * SS_TEST_LEAD_GROUP_FIRST: lead a process group before setsid(), which then
+ * fails (EPERM), to test how a failed set-up step is reported.
+ */
 #define SS_TEST_LEAD_GROUP_FIRST 0x100
 
-/* How to close inherited descriptors; AUTO tries them in this order. */
+/* How to close inherited descriptors: AUTO tries them in this order. A test
+ * build can be made to use one alone (see above). */
 #define SS_CLOSE_AUTO        0
 #define SS_CLOSE_RANGE       1
 #define SS_CLOSE_PROC_SCAN   2
 #define SS_CLOSE_BRUTE_FORCE 3
+
+/* Resource numbers of ss_request.rlimit_resource: Linux's RLIMIT_* (checked
+ * against <sys/resource.h> in child_setup.c), named here for the Java side. */
+#define SS_RLIMIT_CPU    0
+#define SS_RLIMIT_FSIZE  1
+#define SS_RLIMIT_CORE   4
+#define SS_RLIMIT_NPROC  6
+#define SS_RLIMIT_NOFILE 7
+#define SS_RLIMIT_AS     9
+#define SS_RLIMIT_COUNT  16  /* RLIM_NLIMITS: resources are 0 .. SS_RLIMIT_COUNT - 1 */
 
 /* Stages reported through the error pipe; the Java side maps them by number. */
 #define SS_STAGE_PIPE     1
@@ -40,7 +62,8 @@
 /*
  * Everything the child needs, prepared by the parent before the fork: the
  * child only reads it. Field order and types are mirrored by the Java
- * structure (ForkExecRequest); 64-bit Linux only.
+ * structure (ChildSetupRequest), whose size the shim's
+ * safespawn_request_size() lets a test check; 64-bit Linux only.
  */
 struct ss_request {
     const char *path;            /* what to execve */
@@ -54,7 +77,7 @@ struct ss_request {
     int32_t pgid;                /* with SS_SET_PGID; 0 = a new group */
     int32_t umask_value;         /* with SS_SET_UMASK */
     int32_t rlimit_count;
-    int32_t close_method;        /* SS_CLOSE_* */
+    int32_t close_method;        /* SS_CLOSE_*; only a test build honours one but AUTO */
     const int32_t *rlimit_resource;
     const uint64_t *rlimit_soft;
     const uint64_t *rlimit_hard;

@@ -13,6 +13,21 @@ SS_EXPORT int safespawn_abi_version(void)
     return SS_ABI_VERSION;
 }
 
+/* sizeof(struct ss_request) as this compiler lays it out, for a test of the
+ * Java structure that mirrors it. */
+SS_EXPORT int safespawn_request_size(void)
+{
+    return (int) sizeof(struct ss_request);
+}
+
+#ifdef SAFESPAWN_TEST_HOOKS
+/* Present only in the test build, so a test can tell which build it loaded. */
+SS_EXPORT int safespawn_test_hooks(void)
+{
+    return 1;
+}
+#endif
+
 /*
  * Starts req in mode SS_MODE_FORK or SS_MODE_CLONE_VFORK. On success returns
  * 0 and stores the child's pid. On failure returns -errno and stores the

@@ -38,8 +38,6 @@
 #include "zygote_decode.h"
 #include "zygote_protocol.h"
 
-#define SOCKET_FD 3
-
 struct child {
     pid_t pid;
     int leads_group;
@@ -50,7 +48,7 @@ static size_t child_count;
 static size_t child_capacity;
 static int keep_children;
 static pid_t server_pid;
-static int server_socket = SOCKET_FD;
+static int server_socket = SSZ_SOCKET_FD;
 static int chld_fd = -1;
 
 /* One request at a time, in the server and (after its fork) in a standby;
@@ -442,18 +440,18 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    int sock = SOCKET_FD;
+    int sock = SSZ_SOCKET_FD;
     server_pid = getpid();
     int type;
     socklen_t type_len = sizeof type;
     if (getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &type_len) != 0 || type != SOCK_SEQPACKET) {
         fprintf(stderr, "safespawn-zygote: descriptor %d is not a SOCK_SEQPACKET socket; "
-                        "this program is started by safespawn, not by hand\n", SOCKET_FD);
+                        "this program is started by safespawn, not by hand\n", SSZ_SOCKET_FD);
         return 2;
     }
     fcntl(sock, F_SETFD, FD_CLOEXEC);
     /* Hold nothing but stdio and the socket, whatever the starter left open. */
-    syscall(SYS_close_range, SOCKET_FD + 1, ~0U, 0);
+    syscall(SYS_close_range, SSZ_SOCKET_FD + 1, ~0U, 0);
     signal(SIGPIPE, SIG_IGN); /* children get SIG_DFL back in child_setup */
     sigset_t chld;
     sigemptyset(&chld);

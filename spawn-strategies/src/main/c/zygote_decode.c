@@ -73,7 +73,7 @@ int ssz_decode_spawn(const unsigned char *payload, size_t len, int nfds, struct 
     for (int32_t i = 0; i < f->rlimit_count; i++) {
         struct ssz_rlimit r;
         memcpy(&r, at + (size_t) i * sizeof r, sizeof r);
-        if (r.resource < 0 || r.resource > 15 || r.reserved != 0) {
+        if (r.resource < 0 || r.resource >= SS_RLIMIT_COUNT || r.reserved != 0) {
             return EBADMSG;
         }
         out->rlimit_resource[i] = r.resource;

@@ -11,6 +11,12 @@
 
 #include <stdint.h>
 
+/*
+ * Every constant and struct here has one Java mirror, ZygoteProtocol, which a
+ * unit test compares with this file: change one, change the other.
+ */
+
+#define SSZ_SOCKET_FD 3                  /* where the server finds its end of the socketpair */
 #define SSZ_MAGIC 0x5a595353u            /* "SSYZ" in memory on little-endian */
 #define SSZ_PROTOCOL_VERSION 1
 #define SSZ_MAX_MESSAGE (128 * 1024)      /* fits the default socket buffers */

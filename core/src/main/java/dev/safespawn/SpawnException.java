@@ -27,14 +27,20 @@ public class SpawnException extends java.io.IOException {
         PIPE("pipe"),
         /** Creating the child process itself. */
         SPAWN("spawn"),
+        /** Resetting the child's signal handlers to their defaults, or emptying its signal mask. */
+        SIGNALS("reset signals"),
         /** Placing a descriptor in the child. */
         DUP2("pass fd"),
+        /** Closing, in the child, the descriptors it must not inherit. */
+        CLOSE("close fds"),
         /** {@code setsid()} in the child. */
         SETSID("setsid"),
         /** {@code setpgid()} in the child. */
         SETPGID("setpgid"),
         /** {@code setrlimit()} in the child. */
         RLIMIT("setrlimit"),
+        /** {@code prctl(PR_SET_PDEATHSIG)} in the child, for {@code killOnParentDeath}. */
+        PARENT_DEATH_SIGNAL("set parent-death signal"),
         /** Changing to the working directory in the child. */
         CHDIR("chdir"),
         /** {@code execve()} of the program. */

@@ -1,20 +1,18 @@
 package dev.safespawn.strategies.forkexec;
 
-import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
-import dev.safespawn.SpawnException;
 import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.spi.SpawnStrategy;
-import dev.safespawn.strategies.internal.ChildSetupStage;
+import dev.safespawn.strategies.internal.ChildSetupAbi;
+import dev.safespawn.strategies.internal.ChildSetupRequest;
 import dev.safespawn.strategies.internal.DescriptorPlan;
 import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.NativeSupport;
 import dev.safespawn.strategies.internal.SafespawnShim;
 import java.io.IOException;
-import java.lang.ref.Reference;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
@@ -37,29 +35,33 @@ import java.util.Set;
 public final class ForkExecStrategy implements SpawnStrategy {
     /** System property: {@code vfork} (default) or {@code fork}. */
     public static final String MODE_PROPERTY = "safespawn.forkexec.mode";
-    /** Test switch: {@code auto} (default), {@code close_range}, {@code proc} or {@code brute}. */
-    public static final String CLOSE_METHOD_PROPERTY = "safespawn.internal.closeMethod";
-    /** Test switch: make the child lead a process group before setsid, so setsid fails. */
-    public static final String LEAD_GROUP_FIRST_PROPERTY = "safespawn.internal.leadGroupBeforeSetsid";
 
     static final String NAME = "fork_exec";
     private static final Set<Feature> FEATURES = EnumSet.allOf(Feature.class);
 
+    private final SafespawnShim.ForkExec shim;
     private final int mode;
     private final int closeMethod;
     private final int testFlags;
 
-    /** Reads the mode and the test switches; loads nothing. */
+    /** Reads the mode; loads nothing. */
     public ForkExecStrategy() {
-        String m = System.getProperty(MODE_PROPERTY, "vfork").trim().toLowerCase(Locale.ROOT);
-        this.mode = m.equals("fork") ? SafespawnShim.SS_MODE_FORK : SafespawnShim.SS_MODE_CLONE_VFORK;
-        this.closeMethod = switch (System.getProperty(CLOSE_METHOD_PROPERTY, "auto")) {
-            case "close_range" -> 1;
-            case "proc" -> 2;
-            case "brute" -> 3;
-            default -> 0;
-        };
-        this.testFlags = Boolean.getBoolean(LEAD_GROUP_FIRST_PROPERTY) ? SafespawnShim.SS_TEST_LEAD_GROUP_FIRST : 0;
+        this(SafespawnShim.ForkExec.PACKAGED,
+                System.getProperty(MODE_PROPERTY, "vfork").trim().toLowerCase(Locale.ROOT).equals("fork")
+                        ? ChildSetupAbi.SS_MODE_FORK : ChildSetupAbi.SS_MODE_CLONE_VFORK,
+                ChildSetupAbi.SS_CLOSE_AUTO, 0);
+    }
+
+    /**
+     * For tests only, which pass the shim's test build: what ships ignores a
+     * close method other than {@code SS_CLOSE_AUTO} and the test flags (see
+     * child_setup.h), so nothing outside this package may reach them.
+     */
+    ForkExecStrategy(SafespawnShim.ForkExec shim, int mode, int closeMethod, int testFlags) {
+        this.shim = shim;
+        this.mode = mode;
+        this.closeMethod = closeMethod;
+        this.testFlags = testFlags;
     }
 
     @Override
@@ -100,7 +102,7 @@ public final class ForkExecStrategy implements SpawnStrategy {
 
     /** {@code fork} or {@code vfork}. */
     public String mode() {
-        return mode == SafespawnShim.SS_MODE_FORK ? "fork" : "vfork";
+        return mode == ChildSetupAbi.SS_MODE_FORK ? "fork" : "vfork";
     }
 
     @Override
@@ -110,30 +112,12 @@ public final class ForkExecStrategy implements SpawnStrategy {
         }
         String executable = ExecutableResolver.resolve(command);
         try (DescriptorPlan plan = DescriptorPlan.prepare(command)) {
-            ForkExecRequest request = new ForkExecRequest(command, executable, plan.childToParent(),
+            ChildSetupRequest request = new ChildSetupRequest(command, executable, plan.childToParent(),
                     closeMethod, testFlags, LibC.getpid());
             int pid = command.killOnParentDeath()
-                    ? ParentDeathThread.run(() -> launch(request, command, executable))
-                    : launch(request, command, executable);
+                    ? ParentDeathThread.run(() -> request.launch(shim, mode))
+                    : request.launch(shim, mode);
             return NativeChildProcess.adopt(NAME, pid, command, plan);
         }
     }
-
-    private int launch(ForkExecRequest request, Command command, String executable) throws SpawnException {
-        IntByReference pid = new IntByReference();
-        IntByReference stage = new IntByReference();
-        int rc;
-        try {
-            rc = SafespawnShim.safespawn_fork_exec(request.getPointer(), mode, pid, stage);
-        } finally {
-            // Only the address reaches C: without this the request, and the native
-            // memory it owns, may be collected and freed while the child reads it.
-            Reference.reachabilityFence(request);
-        }
-        if (rc != 0) {
-            throw ChildSetupStage.failure(stage.getValue(), -rc, command, executable);
-        }
-        return pid.getValue();
-    }
-
 }

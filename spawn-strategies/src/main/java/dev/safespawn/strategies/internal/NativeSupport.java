@@ -18,10 +18,12 @@ import java.util.Optional;
 public final class NativeSupport {
     private static final long SYS_close_range = 436;
     /**
-     * Set to {@code false} to ignore pidfds and use the per-child waiting
-     * fallback, as on kernels before 5.3; for tests and diagnosis only.
+     * Test switch, not API: set to {@code false} (the pom's
+     * posix-spawn-without-pidfd test run does) to ignore pidfds and use the
+     * per-child waiting fallback, as on kernels before 5.3, which a new
+     * kernel cannot reach otherwise. Pure Java, so nothing native ships for it.
      */
-    public static final String PIDFD_PROPERTY = "safespawn.internal.pidfd";
+    private static final String PIDFD_PROPERTY = "safespawn.internal.pidfd";
 
     private NativeSupport() {
     }

@@ -9,32 +9,29 @@ import com.sun.jna.ptr.IntByReference;
  * The fork_exec shim ({@code src/main/c/fork_exec_shim.c}), direct-mapped.
  * JNA finds {@code libsafespawn-shim.so} under the platform's resource prefix
  * ({@code linux-x86-64/}, {@code linux-aarch64/}) in the jar and extracts it.
- * Loading this class fails when the library cannot be loaded; use
- * {@link #loadFailure()} to find out first.
+ * The natives are bound by the first {@link #loadFailure()}, which says
+ * whether that worked: call it before any of them.
  */
 public final class SafespawnShim {
-    /** The ABI this Java code was written for; must equal {@code SS_ABI_VERSION} in child_setup.h. */
-    public static final int ABI_VERSION = 1;
     public static final String LIBRARY = "safespawn-shim";
 
-    // child_setup.h: request flags
-    public static final int SS_NEW_SESSION = 0x01;
-    public static final int SS_SET_PGID = 0x02;
-    public static final int SS_SET_UMASK = 0x04;
-    public static final int SS_KILL_ON_PARENT_DEATH = 0x08;
-    public static final int SS_TEST_LEAD_GROUP_FIRST = 0x100;
-    // fork_exec_shim.c: modes
-    public static final int SS_MODE_FORK = 0;
-    public static final int SS_MODE_CLONE_VFORK = 1;
+    /** {@code safespawn_fork_exec}'s signature: this library's, or (in tests) its test build's. */
+    @FunctionalInterface
+    public interface ForkExec {
+        /** The shim this jar ships; loaded on the first call, not before. */
+        ForkExec PACKAGED = (request, mode, pidOut, stageOut) ->
+                SafespawnShim.safespawn_fork_exec(request, mode, pidOut, stageOut);
 
-    static {
-        Native.register(SafespawnShim.class, NativeLibrary.getInstance(LIBRARY));
+        int forkExec(Pointer request, int mode, IntByReference pidOut, IntByReference stageOut);
     }
 
     private SafespawnShim() {
     }
 
     public static native int safespawn_abi_version();
+
+    /** {@code sizeof(struct ss_request)} as the shim was compiled. */
+    public static native int safespawn_request_size();
 
     /** Returns 0 and the pid, or -errno and the stage. {@code request} points at a {@code struct ss_request}. */
     public static native int safespawn_fork_exec(Pointer request, int mode, IntByReference pidOut,
@@ -50,13 +47,15 @@ public final class SafespawnShim {
             }
             int abi;
             try {
+                // Bound here, not when the class loads, so that a missing library is an answer, not an error.
+                Native.register(SafespawnShim.class, NativeLibrary.getInstance(LIBRARY));
                 abi = safespawn_abi_version();
-            } catch (Throwable e) { // UnsatisfiedLinkError, or the class failing to initialise
+            } catch (Throwable e) { // UnsatisfiedLinkError, or JNA failing to initialise
                 return "cannot load lib" + LIBRARY + ".so (built for Linux x86-64 and aarch64; a noexec"
                         + " temporary directory also stops it: set jna.tmpdir): " + rootCause(e);
             }
-            return abi == ABI_VERSION ? null
-                    : "lib" + LIBRARY + ".so has ABI version " + abi + ", this code needs " + ABI_VERSION;
+            return abi == ChildSetupAbi.SS_ABI_VERSION ? null : "lib" + LIBRARY + ".so has ABI version " + abi
+                    + ", this code needs " + ChildSetupAbi.SS_ABI_VERSION;
         }
 
         private static String rootCause(Throwable e) {

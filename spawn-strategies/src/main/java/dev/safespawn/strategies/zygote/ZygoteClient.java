@@ -8,13 +8,12 @@ import dev.safespawn.Redirect;
 import dev.safespawn.SpawnException;
 import dev.safespawn.SpawnException.Stage;
 import dev.safespawn.internal.Errno;
-import dev.safespawn.spi.SpawnStrategy;
+import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.ChildSetupStage;
 import dev.safespawn.strategies.internal.Descriptor;
 import dev.safespawn.strategies.internal.DescriptorPlan;
 import dev.safespawn.strategies.internal.SeqPacketSocket;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,12 +51,10 @@ final class ZygoteClient {
     }
 
     /**
-     * Starts a server from {@code executable} with {@code launcher} (a native
-     * strategy: the server must hold nothing of the JVM but its socket), and
+     * Starts a server from {@code executable} (see {@link ServerLauncher}) and
      * waits for its handshake.
      */
-    static ZygoteClient start(Path executable, SpawnStrategy launcher, boolean keepChildren, int standby)
-            throws IOException {
+    static ZygoteClient start(Path executable, boolean keepChildren, int standby) throws IOException {
         SeqPacketSocket.Pair pair = SeqPacketSocket.pair();
         ChildProcess server;
         Command.Builder command = Command.builder(executable.toString());
@@ -68,7 +65,7 @@ final class ZygoteClient {
             command.args("--standby", Integer.toString(standby));
         }
         try {
-            server = launcher.spawn(command.passFd(pair.peerFd(), 3)
+            server = ServerLauncher.start(command.passFd(pair.peerFd(), ZygoteProtocol.SSZ_SOCKET_FD)
                     .stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).stderr(Redirect.INHERIT).build());
         } catch (SpawnException e) {
             pair.local().close();
@@ -83,9 +80,9 @@ final class ZygoteClient {
             Descriptor.closeQuietly(pair.peerFd());
         }
         ZygoteClient client = new ZygoteClient(pair.local(), server);
-        try (Memory buf = new Memory(ZygoteProtocol.MAX_MESSAGE)) {
-            int n = pair.local().receive(buf, ZygoteProtocol.MAX_MESSAGE);
-            client.checkHello(n < 0 ? null : wrap(buf, n));
+        try (Memory buf = new Memory(ZygoteProtocol.SSZ_MAX_MESSAGE)) {
+            int n = pair.local().receive(buf, ZygoteProtocol.SSZ_MAX_MESSAGE);
+            client.checkHello(n < 0 ? null : read(buf, n));
         } catch (IOException | RuntimeException e) {
             pair.local().close();
             server.destroyForcibly();
@@ -97,16 +94,15 @@ final class ZygoteClient {
         return client;
     }
 
-    private void checkHello(ByteBuffer hello) throws IOException {
-        if (hello == null || hello.remaining() < ZygoteProtocol.HEADER_SIZE + 16
-                || hello.getInt(0) != ZygoteProtocol.MAGIC || hello.getInt(4) != ZygoteProtocol.HELLO) {
+    private void checkHello(ZygoteProtocol.Message hello) throws IOException {
+        if (hello == null || hello.type() != ZygoteProtocol.SSZ_HELLO) {
             throw new IOException("the zygote server did not greet (it exited, or is not a safespawn zygote)");
         }
-        int protocol = hello.getInt(16);
-        int abi = hello.getInt(20);
-        if (protocol != ZygoteProtocol.PROTOCOL_VERSION || abi != dev.safespawn.strategies.internal.SafespawnShim.ABI_VERSION) {
+        int protocol = hello.protocolVersion();
+        int abi = hello.abiVersion();
+        if (protocol != ZygoteProtocol.SSZ_PROTOCOL_VERSION || abi != ChildSetupAbi.SS_ABI_VERSION) {
             throw new IOException("the zygote server speaks protocol " + protocol + ", ABI " + abi + "; this code needs "
-                    + ZygoteProtocol.PROTOCOL_VERSION + ", " + dev.safespawn.strategies.internal.SafespawnShim.ABI_VERSION);
+                    + ZygoteProtocol.SSZ_PROTOCOL_VERSION + ", " + ChildSetupAbi.SS_ABI_VERSION);
         }
     }
 
@@ -126,7 +122,7 @@ final class ZygoteClient {
             byte[] message = ZygoteProtocol.spawn(id, command, executable, plan.childToParent(), closeMethod);
             if (message == null) {
                 throw new SpawnException(Stage.SPAWN, Errno.E2BIG, null, "the command (arguments and environment)"
-                        + " is larger than a zygote request may be (" + ZygoteProtocol.MAX_MESSAGE / 1024 + " KiB)");
+                        + " is larger than a zygote request may be (" + ZygoteProtocol.SSZ_MAX_MESSAGE / 1024 + " KiB)");
             }
             int[] fds = plan.childToParent().values().stream().mapToInt(Integer::intValue).toArray();
             Pending p = new Pending(new CompletableFuture<>(), plan.handOver(), command, executable);
@@ -191,53 +187,52 @@ final class ZygoteClient {
     }
 
     private void readReplies() {
-        try (Memory buf = new Memory(ZygoteProtocol.MAX_MESSAGE)) {
+        try (Memory buf = new Memory(ZygoteProtocol.SSZ_MAX_MESSAGE)) {
             while (true) {
-                int n = socket.receive(buf, ZygoteProtocol.MAX_MESSAGE);
+                int n = socket.receive(buf, ZygoteProtocol.SSZ_MAX_MESSAGE);
                 if (n < 0) {
                     break;
                 }
-                ByteBuffer m = wrap(buf, n);
-                if (n < ZygoteProtocol.HEADER_SIZE + 8 || m.getInt(0) != ZygoteProtocol.MAGIC) {
+                ZygoteProtocol.Message m = read(buf, n);
+                if (m == null) {
                     LOG.log(System.Logger.Level.WARNING, "ignoring a malformed message from the zygote");
                     continue;
                 }
-                dispatch(m.getInt(4), m.getLong(8), m);
+                dispatch(m);
             }
         }
         serverLost();
     }
 
-    private void dispatch(int type, long id, ByteBuffer m) {
-        int a = m.getInt(16);
-        int b = m.getInt(20);
-        switch (type) {
-            case ZygoteProtocol.SPAWNED -> {
+    private void dispatch(ZygoteProtocol.Message m) {
+        long id = m.id();
+        switch (m.type()) {
+            case ZygoteProtocol.SSZ_SPAWNED -> {
                 Pending p = pending.remove(id);
                 if (p != null) {
-                    ZygoteChildProcess child = new ZygoteChildProcess(this, a, p.command(), p.parentEnds());
-                    children.put(a, child); // before any EXITED for it, which this same thread reads next
+                    ZygoteChildProcess child = new ZygoteChildProcess(this, m.pid(), p.command(), p.parentEnds());
+                    children.put(m.pid(), child); // before any EXITED for it, which this same thread reads next
                     p.reply().complete(child);
                 }
             }
-            case ZygoteProtocol.FAILED -> {
+            case ZygoteProtocol.SSZ_FAILED -> {
                 Pending p = pending.remove(id);
                 if (p != null) {
-                    p.reply().complete(ChildSetupStage.failure(a, b, p.command(), p.executable()));
+                    p.reply().complete(ChildSetupStage.failure(m.stage(), m.error(), p.command(), p.executable()));
                 }
             }
-            case ZygoteProtocol.SIGNALED -> complete(id, b);
-            case ZygoteProtocol.ERROR -> complete(id, new SpawnException(Stage.SPAWN, b, null,
-                    "the zygote rejected the request: " + Errno.message(b)));
-            case ZygoteProtocol.EXITED -> {
-                ZygoteChildProcess child = children.remove(m.getInt(16));
+            case ZygoteProtocol.SSZ_SIGNALED -> complete(id, m.error());
+            case ZygoteProtocol.SSZ_ERROR -> complete(id, new SpawnException(Stage.SPAWN, m.error(), null,
+                    "the zygote rejected the request: " + Errno.message(m.error())));
+            case ZygoteProtocol.SSZ_EXITED -> {
+                ZygoteChildProcess child = children.remove(m.pid());
                 if (child != null) {
-                    int value = m.getInt(24);
-                    child.exited(b == ZygoteProtocol.EXIT_SIGNAL ? ExitStatus.killedBy(value) : ExitStatus.exited(value));
+                    int value = m.exitValue();
+                    child.exited(m.killedBySignal() ? ExitStatus.killedBy(value) : ExitStatus.exited(value));
                     closeIfIdle();
                 }
             }
-            default -> LOG.log(System.Logger.Level.WARNING, "ignoring zygote message of type {0}", type);
+            default -> LOG.log(System.Logger.Level.WARNING, "ignoring zygote message of type {0}", m.type());
         }
     }
 
@@ -285,8 +280,8 @@ final class ZygoteClient {
         }
     }
 
-    private static ByteBuffer wrap(Memory buf, int n) {
-        return ZygoteProtocol.wrap(buf.getByteArray(0, n), n);
+    private static ZygoteProtocol.Message read(Memory buf, int n) {
+        return ZygoteProtocol.read(buf.getByteArray(0, n), n);
     }
 
 }

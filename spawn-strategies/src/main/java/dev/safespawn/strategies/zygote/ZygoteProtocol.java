@@ -1,6 +1,7 @@
 package dev.safespawn.strategies.zygote;
 
 import dev.safespawn.Command;
+import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.EncodedStrings;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,58 +10,188 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * The Java half of {@code zygote_protocol.h}: message types, and encoding of
- * the two requests. Native byte order, as both ends share the machine.
+ * The Java mirror of {@code zygote_protocol.h}: every {@code #define} under
+ * its own name, every struct's size and field offsets in a nested class of
+ * the struct's name, and the encoding and decoding of the messages, so that
+ * no offset is written anywhere else. The header is the one home of these
+ * numbers; {@code ZygoteProtocolHeaderTest} reads it and fails when this class
+ * disagrees. Native byte order, as both ends share the machine.
  */
 final class ZygoteProtocol {
-    static final int MAGIC = 0x5a595353;
-    static final int PROTOCOL_VERSION = 1;
-    static final int MAX_MESSAGE = 128 * 1024;
-    static final int MAX_FDS = 64;
-    static final int HEADER_SIZE = 16;
+    // zygote_protocol.h: handshake and limits
+    static final int SSZ_SOCKET_FD = 3;
+    static final int SSZ_MAGIC = 0x5a595353;
+    static final int SSZ_PROTOCOL_VERSION = 1;
+    static final int SSZ_MAX_MESSAGE = 128 * 1024;
+    static final int SSZ_MAX_FDS = 64;
+    static final int SSZ_MAX_RLIMITS = 16;
 
-    static final int HELLO = 1;
-    static final int SPAWN = 2;
-    static final int SPAWNED = 3;
-    static final int FAILED = 4;
-    static final int EXITED = 5;
-    static final int SIGNAL = 6;
-    static final int SIGNALED = 7;
-    static final int ERROR = 8;
+    // zygote_protocol.h: message types
+    static final int SSZ_HELLO = 1;
+    static final int SSZ_SPAWN = 2;
+    static final int SSZ_SPAWNED = 3;
+    static final int SSZ_FAILED = 4;
+    static final int SSZ_EXITED = 5;
+    static final int SSZ_SIGNAL = 6;
+    static final int SSZ_SIGNALED = 7;
+    static final int SSZ_ERROR = 8;
 
-    static final int EXIT_CODE = 1;
-    static final int EXIT_SIGNAL = 2;
+    // zygote_protocol.h: struct ssz_exit's kind
+    static final int SSZ_EXIT_CODE = 1;
+    static final int SSZ_EXIT_SIGNAL = 2;
 
-    // child_setup.h request flags
-    static final int SS_NEW_SESSION = 0x01;
-    static final int SS_SET_PGID = 0x02;
-    static final int SS_SET_UMASK = 0x04;
+    /** zygote_protocol.h: struct ssz_header, before every payload. */
+    static final class Header {
+        static final int MAGIC = 0;
+        static final int TYPE = 4;
+        static final int ID = 8;
+        static final int SIZE = 16;
+    }
 
-    // <bits/resource.h>
-    private static final Map<Command.Limit, Integer> RESOURCE = Map.of(
-            Command.Limit.CPU, 0, Command.Limit.FSIZE, 1, Command.Limit.CORE, 4,
-            Command.Limit.NPROC, 6, Command.Limit.NOFILE, 7, Command.Limit.AS, 9);
+    /** zygote_protocol.h: struct ssz_hello. */
+    static final class Hello {
+        static final int PROTOCOL_VERSION = 0;
+        static final int ABI_VERSION = 4;
+        static final int PID = 8;
+        static final int RESERVED = 12;
+        static final int SIZE = 16;
+    }
+
+    /** zygote_protocol.h: struct ssz_spawn_fixed, then fd_to, rlimits and strings. */
+    static final class SpawnFixed {
+        static final int FLAGS = 0;
+        static final int PGID = 4;
+        static final int UMASK_VALUE = 8;
+        static final int CLOSE_METHOD = 12;
+        static final int FD_COUNT = 16;
+        static final int RLIMIT_COUNT = 20;
+        static final int ARGC = 24;
+        static final int ENVC = 28;
+        static final int STRINGS_LEN = 32;
+        static final int RESERVED = 36;
+        static final int SIZE = 40;
+    }
+
+    /** zygote_protocol.h: struct ssz_rlimit. */
+    static final class Rlimit {
+        static final int RESOURCE = 0;
+        static final int RESERVED = 4;
+        static final int SOFT = 8;
+        static final int HARD = 16;
+        static final int SIZE = 24;
+    }
+
+    /** zygote_protocol.h: struct ssz_pid, SPAWNED's payload. */
+    static final class Pid {
+        static final int PID = 0;
+        static final int RESERVED = 4;
+        static final int SIZE = 8;
+    }
+
+    /** zygote_protocol.h: struct ssz_failure, the payload of FAILED, SIGNALED and ERROR. */
+    static final class Failure {
+        static final int STAGE = 0;
+        static final int ERROR = 4;
+        static final int SIZE = 8;
+    }
+
+    /** zygote_protocol.h: struct ssz_exit, EXITED's payload. */
+    static final class Exit {
+        static final int PID = 0;
+        static final int KIND = 4;
+        static final int VALUE = 8;
+        static final int RESERVED = 12;
+        static final int SIZE = 16;
+    }
+
+    /** zygote_protocol.h: struct ssz_signal, SIGNAL's payload. */
+    static final class Signal {
+        static final int PID = 0;
+        static final int SIGNAL = 4;
+        static final int GROUP = 8;
+        static final int RESERVED = 12;
+        static final int SIZE = 16;
+    }
 
     private ZygoteProtocol() {
     }
 
-    static ByteBuffer buffer(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
+    /** A message from the server: its header's type and id, and its payload (offset 0 is the payload's start). */
+    record Message(int type, long id, ByteBuffer payload) {
+        /** HELLO: the protocol version. */
+        int protocolVersion() {
+            return payload.getInt(Hello.PROTOCOL_VERSION);
+        }
+
+        /** HELLO: the {@code SS_ABI_VERSION} the server was built with. */
+        int abiVersion() {
+            return payload.getInt(Hello.ABI_VERSION);
+        }
+
+        /** SPAWNED: the child; EXITED: the child that ended; HELLO: the server. */
+        int pid() {
+            return payload.getInt(type == SSZ_EXITED ? Exit.PID : type == SSZ_HELLO ? Hello.PID : Pid.PID);
+        }
+
+        /** FAILED: the {@code SS_STAGE_*} that failed. */
+        int stage() {
+            return payload.getInt(Failure.STAGE);
+        }
+
+        /** FAILED, SIGNALED, ERROR: the error number (0 for a SIGNALED that worked). */
+        int error() {
+            return payload.getInt(Failure.ERROR);
+        }
+
+        /** EXITED: whether the child was killed by a signal rather than exiting. */
+        boolean killedBySignal() {
+            return payload.getInt(Exit.KIND) == SSZ_EXIT_SIGNAL;
+        }
+
+        /** EXITED: the exit code or the signal number. */
+        int exitValue() {
+            return payload.getInt(Exit.VALUE);
+        }
     }
 
-    static ByteBuffer wrap(byte[] bytes, int length) {
-        return ByteBuffer.wrap(bytes, 0, length).order(ByteOrder.nativeOrder());
+    /**
+     * Reads {@code length} bytes from the server as a message, or returns null
+     * if they are not one: too short for the header or for the payload its
+     * type has, or without the magic. A type this code does not know is
+     * returned as it is, for the caller to ignore.
+     */
+    static Message read(byte[] bytes, int length) {
+        ByteBuffer m = ByteBuffer.wrap(bytes, 0, length).order(ByteOrder.nativeOrder());
+        if (length < Header.SIZE || m.getInt(Header.MAGIC) != SSZ_MAGIC) {
+            return null;
+        }
+        int type = m.getInt(Header.TYPE);
+        int need = switch (type) {
+            case SSZ_HELLO -> Hello.SIZE;
+            case SSZ_SPAWNED -> Pid.SIZE;
+            case SSZ_FAILED, SSZ_SIGNALED, SSZ_ERROR -> Failure.SIZE;
+            case SSZ_EXITED -> Exit.SIZE;
+            default -> 0;
+        };
+        if (length < Header.SIZE + need) {
+            return null;
+        }
+        ByteBuffer payload = m.position(Header.SIZE).slice().order(ByteOrder.nativeOrder());
+        return new Message(type, m.getLong(Header.ID), payload);
     }
 
-    private static void header(ByteBuffer b, int type, long id) {
-        b.putInt(MAGIC).putInt(type).putLong(id);
+    private static ByteBuffer message(int type, long id, long payloadSize) {
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(Header.SIZE + payloadSize)).order(ByteOrder.nativeOrder());
+        return b.putInt(Header.MAGIC, SSZ_MAGIC).putInt(Header.TYPE, type).putLong(Header.ID, id)
+                .position(Header.SIZE);
     }
 
     /**
      * A SPAWN request; the descriptors to attach are {@code childToParent}'s
      * values, in its key order.
      *
-     * @return the message, or null if it exceeds {@link #MAX_MESSAGE}
+     * @param closeMethod {@code SS_CLOSE_*}; the zygote that ships honours AUTO only
+     * @return the message, or null if it exceeds {@link #SSZ_MAX_MESSAGE}
      */
     static byte[] spawn(long id, Command command, String executable, SortedMap<Integer, Integer> childToParent,
                         int closeMethod) {
@@ -70,33 +201,41 @@ final class ZygoteProtocol {
         EncodedStrings env = EncodedStrings.environment(command.environment());
         long stringsLength = path.length + 1L + dir.length + 1L + argv.totalBytes() + env.totalBytes();
         List<Map.Entry<Command.Limit, Command.ResourceLimit>> limits = List.copyOf(command.limits().entrySet());
-        long size = HEADER_SIZE + 40L + 4L * childToParent.size() + 24L * limits.size() + stringsLength;
-        if (size > MAX_MESSAGE) {
+        long fdsAt = SpawnFixed.SIZE;
+        long rlimitsAt = fdsAt + (long) Integer.BYTES * childToParent.size();
+        long stringsAt = rlimitsAt + (long) Rlimit.SIZE * limits.size();
+        if (Header.SIZE + stringsAt + stringsLength > SSZ_MAX_MESSAGE) {
             return null;
         }
-        int flags = (command.newSession() ? SS_NEW_SESSION : 0)
-                | (command.processGroup().isPresent() ? SS_SET_PGID : 0)
-                | (command.umask().isPresent() ? SS_SET_UMASK : 0);
-        ByteBuffer b = buffer((int) size);
-        header(b, SPAWN, id);
-        b.putInt(flags).putInt(command.processGroup().orElse(0)).putInt(command.umask().orElse(0))
-                .putInt(closeMethod).putInt(childToParent.size()).putInt(limits.size())
-                .putInt(command.argv().size()).putInt(command.environment().size())
-                .putInt((int) stringsLength).putInt(0);
-        childToParent.keySet().forEach(b::putInt);
+        // The server makes its children die with it unless told to keep them: no
+        // SS_KILL_ON_PARENT_DEATH from here, which would tie them to the server even then.
+        int flags = ChildSetupAbi.flags(command) & ~ChildSetupAbi.SS_KILL_ON_PARENT_DEATH;
+        ByteBuffer b = message(SSZ_SPAWN, id, stringsAt + stringsLength);
+        ByteBuffer fixed = b.slice().order(ByteOrder.nativeOrder());
+        fixed.putInt(SpawnFixed.FLAGS, flags).putInt(SpawnFixed.PGID, command.processGroup().orElse(0))
+                .putInt(SpawnFixed.UMASK_VALUE, command.umask().orElse(0))
+                .putInt(SpawnFixed.CLOSE_METHOD, closeMethod)
+                .putInt(SpawnFixed.FD_COUNT, childToParent.size()).putInt(SpawnFixed.RLIMIT_COUNT, limits.size())
+                .putInt(SpawnFixed.ARGC, command.argv().size()).putInt(SpawnFixed.ENVC, command.environment().size())
+                .putInt(SpawnFixed.STRINGS_LEN, (int) stringsLength).putInt(SpawnFixed.RESERVED, 0);
+        fixed.position((int) fdsAt);
+        childToParent.keySet().forEach(fixed::putInt);
         for (Map.Entry<Command.Limit, Command.ResourceLimit> l : limits) {
-            b.putInt(RESOURCE.get(l.getKey())).putInt(0).putLong(l.getValue().soft()).putLong(l.getValue().hard());
+            ByteBuffer r = fixed.slice().order(ByteOrder.nativeOrder());
+            r.putInt(Rlimit.RESOURCE, ChildSetupAbi.resource(l.getKey())).putInt(Rlimit.RESERVED, 0)
+                    .putLong(Rlimit.SOFT, l.getValue().soft()).putLong(Rlimit.HARD, l.getValue().hard());
+            fixed.position(fixed.position() + Rlimit.SIZE);
         }
-        b.put(path).put((byte) 0).put(dir).put((byte) 0);
-        argv.writeTo(b);
-        env.writeTo(b);
+        fixed.put(path).put((byte) 0).put(dir).put((byte) 0);
+        argv.writeTo(fixed);
+        env.writeTo(fixed);
         return b.array();
     }
 
     static byte[] signal(long id, int pid, int signal, boolean group) {
-        ByteBuffer b = buffer(HEADER_SIZE + 16);
-        header(b, SIGNAL, id);
-        b.putInt(pid).putInt(signal).putInt(group ? 1 : 0).putInt(0);
+        ByteBuffer b = message(SSZ_SIGNAL, id, Signal.SIZE);
+        b.slice().order(ByteOrder.nativeOrder()).putInt(Signal.PID, pid).putInt(Signal.SIGNAL, signal)
+                .putInt(Signal.GROUP, group ? 1 : 0).putInt(Signal.RESERVED, 0);
         return b.array();
     }
 }

@@ -5,9 +5,8 @@ import dev.safespawn.Command;
 import dev.safespawn.Feature;
 import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.spi.SpawnStrategy;
-import dev.safespawn.strategies.forkexec.ForkExecStrategy;
+import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.NativeSupport;
-import dev.safespawn.strategies.posixspawn.PosixSpawnStrategy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,16 +43,10 @@ public final class ZygoteStrategy implements SpawnStrategy {
     static final String NAME = "zygote";
 
     private final Optional<ZygoteBinary> binary = ZygoteBinary.packaged();
-    private final SpawnStrategy launcher = launcher();
     private final boolean keepChildren = Boolean.getBoolean(KEEP_CHILDREN_PROPERTY);
     private final int standby = Math.max(0, Math.min(16, Integer.getInteger(STANDBY_PROPERTY, 0)));
     private ZygoteClient client; // guarded by this
     private boolean closed; // guarded by this
-
-    private static SpawnStrategy launcher() {
-        SpawnStrategy posixSpawn = new PosixSpawnStrategy();
-        return posixSpawn.isAvailable() ? posixSpawn : new ForkExecStrategy();
-    }
 
     @Override
     public String name() {
@@ -79,10 +72,7 @@ public final class ZygoteStrategy implements SpawnStrategy {
         if (binary.isEmpty()) {
             return Optional.of("this jar has no zygote server for this platform (" + ZygoteBinary.resourceName() + ")");
         }
-        if (!launcher.isAvailable()) {
-            return Optional.of("nothing can start the server: " + launcher.unavailabilityCause().orElse("?"));
-        }
-        return Optional.empty();
+        return ServerLauncher.unavailability();
     }
 
     @Override
@@ -98,7 +88,8 @@ public final class ZygoteStrategy implements SpawnStrategy {
     public Map<String, String> diagnostics() {
         Map<String, String> facts = NativeSupport.diagnostics();
         facts.put("zygote.binary", binaryFact());
-        facts.put("zygote.launcher", launcher.name());
+        facts.put("zygote.launcher", ServerLauncher.unavailability().map(why -> "none: " + why)
+                .orElse("the fork_exec shim's child set-up"));
         facts.put("zygote.standby", String.valueOf(standby));
         facts.put("zygote.keep_children", keepChildren ? "yes" : "no");
         return facts;
@@ -125,7 +116,7 @@ public final class ZygoteStrategy implements SpawnStrategy {
     @Override
     public ChildProcess spawn(Command command) throws IOException {
         String executable = ExecutableResolver.resolve(command);
-        return client().spawn(command, executable, 0);
+        return client().spawn(command, executable, ChildSetupAbi.SS_CLOSE_AUTO);
     }
 
     /** The pid of the running server, for diagnostics and tests. */
@@ -141,7 +132,7 @@ public final class ZygoteStrategy implements SpawnStrategy {
             if (!isAvailable()) {
                 throw new IllegalStateException(NAME + " is not available: " + unavailabilityCause().orElseThrow());
             }
-            client = ZygoteClient.start(binary.orElseThrow().verifiedExecutable(), launcher, keepChildren, standby);
+            client = ZygoteClient.start(binary.orElseThrow().verifiedExecutable(), keepChildren, standby);
         }
         return client;
     }

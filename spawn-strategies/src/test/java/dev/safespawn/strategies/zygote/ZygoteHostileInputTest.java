@@ -8,9 +8,12 @@ import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Redirect;
 import dev.safespawn.Spawner;
+import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.SeqPacketSocket;
 import dev.safespawn.strategies.posixspawn.PosixSpawnStrategy;
+import dev.safespawn.strategies.zygote.ZygoteProtocol.Rlimit;
+import dev.safespawn.strategies.zygote.ZygoteProtocol.SpawnFixed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -73,7 +76,7 @@ class ZygoteHostileInputTest {
         String built = System.getProperty("safespawn.zygote.fuzz");
         assertThat(built).as("system property safespawn.zygote.fuzz (set by the pom)").isNotBlank();
         Path fuzz = Path.of(built);
-        assertThat(fuzz).as("the fuzz harness, built by the pom's build-zygote-fuzz execution").isExecutable();
+        assertThat(fuzz).as("the fuzz harness, built by src/main/c/Makefile (make fuzz; the pom's build-test-natives)").isExecutable();
         try (Spawner spawner = Spawner.of("posix_spawn")) {
             ChildProcess run = spawner.spawn(Command.builder(fuzz.toString(), FUZZ_ITERATIONS, FUZZ_SEED)
                     // a small quarantine: 80 MB instead of 450 MB, and faster; nothing here is freed and reused
@@ -131,12 +134,12 @@ class ZygoteHostileInputTest {
     @Test
     void aRequestOneByteOverTheProtocolMaximumIsRefusedAsTooBig() throws Exception {
         try (Server server = Server.start()) {
-            byte[] garbage = spawnHeader(10, ZygoteProtocol.MAX_MESSAGE + 1);
-            Arrays.fill(garbage, ZygoteProtocol.HEADER_SIZE, garbage.length, (byte) 1);
+            byte[] garbage = spawnHeader(10, ZygoteProtocol.SSZ_MAX_MESSAGE + 1);
+            Arrays.fill(garbage, ZygoteProtocol.Header.SIZE, garbage.length, (byte) 1);
             Reply toGarbage = server.request(garbage);
-            byte[] wellFormed = spawnOfSize(11, ZygoteProtocol.MAX_MESSAGE + 1);
+            byte[] wellFormed = spawnOfSize(11, ZygoteProtocol.SSZ_MAX_MESSAGE + 1);
             Reply toWellFormed = server.request(wellFormed);
-            if (toWellFormed.type == ZygoteProtocol.SPAWNED) {
+            if (toWellFormed.type == ZygoteProtocol.SSZ_SPAWNED) {
                 server.expectExit(toWellFormed.int32(0)); // awaited below, before the descriptor check
             }
             assertThat(List.of(toGarbage.summary(), toWellFormed.summary()))
@@ -154,7 +157,7 @@ class ZygoteHostileInputTest {
         for (int i = 0; i < 100; i++) {
             byte[] message = new byte[1 + random.nextInt(i % 10 == 0 ? 60000 : 600)];
             random.nextBytes(message);
-            if (message.length >= 4 && le32(message, 0) == ZygoteProtocol.MAGIC) {
+            if (message.length >= 4 && le32(message, 0) == ZygoteProtocol.SSZ_MAGIC) {
                 message[0] ^= 1;
             }
             server.expectError("garbage packet " + i + " (" + message.length + " bytes)", message, 0, EBADMSG,
@@ -163,8 +166,8 @@ class ZygoteHostileInputTest {
     }
 
     private static void shorterThanTheHeader(Server server, Pipe pipe) throws Exception {
-        byte[] header = spawnHeader(99, ZygoteProtocol.HEADER_SIZE);
-        for (int n = 1; n < ZygoteProtocol.HEADER_SIZE; n++) {
+        byte[] header = spawnHeader(99, ZygoteProtocol.Header.SIZE);
+        for (int n = 1; n < ZygoteProtocol.Header.SIZE; n++) {
             byte[] prefix = Arrays.copyOf(header, n); // starts like a real SPAWN header
             server.expectError(n + " bytes of a SPAWN header", prefix, 0, EBADMSG,
                     n % 5 == 0 ? new int[] {pipe.write} : new int[0]);
@@ -173,8 +176,8 @@ class ZygoteHostileInputTest {
 
     private static void badMagic(Server server, Pipe pipe) throws Exception {
         byte[] valid = ZygoteProtocol.spawn(20, Command.of("/bin/true"), "/bin/true", new TreeMap<>(), 0);
-        int[] magics = {0, Integer.reverseBytes(ZygoteProtocol.MAGIC), ZygoteProtocol.MAGIC + 1,
-                ZygoteProtocol.MAGIC ^ 0x80000000, ~ZygoteProtocol.MAGIC, -1};
+        int[] magics = {0, Integer.reverseBytes(ZygoteProtocol.SSZ_MAGIC), ZygoteProtocol.SSZ_MAGIC + 1,
+                ZygoteProtocol.SSZ_MAGIC ^ 0x80000000, ~ZygoteProtocol.SSZ_MAGIC, -1};
         for (int magic : magics) {
             byte[] message = valid.clone();
             put32(message, 0, magic);
@@ -185,15 +188,15 @@ class ZygoteHostileInputTest {
     }
 
     private static void unknownTypes(Server server, Pipe pipe) throws Exception {
-        int[] types = {0, ZygoteProtocol.HELLO, ZygoteProtocol.SPAWNED, ZygoteProtocol.FAILED, ZygoteProtocol.EXITED,
-                ZygoteProtocol.SIGNALED, ZygoteProtocol.ERROR, 9, 255, 0x102, 0x80000002, -1};
+        int[] types = {0, ZygoteProtocol.SSZ_HELLO, ZygoteProtocol.SSZ_SPAWNED, ZygoteProtocol.SSZ_FAILED, ZygoteProtocol.SSZ_EXITED,
+                ZygoteProtocol.SSZ_SIGNALED, ZygoteProtocol.SSZ_ERROR, 9, 255, 0x102, 0x80000002, -1};
         long id = 30;
         for (int type : types) {
             for (int payload : new int[] {0, 16, 40, 1000}) {
-                byte[] message = header(type, ++id, ZygoteProtocol.HEADER_SIZE + payload);
+                byte[] message = header(type, ++id, ZygoteProtocol.Header.SIZE + payload);
                 server.expectError("type " + type + " with " + payload + " payload bytes", message, id, EBADMSG);
             }
-            byte[] message = header(type, ++id, ZygoteProtocol.HEADER_SIZE + 16);
+            byte[] message = header(type, ++id, ZygoteProtocol.Header.SIZE + 16);
             server.expectError("type " + type + " with a descriptor", message, id, EBADMSG, pipe.write);
         }
     }
@@ -202,8 +205,8 @@ class ZygoteHostileInputTest {
     private static void inconsistentSpawns(Server server) throws Exception {
         long id = 1000;
         byte[] valid = smallSpawn(id, new TreeMap<>());
-        int payload = valid.length - ZygoteProtocol.HEADER_SIZE;
-        for (int n = ZygoteProtocol.HEADER_SIZE; n < valid.length; n++) {
+        int payload = valid.length - ZygoteProtocol.Header.SIZE;
+        for (int n = ZygoteProtocol.Header.SIZE; n < valid.length; n++) {
             server.expectDecoderRefusal("SPAWN truncated to " + n + " of " + valid.length + " bytes",
                     Arrays.copyOf(valid, n), id);
         }
@@ -213,28 +216,34 @@ class ZygoteHostileInputTest {
         server.expectDecoderRefusal("SPAWN with 100 bytes too many", longer, id);
         // One field of the fixed part at a time (offsets into the payload, after the header).
         Object[][] fields = {
-                {0, 0x100, "flags: the test-only flag"}, {0, Integer.MIN_VALUE, "flags: bit 31"},
-                {12, -1, "close_method -1"}, {12, 4, "close_method 4"},
-                {16, -1, "fd_count -1"}, {16, 1, "fd_count 1, none attached"}, {16, 65, "fd_count 65"},
-                {16, Integer.MIN_VALUE, "fd_count INT32_MIN"}, {20, -1, "rlimit_count -1"},
-                {20, 17, "rlimit_count 17"}, {20, 1, "rlimit_count 1, none present"},
-                {24, 0, "argc 0"}, {24, 2, "argc 2"}, {24, -1, "argc -1"}, {24, Integer.MAX_VALUE, "argc INT32_MAX"},
-                {24, Integer.MIN_VALUE, "argc INT32_MIN"}, {28, -1, "envc -1"}, {28, 2, "envc 2"},
-                {28, Integer.MAX_VALUE, "envc INT32_MAX"},
-                {32, payload - 40 - 1, "strings_len one short"}, {32, payload - 40 + 1, "strings_len one over"},
-                {32, -1, "strings_len 0xffffffff"}, {32, Integer.MIN_VALUE, "strings_len 0x80000000"},
-                {32, 0, "strings_len 0"}, {36, 1, "reserved 1"},
+                {SpawnFixed.FLAGS, ChildSetupAbi.SS_TEST_LEAD_GROUP_FIRST, "flags: the test-only flag"},
+                {SpawnFixed.FLAGS, Integer.MIN_VALUE, "flags: bit 31"},
+                {SpawnFixed.CLOSE_METHOD, -1, "close_method -1"}, {SpawnFixed.CLOSE_METHOD, 4, "close_method 4"},
+                {SpawnFixed.FD_COUNT, -1, "fd_count -1"}, {SpawnFixed.FD_COUNT, 1, "fd_count 1, none attached"},
+                {SpawnFixed.FD_COUNT, 65, "fd_count 65"}, {SpawnFixed.FD_COUNT, Integer.MIN_VALUE, "fd_count INT32_MIN"},
+                {SpawnFixed.RLIMIT_COUNT, -1, "rlimit_count -1"}, {SpawnFixed.RLIMIT_COUNT, 17, "rlimit_count 17"},
+                {SpawnFixed.RLIMIT_COUNT, 1, "rlimit_count 1, none present"},
+                {SpawnFixed.ARGC, 0, "argc 0"}, {SpawnFixed.ARGC, 2, "argc 2"}, {SpawnFixed.ARGC, -1, "argc -1"},
+                {SpawnFixed.ARGC, Integer.MAX_VALUE, "argc INT32_MAX"},
+                {SpawnFixed.ARGC, Integer.MIN_VALUE, "argc INT32_MIN"},
+                {SpawnFixed.ENVC, -1, "envc -1"}, {SpawnFixed.ENVC, 2, "envc 2"},
+                {SpawnFixed.ENVC, Integer.MAX_VALUE, "envc INT32_MAX"},
+                {SpawnFixed.STRINGS_LEN, payload - SpawnFixed.SIZE - 1, "strings_len one short"},
+                {SpawnFixed.STRINGS_LEN, payload - SpawnFixed.SIZE + 1, "strings_len one over"},
+                {SpawnFixed.STRINGS_LEN, -1, "strings_len 0xffffffff"},
+                {SpawnFixed.STRINGS_LEN, Integer.MIN_VALUE, "strings_len 0x80000000"},
+                {SpawnFixed.STRINGS_LEN, 0, "strings_len 0"}, {SpawnFixed.RESERVED, 1, "reserved 1"},
         };
         for (Object[] f : fields) {
             byte[] message = valid.clone();
-            put32(message, ZygoteProtocol.HEADER_SIZE + (Integer) f[0], (Integer) f[1]);
+            put32(message, ZygoteProtocol.Header.SIZE + (Integer) f[0], (Integer) f[1]);
             server.expectDecoderRefusal("SPAWN with " + f[2], message, id);
         }
         byte[] noFinalNul = valid.clone();
         noFinalNul[noFinalNul.length - 1] = 'x';
         server.expectDecoderRefusal("SPAWN whose last string is not terminated", noFinalNul, id);
         byte[] emptyPath = valid.clone();
-        emptyPath[ZygoteProtocol.HEADER_SIZE + 40] = 0;
+        emptyPath[ZygoteProtocol.Header.SIZE + SpawnFixed.SIZE] = 0;
         server.expectDecoderRefusal("SPAWN with an empty path", emptyPath, id);
         byte[] extraNul = valid.clone();
         extraNul[extraNul.length - 2] = 0;
@@ -256,16 +265,16 @@ class ZygoteHostileInputTest {
                 E2BIG, seventy);
         SortedMap<Integer, Integer> sameTwice = new TreeMap<>(Map.of(5, pipe.write, 6, pipe.write));
         byte[] duplicateTargets = smallSpawn(45, sameTwice);
-        put32(duplicateTargets, ZygoteProtocol.HEADER_SIZE + 40 + 4, 5); // fd_to {5, 5}
+        put32(duplicateTargets, ZygoteProtocol.Header.SIZE + SpawnFixed.SIZE + 4, 5); // fd_to {5, 5}
         server.expectDecoderRefusal("SPAWN with one child descriptor number twice", duplicateTargets, 45,
                 pipe.write, pipe.write);
         // The right reply when it does add up: one descriptor, and the maximum of 64.
         server.expectSpawnedThenExit("SPAWN of fd_count 1 with it attached", smallSpawn(46, one), 46, pipe.write);
         SortedMap<Integer, Integer> max = new TreeMap<>();
-        for (int child = 3; child < 3 + ZygoteProtocol.MAX_FDS; child++) {
+        for (int child = 3; child < 3 + ZygoteProtocol.SSZ_MAX_FDS; child++) {
             max.put(child, pipe.write);
         }
-        int[] sixtyFour = new int[ZygoteProtocol.MAX_FDS];
+        int[] sixtyFour = new int[ZygoteProtocol.SSZ_MAX_FDS];
         Arrays.fill(sixtyFour, pipe.write);
         server.expectSpawnedThenExit("SPAWN of fd_count 64 with 64 attached", smallSpawn(47, max), 47, sixtyFour);
         // A valid request whose child fails: FAILED, and the descriptor is closed all the same.
@@ -273,11 +282,11 @@ class ZygoteHostileInputTest {
                 "/nonexistent/safespawn", one, 0);
         Reply failed = server.request(missing, pipe.write);
         assertThat(failed.summary()).as("reply to a SPAWN of a missing program")
-                .isEqualTo("FAILED id 48 stage 11 errno 2"); // SS_STAGE_EXEC, ENOENT
+                .isEqualTo("FAILED id 48 stage " + ChildSetupAbi.SS_STAGE_EXEC + " errno 2"); // ENOENT
     }
 
     private static void oversized(Server server, Pipe pipe) throws Exception {
-        byte[] justOver = spawnHeader(60, ZygoteProtocol.MAX_MESSAGE + 2);
+        byte[] justOver = spawnHeader(60, ZygoteProtocol.SSZ_MAX_MESSAGE + 2);
         server.expectError("SPAWN of 128 KiB + 2 (truncated by the server)", justOver, 60, E2BIG);
         byte[] big = spawnHeader(61, 200_000);
         server.expectError("SPAWN of 200 000 bytes with a descriptor", big, 61, E2BIG, pipe.write);
@@ -293,7 +302,7 @@ class ZygoteHostileInputTest {
         }
         Reply reply = server.reply();
         assertThat(reply.type).as("reply to a 1 MiB SPAWN the kernel let through: %s", reply)
-                .isEqualTo(ZygoteProtocol.ERROR);
+                .isEqualTo(ZygoteProtocol.SSZ_ERROR);
         assertThat(reply.int32(4)).isEqualTo(E2BIG);
     }
 
@@ -319,14 +328,14 @@ class ZygoteHostileInputTest {
             for (Object[] c : cases) {
                 byte[] message = ZygoteProtocol.signal(++id, (Integer) c[0], (Integer) c[1], (Boolean) c[2]);
                 Reply reply = server.request(message);
-                assertThat(reply.type).as("reply to SIGNAL %s: %s", c[3], reply).isEqualTo(ZygoteProtocol.SIGNALED);
+                assertThat(reply.type).as("reply to SIGNAL %s: %s", c[3], reply).isEqualTo(ZygoteProtocol.SSZ_SIGNALED);
                 assertThat(reply.id).as("id of the reply to SIGNAL %s", c[3]).isEqualTo(id);
                 assertThat(reply.int32(4)).as("errno of SIGNAL %s", c[3]).isEqualTo(ESRCH);
             }
             // Malformed SIGNALs.
             for (int payload : new int[] {0, 4, 12, 15, 17, 32}) {
                 byte[] message = Arrays.copyOf(ZygoteProtocol.signal(++id, (int) jvm, 0, false),
-                        ZygoteProtocol.HEADER_SIZE + payload);
+                        ZygoteProtocol.Header.SIZE + payload);
                 server.expectError("SIGNAL with " + payload + " payload bytes", message, id, EBADMSG);
             }
             byte[] withFd = ZygoteProtocol.signal(++id, (int) stranger.pid(), SIGKILL, false);
@@ -350,19 +359,19 @@ class ZygoteHostileInputTest {
         byte[] sleep = ZygoteProtocol.spawn(80, Command.builder("/bin/sleep", "1000").clearEnv().build(),
                 "/bin/sleep", new TreeMap<>(), 0);
         Reply spawned = server.request(sleep);
-        assertThat(spawned.type).as("reply to SPAWN /bin/sleep: %s", spawned).isEqualTo(ZygoteProtocol.SPAWNED);
+        assertThat(spawned.type).as("reply to SPAWN /bin/sleep: %s", spawned).isEqualTo(ZygoteProtocol.SSZ_SPAWNED);
         int pid = spawned.int32(0);
         server.expectExit(pid);
         Reply group = server.request(ZygoteProtocol.signal(81, pid, SIGKILL, true));
-        assertThat(group.type).isEqualTo(ZygoteProtocol.SIGNALED);
+        assertThat(group.type).isEqualTo(ZygoteProtocol.SSZ_SIGNALED);
         assertThat(group.int32(4)).as("errno of a group signal to a child that leads no group").isEqualTo(EPERM);
         Reply badSignal = server.request(ZygoteProtocol.signal(82, pid, 1000, false));
         assertThat(badSignal.int32(4)).as("errno of signal 1000").isEqualTo(EINVAL);
         Reply kill = server.request(ZygoteProtocol.signal(83, pid, SIGKILL, false));
-        assertThat(kill.type).isEqualTo(ZygoteProtocol.SIGNALED);
+        assertThat(kill.type).isEqualTo(ZygoteProtocol.SSZ_SIGNALED);
         assertThat(kill.int32(4)).as("errno of SIGKILL to its child").isZero();
         int[] exit = server.awaitExit(pid);
-        assertThat(exit).as("EXITED {kind, value} of the killed child").containsExactly(ZygoteProtocol.EXIT_SIGNAL,
+        assertThat(exit).as("EXITED {kind, value} of the killed child").containsExactly(ZygoteProtocol.SSZ_EXIT_SIGNAL,
                 SIGKILL);
         Reply afterReaping = server.request(ZygoteProtocol.signal(84, pid, SIGKILL, false));
         assertThat(afterReaping.int32(4)).as("errno of a signal to a reaped child").isEqualTo(ESRCH);
@@ -385,32 +394,32 @@ class ZygoteHostileInputTest {
             if (kind < 20) { // noise
                 message = new byte[1 + random.nextInt(512)];
                 random.nextBytes(message);
-                if (message.length >= 4 && le32(message, 0) == ZygoteProtocol.MAGIC) {
+                if (message.length >= 4 && le32(message, 0) == ZygoteProtocol.SSZ_MAGIC) {
                     message[0] ^= 1;
                 }
                 server.expectError("random message " + i + ": noise", message, 0, EBADMSG, fds);
                 refused++;
             } else if (kind < 35) { // a request of no known type
                 int type = random.nextInt();
-                if (type == ZygoteProtocol.SPAWN || type == ZygoteProtocol.SIGNAL) {
+                if (type == ZygoteProtocol.SSZ_SPAWN || type == ZygoteProtocol.SSZ_SIGNAL) {
                     type = 0;
                 }
-                message = header(type, id, ZygoteProtocol.HEADER_SIZE + random.nextInt(100));
+                message = header(type, id, ZygoteProtocol.Header.SIZE + random.nextInt(100));
                 server.expectError("random message " + i + ": type " + type, message, id, EBADMSG, fds);
                 refused++;
             } else if (kind < 50) { // a SIGNAL of random content, to no child of the server
-                message = header(ZygoteProtocol.SIGNAL, id, ZygoteProtocol.HEADER_SIZE + 16);
+                message = header(ZygoteProtocol.SSZ_SIGNAL, id, ZygoteProtocol.Header.SIZE + 16);
                 put32(message, 16, server.randomNonChild(random));
                 // signal 0 or an invalid number: harmless even if a broken server sent it
                 put32(message, 20, random.nextBoolean() ? 0 : 65 + random.nextInt(Integer.MAX_VALUE - 65));
                 put32(message, 24, random.nextInt(3) == 0 ? random.nextInt() : random.nextInt(2));
                 if (random.nextInt(4) == 0) {
-                    message = Arrays.copyOf(message, ZygoteProtocol.HEADER_SIZE + random.nextInt(40));
+                    message = Arrays.copyOf(message, ZygoteProtocol.Header.SIZE + random.nextInt(40));
                 }
-                if (message.length == ZygoteProtocol.HEADER_SIZE + 16 && fds.length == 0) {
+                if (message.length == ZygoteProtocol.Header.SIZE + 16 && fds.length == 0) {
                     Reply reply = server.request(message);
                     assertThat(reply.type).as("random message %d: SIGNAL, reply %s", i, reply)
-                            .isEqualTo(ZygoteProtocol.SIGNALED);
+                            .isEqualTo(ZygoteProtocol.SSZ_SIGNALED);
                     assertThat(reply.id).isEqualTo(id);
                     assertThat(reply.int32(4)).as("random message %d: errno", i).isEqualTo(ESRCH);
                 } else {
@@ -426,9 +435,9 @@ class ZygoteHostileInputTest {
                 if (wellFormedSpawn(message, fds.length)) {
                     Reply reply = server.request(message, fds);
                     assertThat(reply.type).as("%s: reply %s", what, reply)
-                            .isIn(ZygoteProtocol.SPAWNED, ZygoteProtocol.FAILED);
+                            .isIn(ZygoteProtocol.SSZ_SPAWNED, ZygoteProtocol.SSZ_FAILED);
                     assertThat(reply.id).isEqualTo(id);
-                    if (reply.type == ZygoteProtocol.SPAWNED) {
+                    if (reply.type == ZygoteProtocol.SSZ_SPAWNED) {
                         server.expectExit(reply.int32(0));
                         spawned++;
                     }
@@ -459,19 +468,20 @@ class ZygoteHostileInputTest {
         byte[] grown = Arrays.copyOf(message, size);
         Arrays.fill(grown, base - 1, size - 1, (byte) 'x');
         grown[size - 1] = 0;
-        put32(grown, ZygoteProtocol.HEADER_SIZE + 32, le32(grown, ZygoteProtocol.HEADER_SIZE + 32) + size - base);
+        int stringsLen = ZygoteProtocol.Header.SIZE + SpawnFixed.STRINGS_LEN;
+        put32(grown, stringsLen, le32(grown, stringsLen) + size - base);
         assertThat(wellFormedSpawn(grown, 0)).as("the oversized SPAWN is well formed but for its size").isTrue();
         return grown;
     }
 
     private static byte[] header(int type, long id, int size) {
         byte[] message = new byte[size];
-        ByteBuffer.wrap(message).order(ByteOrder.nativeOrder()).putInt(ZygoteProtocol.MAGIC).putInt(type).putLong(id);
+        ByteBuffer.wrap(message).order(ByteOrder.nativeOrder()).putInt(ZygoteProtocol.SSZ_MAGIC).putInt(type).putLong(id);
         return message;
     }
 
     private static byte[] spawnHeader(long id, int size) {
-        return header(ZygoteProtocol.SPAWN, id, size);
+        return header(ZygoteProtocol.SSZ_SPAWN, id, size);
     }
 
     private static final int[] INTERESTING = {Integer.MIN_VALUE, -65536, -2, -1, 0, 1, 2, 3, 4, 15, 16, 17, 63, 64,
@@ -480,7 +490,7 @@ class ZygoteHostileInputTest {
     /** One to three mutations of a SPAWN's payload; the header (and so the id) stays. */
     private static byte[] mutate(byte[] spawn, Random random) {
         byte[] m = spawn;
-        int payloadStart = ZygoteProtocol.HEADER_SIZE;
+        int payloadStart = ZygoteProtocol.Header.SIZE;
         for (int k = 1 + random.nextInt(3); k > 0; k--) {
             switch (random.nextInt(6)) {
                 case 0 -> { // flip a bit
@@ -490,10 +500,10 @@ class ZygoteHostileInputTest {
                     }
                 }
                 case 1 -> { // a field of the fixed part
-                    if (m.length >= payloadStart + 40) {
+                    if (m.length >= payloadStart + SpawnFixed.SIZE) {
                         int value = random.nextBoolean() ? INTERESTING[random.nextInt(INTERESTING.length)]
                                 : random.nextInt(8);
-                        put32(m, payloadStart + 4 * random.nextInt(10), value);
+                        put32(m, payloadStart + 4 * random.nextInt(SpawnFixed.SIZE / 4), value);
                     }
                 }
                 case 2 -> m = Arrays.copyOf(m, payloadStart + random.nextInt(m.length - payloadStart + 1));
@@ -505,10 +515,12 @@ class ZygoteHostileInputTest {
                     }
                 }
                 case 4 -> { // make strings_len agree with the length again
-                    if (m.length >= payloadStart + 40) {
-                        long sections = 40L + 4L * clamp(le32(m, payloadStart + 16), 0, 64)
-                                + 24L * clamp(le32(m, payloadStart + 20), 0, 16);
-                        put32(m, payloadStart + 32, (int) (m.length - payloadStart - sections));
+                    if (m.length >= payloadStart + SpawnFixed.SIZE) {
+                        long sections = SpawnFixed.SIZE
+                                + 4L * clamp(le32(m, payloadStart + SpawnFixed.FD_COUNT), 0, ZygoteProtocol.SSZ_MAX_FDS)
+                                + (long) Rlimit.SIZE * clamp(le32(m, payloadStart + SpawnFixed.RLIMIT_COUNT), 0,
+                                        ZygoteProtocol.SSZ_MAX_RLIMITS);
+                        put32(m, payloadStart + SpawnFixed.STRINGS_LEN, (int) (m.length - payloadStart - sections));
                     }
                 }
                 default -> { // a NUL gained or lost in the strings
@@ -531,25 +543,25 @@ class ZygoteHostileInputTest {
      * (header included) that arrived with nfds descriptors, stated independently.
      */
     static boolean wellFormedSpawn(byte[] m, int nfds) {
-        int p = ZygoteProtocol.HEADER_SIZE;
-        if (m.length > ZygoteProtocol.MAX_MESSAGE + 1 || m.length < p + 40) {
+        int p = ZygoteProtocol.Header.SIZE;
+        if (m.length > ZygoteProtocol.SSZ_MAX_MESSAGE + 1 || m.length < p + SpawnFixed.SIZE) {
             return false;
         }
-        int flags = le32(m, p);
-        int closeMethod = le32(m, p + 12);
-        int fdCount = le32(m, p + 16);
-        int rlimitCount = le32(m, p + 20);
-        int argc = le32(m, p + 24);
-        int envc = le32(m, p + 28);
-        long stringsLen = le32(m, p + 32) & 0xffffffffL;
-        int reserved = le32(m, p + 36);
+        int flags = le32(m, p + SpawnFixed.FLAGS);
+        int closeMethod = le32(m, p + SpawnFixed.CLOSE_METHOD);
+        int fdCount = le32(m, p + SpawnFixed.FD_COUNT);
+        int rlimitCount = le32(m, p + SpawnFixed.RLIMIT_COUNT);
+        int argc = le32(m, p + SpawnFixed.ARGC);
+        int envc = le32(m, p + SpawnFixed.ENVC);
+        long stringsLen = le32(m, p + SpawnFixed.STRINGS_LEN) & 0xffffffffL;
+        int reserved = le32(m, p + SpawnFixed.RESERVED);
         if (fdCount < 0 || fdCount > 64 || fdCount != nfds || rlimitCount < 0 || rlimitCount > 16 || argc < 1
                 || envc < 0 || reserved != 0 || (flags & ~0x0f) != 0 || closeMethod < 0 || closeMethod > 3) {
             return false;
         }
-        int fds = p + 40;
+        int fds = p + SpawnFixed.SIZE;
         int rlimits = fds + 4 * fdCount;
-        int strings = rlimits + 24 * rlimitCount;
+        int strings = rlimits + Rlimit.SIZE * rlimitCount;
         if (strings + stringsLen != m.length) {
             return false;
         }
@@ -561,8 +573,9 @@ class ZygoteHostileInputTest {
             }
         }
         for (int i = 0; i < rlimitCount; i++) {
-            int resource = le32(m, rlimits + 24 * i);
-            if (resource < 0 || resource > 15 || le32(m, rlimits + 24 * i + 4) != 0) {
+            int rlimit = rlimits + Rlimit.SIZE * i;
+            if (le32(m, rlimit + Rlimit.RESOURCE) < 0 || le32(m, rlimit + Rlimit.RESOURCE) > 15
+                    || le32(m, rlimit + Rlimit.RESERVED) != 0) {
                 return false;
             }
         }
@@ -611,10 +624,10 @@ class ZygoteHostileInputTest {
         /** "ERROR id 3 errno 74", "SPAWNED id 4 pid 123", ... */
         String summary() {
             return switch (type) {
-                case ZygoteProtocol.ERROR -> "ERROR id " + id + " errno " + int32(4);
-                case ZygoteProtocol.FAILED -> "FAILED id " + id + " stage " + int32(0) + " errno " + int32(4);
-                case ZygoteProtocol.SIGNALED -> "SIGNALED id " + id + " errno " + int32(4);
-                case ZygoteProtocol.SPAWNED -> "SPAWNED id " + id + " pid " + int32(0);
+                case ZygoteProtocol.SSZ_ERROR -> "ERROR id " + id + " errno " + int32(4);
+                case ZygoteProtocol.SSZ_FAILED -> "FAILED id " + id + " stage " + int32(0) + " errno " + int32(4);
+                case ZygoteProtocol.SSZ_SIGNALED -> "SIGNALED id " + id + " errno " + int32(4);
+                case ZygoteProtocol.SSZ_SPAWNED -> "SPAWNED id " + id + " pid " + int32(0);
                 default -> toString();
             };
         }
@@ -644,7 +657,7 @@ class ZygoteHostileInputTest {
     private static final class Server implements AutoCloseable {
         final ChildProcess process;
         final SeqPacketSocket socket;
-        private final Memory buffer = new Memory(ZygoteProtocol.MAX_MESSAGE);
+        private final Memory buffer = new Memory(ZygoteProtocol.SSZ_MAX_MESSAGE);
         private final ExecutorService receiver = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "zygote-hostile-input-receiver");
             t.setDaemon(true);
@@ -678,8 +691,8 @@ class ZygoteHostileInputTest {
             try {
                 Reply hello = server.receiveOne();
                 assertThat(hello).as("HELLO").isNotNull();
-                assertThat(hello.type).as("the first message: %s", hello).isEqualTo(ZygoteProtocol.HELLO);
-                assertThat(hello.int32(0)).as("protocol version").isEqualTo(ZygoteProtocol.PROTOCOL_VERSION);
+                assertThat(hello.type).as("the first message: %s", hello).isEqualTo(ZygoteProtocol.SSZ_HELLO);
+                assertThat(hello.int32(0)).as("protocol version").isEqualTo(ZygoteProtocol.SSZ_PROTOCOL_VERSION);
                 assertThat(hello.int32(8)).as("pid in HELLO").isEqualTo((int) process.pid());
                 return server;
             } catch (Throwable t) {
@@ -696,12 +709,12 @@ class ZygoteHostileInputTest {
                     return null;
                 }
                 byte[] bytes = buffer.getByteArray(0, n);
-                if (n < ZygoteProtocol.HEADER_SIZE) {
+                if (n < ZygoteProtocol.Header.SIZE) {
                     return new Reply(0, -1, -1, bytes);
                 }
                 return new Reply(le32(bytes, 0), le32(bytes, 4),
                         ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).getLong(8),
-                        Arrays.copyOfRange(bytes, ZygoteProtocol.HEADER_SIZE, n));
+                        Arrays.copyOfRange(bytes, ZygoteProtocol.Header.SIZE, n));
             });
             try {
                 return next.get(REPLY_BOUND_SECONDS, TimeUnit.SECONDS);
@@ -730,13 +743,13 @@ class ZygoteHostileInputTest {
             if (r == null) {
                 fail("the server closed its socket instead of replying (%s)", describeEnd());
             }
-            assertThat(r.magic).as("magic of %s", r).isEqualTo(ZygoteProtocol.MAGIC);
+            assertThat(r.magic).as("magic of %s", r).isEqualTo(ZygoteProtocol.SSZ_MAGIC);
             return r;
         }
 
         /** Whether r is an EXITED report, which it records. */
         private boolean recordedExit(Reply r) {
-            if (r.type != ZygoteProtocol.EXITED || r.id != 0) {
+            if (r.type != ZygoteProtocol.SSZ_EXITED || r.id != 0) {
                 return false;
             }
             int pid = r.int32(0);
@@ -753,7 +766,7 @@ class ZygoteHostileInputTest {
 
         void expectError(String what, byte[] message, long id, int errno, int... fds) throws Exception {
             Reply r = request(message, fds);
-            assertThat(r.type).as("reply to %s: %s", what, r).isEqualTo(ZygoteProtocol.ERROR);
+            assertThat(r.type).as("reply to %s: %s", what, r).isEqualTo(ZygoteProtocol.SSZ_ERROR);
             assertThat(r.id).as("id of the reply to %s", what).isEqualTo(id);
             assertThat(r.int32(4)).as("errno of the reply to %s", what).isEqualTo(errno);
         }
@@ -761,19 +774,19 @@ class ZygoteHostileInputTest {
         /** The decoder refuses with EBADMSG, or E2BIG for a count over a limit. */
         void expectDecoderRefusal(String what, byte[] message, long id, int... fds) throws Exception {
             Reply r = request(message, fds);
-            assertThat(r.type).as("reply to %s: %s", what, r).isEqualTo(ZygoteProtocol.ERROR);
+            assertThat(r.type).as("reply to %s: %s", what, r).isEqualTo(ZygoteProtocol.SSZ_ERROR);
             assertThat(r.id).as("id of the reply to %s", what).isEqualTo(id);
             assertThat(r.int32(4)).as("errno of the reply to %s", what).isIn(EBADMSG, E2BIG);
         }
 
         void expectSpawnedThenExit(String what, byte[] message, long id, int... fds) throws Exception {
             Reply r = request(message, fds);
-            assertThat(r.type).as("reply to %s: %s", what, r).isEqualTo(ZygoteProtocol.SPAWNED);
+            assertThat(r.type).as("reply to %s: %s", what, r).isEqualTo(ZygoteProtocol.SSZ_SPAWNED);
             assertThat(r.id).as("id of the reply to %s", what).isEqualTo(id);
             int pid = r.int32(0);
             expectExit(pid);
             assertThat(awaitExit(pid)).as("EXITED {kind, value} of %s", what)
-                    .containsExactly(ZygoteProtocol.EXIT_CODE, 0);
+                    .containsExactly(ZygoteProtocol.SSZ_EXIT_CODE, 0);
         }
 
         void expectExit(int pid) {
@@ -812,11 +825,11 @@ class ZygoteHostileInputTest {
             byte[] valid = ZygoteProtocol.spawn(id, Command.of("/bin/true"), "/bin/true", new TreeMap<>(), 0);
             Reply r = request(valid);
             assertThat(r.type).as("reply to a valid SPAWN after the hostile input: %s", r)
-                    .isEqualTo(ZygoteProtocol.SPAWNED);
+                    .isEqualTo(ZygoteProtocol.SSZ_SPAWNED);
             assertThat(r.id).isEqualTo(id);
             int pid = r.int32(0);
             assertThat(awaitExit(pid)).as("EXITED {kind, value} of /bin/true")
-                    .containsExactly(ZygoteProtocol.EXIT_CODE, 0);
+                    .containsExactly(ZygoteProtocol.SSZ_EXIT_CODE, 0);
             for (int other : List.copyOf(running)) {
                 awaitExit(other); // the children of random SPAWNs
             }

@@ -1,24 +1,27 @@
-package dev.safespawn.strategies.forkexec;
+package dev.safespawn.strategies.internal;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.Command;
-import dev.safespawn.strategies.internal.EncodedStrings;
-import dev.safespawn.strategies.internal.SafespawnShim;
+import dev.safespawn.SpawnException;
+import java.lang.ref.Reference;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * {@code struct ss_request} of {@code child_setup.h}, field for field. The
+ * {@code struct ss_request} of {@code child_setup.h}, field for field (the
+ * shim's {@code safespawn_request_size()} lets a test check the layout). The
  * native memory it points to (strings, arrays) is held by this object, so it
- * must stay reachable until the shim call returns.
+ * must stay reachable until the shim call returns; {@link #launch} sees to it.
+ * Used by fork_exec, and by the zygote to start its server.
  */
 @Structure.FieldOrder({"path", "argv", "envp", "dir", "fdFrom", "fdTo", "fdCount", "flags", "pgid",
         "umaskValue", "rlimitCount", "closeMethod", "rlimitResource", "rlimitSoft", "rlimitHard", "parentPid",
         "reserved"})
-public final class ForkExecRequest extends Structure {
+public final class ChildSetupRequest extends Structure {
     public String path;
     public Pointer argv;
     public Pointer envp;
@@ -39,23 +42,24 @@ public final class ForkExecRequest extends Structure {
 
     // Keeps the native memory referenced above alive.
     private final Object[] keepAlive;
+    private final Command command;
 
-    // <bits/resource.h>
-    private static final Map<Command.Limit, Integer> RESOURCE = Map.of(
-            Command.Limit.CPU, 0, Command.Limit.FSIZE, 1, Command.Limit.CORE, 4,
-            Command.Limit.NPROC, 6, Command.Limit.NOFILE, 7, Command.Limit.AS, 9);
-
-    ForkExecRequest(Command command, String executable, SortedMap<Integer, Integer> childToParent,
-                    int closeMethod, int extraFlags, int parentPid) {
+    /**
+     * @param closeMethod {@code SS_CLOSE_*}; honoured by the shim's test build only
+     * @param extraFlags flags beyond the command's own; the test hooks' flag, for the test build
+     */
+    public ChildSetupRequest(Command command, String executable, SortedMap<Integer, Integer> childToParent,
+                             int closeMethod, int extraFlags, int parentPid) {
         Pointer argvArray = EncodedStrings.of(command.argv()).toNative();
         Pointer envArray = EncodedStrings.environment(command.environment()).toNative();
         Memory from = ints(childToParent.values().stream().mapToInt(Integer::intValue).toArray());
         Memory to = ints(childToParent.keySet().stream().mapToInt(Integer::intValue).toArray());
         List<Map.Entry<Command.Limit, Command.ResourceLimit>> limits = List.copyOf(command.limits().entrySet());
-        Memory resources = ints(limits.stream().mapToInt(e -> RESOURCE.get(e.getKey())).toArray());
+        Memory resources = ints(limits.stream().mapToInt(e -> ChildSetupAbi.resource(e.getKey())).toArray());
         Memory soft = longs(limits.stream().mapToLong(e -> e.getValue().soft()).toArray());
         Memory hard = longs(limits.stream().mapToLong(e -> e.getValue().hard()).toArray());
 
+        this.command = command;
         this.path = executable;
         this.argv = argvArray;
         this.envp = envArray;
@@ -63,11 +67,7 @@ public final class ForkExecRequest extends Structure {
         this.fdFrom = from;
         this.fdTo = to;
         this.fdCount = childToParent.size();
-        this.flags = extraFlags
-                | (command.newSession() ? SafespawnShim.SS_NEW_SESSION : 0)
-                | (command.processGroup().isPresent() ? SafespawnShim.SS_SET_PGID : 0)
-                | (command.umask().isPresent() ? SafespawnShim.SS_SET_UMASK : 0)
-                | (command.killOnParentDeath() ? SafespawnShim.SS_KILL_ON_PARENT_DEATH : 0);
+        this.flags = extraFlags | ChildSetupAbi.flags(command);
         this.pgid = command.processGroup().orElse(0);
         this.umaskValue = command.umask().orElse(0);
         this.rlimitCount = limits.size();
@@ -78,6 +78,30 @@ public final class ForkExecRequest extends Structure {
         this.parentPid = parentPid;
         this.keepAlive = new Object[] {argvArray, envArray, from, to, resources, soft, hard};
         write();
+    }
+
+    /**
+     * Starts the child through {@code shim} in {@code SS_MODE_*} {@code mode},
+     * blocking until it has exec'd or failed.
+     *
+     * @return its pid
+     * @throws SpawnException at the stage the C side named; no child is left
+     */
+    public int launch(SafespawnShim.ForkExec shim, int mode) throws SpawnException {
+        IntByReference pid = new IntByReference();
+        IntByReference stage = new IntByReference();
+        int rc;
+        try {
+            rc = shim.forkExec(getPointer(), mode, pid, stage);
+        } finally {
+            // Only the address reaches C: without this the request, and the native
+            // memory it owns, may be collected and freed while the child reads it.
+            Reference.reachabilityFence(this);
+        }
+        if (rc != 0) {
+            throw ChildSetupStage.failure(stage.getValue(), -rc, command, path);
+        }
+        return pid.getValue();
     }
 
     /** Native int32 array; never zero-sized, which JNA refuses. */

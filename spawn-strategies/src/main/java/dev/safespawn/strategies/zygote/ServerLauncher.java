@@ -1,0 +1,39 @@
+package dev.safespawn.strategies.zygote;
+
+import dev.safespawn.ChildProcess;
+import dev.safespawn.Command;
+import dev.safespawn.internal.ExecutableResolver;
+import dev.safespawn.strategies.internal.ChildSetupAbi;
+import dev.safespawn.strategies.internal.ChildSetupRequest;
+import dev.safespawn.strategies.internal.DescriptorPlan;
+import dev.safespawn.strategies.internal.LibC;
+import dev.safespawn.strategies.internal.NativeChildProcess;
+import dev.safespawn.strategies.internal.SafespawnShim;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Starts the zygote server through the shim this jar ships, with the same C
+ * child set-up the server gives its own children: the server holds nothing
+ * of the JVM but its socket. It goes to the shim's entry point directly
+ * rather than through another strategy, so the zygote depends on no sibling.
+ */
+final class ServerLauncher {
+    private ServerLauncher() {
+    }
+
+    /** Why the server cannot be started here, or empty if it can. */
+    static Optional<String> unavailability() {
+        return SafespawnShim.loadFailure().map(why -> "nothing can start the server: " + why);
+    }
+
+    static ChildProcess start(Command command) throws IOException {
+        String executable = ExecutableResolver.resolve(command);
+        try (DescriptorPlan plan = DescriptorPlan.prepare(command)) {
+            ChildSetupRequest request = new ChildSetupRequest(command, executable, plan.childToParent(),
+                    ChildSetupAbi.SS_CLOSE_AUTO, 0, LibC.getpid());
+            int pid = request.launch(SafespawnShim.ForkExec.PACKAGED, ChildSetupAbi.SS_MODE_CLONE_VFORK);
+            return NativeChildProcess.adopt(ZygoteStrategy.NAME + " server", pid, command, plan);
+        }
+    }
+}
