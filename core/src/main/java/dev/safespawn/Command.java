@@ -150,8 +150,8 @@ public final class Command {
      * The complete environment the child receives.
      *
      * @return an unmodifiable map in a stable order: the parent's environment
-     *         (as {@link System#getenv()} gave it when this class was loaded)
-     *         with the builder's changes applied
+     *         (a snapshot of {@link System#getenv()} taken once per JVM) with
+     *         the builder's changes applied
      */
     public Map<String, String> environment() {
         return environment;
