@@ -34,19 +34,32 @@ package dev.safespawn;
  * only handles of its own implementation for the same child, and once the
  * child has been reaped it reports nothing about, and never signals, a
  * process that has since been given the same pid.
+ *
+ * <p>Null policy: no method takes an object argument, and no method returns
+ * null; a stream that is not a pipe is a null stream, never {@code null}.
  */
 public abstract class ChildProcess extends Process {
 
-    /** For strategies. */
+    /**
+     * For strategies only: a subclass must keep every guarantee described
+     * above, whatever its way of starting and watching the child.
+     */
     protected ChildProcess() {
     }
 
     /**
      * Sends {@code signal} to the child.
      *
+     * @param signal the signal number, such as {@link Signal#TERM}; 1 to
+     *        {@link Signal#RTMAX}. Which numbers are accepted is up to the
+     *        strategy and the kernel; see the exceptions
      * @return true if it was sent; false if the child had already been reaped
+     *         (then nothing is sent, to anyone)
      * @throws UnsupportedOperationException if the strategy lacks {@link Feature#SIGNALS}
      *         and {@code signal} is neither {@code SIGTERM} nor {@code SIGKILL}
+     * @throws IllegalArgumentException if the strategy has
+     *         {@link Feature#SIGNALS}, the child is alive and the kernel
+     *         rejects {@code signal} as no signal ({@code EINVAL})
      */
     public abstract boolean signal(int signal);
 
@@ -56,15 +69,23 @@ public abstract class ChildProcess extends Process {
      * {@code processGroup(0)}); this never signals a group the library did not
      * create. Works after the leader has exited, for members still running.
      *
+     * @param signal the signal number, such as {@link Signal#KILL}; 1 to
+     *        {@link Signal#RTMAX}
      * @return true if it was sent; false if the group no longer exists
      * @throws IllegalStateException if the child was not made a group leader
      * @throws UnsupportedOperationException if the strategy lacks {@link Feature#SIGNALS}
+     *         (whatever the signal)
+     * @throws IllegalArgumentException if the kernel rejects {@code signal}
+     *         as no signal ({@code EINVAL})
      */
     public abstract boolean signalGroup(int signal);
 
     /**
      * How the child ended.
      *
+     * @return the child's end, never null; the same value every time once the
+     *         child has ended ({@link ExitStatus#lost(String)} if the end could
+     *         not be observed)
      * @throws IllegalThreadStateException if it has not ended yet
      */
     public abstract ExitStatus exitStatus();
@@ -74,7 +95,12 @@ public abstract class ChildProcess extends Process {
      * ({@link Command.Builder#pipeToChild(int)}); same semantics as
      * {@link #getOutputStream()}.
      *
+     * @param childFd the descriptor number the child reads, as given to
+     *        {@link Command.Builder#pipeToChild(int)}
+     * @return the parent's write end of that pipe, never null; the same stream
+     *         on every call
      * @throws IllegalArgumentException if the command asked for no such pipe
+     *         (including a pipe from the child at {@code childFd})
      */
     public java.io.OutputStream pipeTo(int childFd) {
         throw new IllegalArgumentException("no pipe to child fd " + childFd);
@@ -85,22 +111,40 @@ public abstract class ChildProcess extends Process {
      * ({@link Command.Builder#pipeFromChild(int)}); same semantics as
      * {@link #getInputStream()}.
      *
+     * @param childFd the descriptor number the child writes, as given to
+     *        {@link Command.Builder#pipeFromChild(int)}
+     * @return the parent's read end of that pipe, never null; the same stream
+     *         on every call
      * @throws IllegalArgumentException if the command asked for no such pipe
+     *         (including a pipe to the child at {@code childFd})
      */
     public java.io.InputStream pipeFrom(int childFd) {
         throw new IllegalArgumentException("no pipe from child fd " + childFd);
     }
 
-    /** The name of the strategy that started this child. */
+    /**
+     * The name of the strategy that started this child.
+     *
+     * @return the strategy's name, as {@link Spawner#strategyName()} gives it; never null
+     */
     public abstract String strategyName();
 
-    /** Returns {@link #exitStatus()}{@code .exitValue()}: the code, 128 + signal, or -1 when the end was lost. */
+    /**
+     * Returns {@link #exitStatus()}{@code .exitValue()}.
+     *
+     * @return the exit code, 128 + signal, or -1 when the end was lost
+     * @throws IllegalThreadStateException if the child has not ended yet
+     */
     @Override
     public int exitValue() {
         return exitStatus().exitValue();
     }
 
-    /** Always true: {@link #destroy()} sends {@code SIGTERM}, which a child may handle. */
+    /**
+     * Whether {@link #destroy()} lets the child end normally.
+     *
+     * @return always true: {@link #destroy()} sends {@code SIGTERM}, which a child may handle
+     */
     @Override
     public boolean supportsNormalTermination() {
         return true;

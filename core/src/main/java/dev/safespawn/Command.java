@@ -69,17 +69,37 @@ public final class Command {
         this.killOnParentDeath = b.killOnParentDeath;
     }
 
-    /** Starts a builder for the program {@code argv[0]} with arguments {@code argv[1..]}. */
+    /**
+     * Starts a builder for the program {@code argv[0]} with arguments {@code argv[1..]}.
+     *
+     * @param argv the program and its arguments, copied; may be empty here, but
+     *        {@link Builder#build()} rejects a command without a program
+     * @return a new builder with these arguments and every other setting at its default
+     * @throws NullPointerException if {@code argv} or any element is null
+     */
     public static Builder builder(String... argv) {
         return new Builder().args(argv);
     }
 
-    /** Shorthand for {@code builder(argv).build()}. */
+    /**
+     * Shorthand for {@code builder(argv).build()}.
+     *
+     * @param argv the program and its arguments, copied
+     * @return the command, with every other setting at its default; never null
+     * @throws NullPointerException if {@code argv} or any element is null
+     * @throws IllegalArgumentException if {@code argv} is empty, the program
+     *         name is empty, or an argument contains a NUL byte
+     */
     public static Command of(String... argv) {
         return builder(argv).build();
     }
 
-    /** A builder holding a copy of this command's settings. */
+    /**
+     * A builder holding a copy of this command's settings.
+     *
+     * @return a new builder whose {@link Builder#build()} gives an equivalent
+     *         command; changing it does not change this command
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.argv.addAll(argv);
@@ -99,85 +119,153 @@ public final class Command {
         return b;
     }
 
-    /** The program and its arguments; never empty. */
+    /**
+     * The program and its arguments.
+     *
+     * @return an unmodifiable list, never empty
+     */
     public List<String> argv() {
         return argv;
     }
 
-    /** {@code argv().get(0)}: a path, or a name looked up in the child's {@code PATH}. */
+    /**
+     * The program: {@code argv().get(0)}.
+     *
+     * @return a path, or a name looked up in the child's {@code PATH}; never empty
+     */
     public String program() {
         return argv.get(0);
     }
 
-    /** The child's working directory; empty means the parent's. */
+    /**
+     * The child's working directory.
+     *
+     * @return the directory as given; empty means the parent's
+     */
     public Optional<Path> directory() {
         return Optional.ofNullable(directory);
     }
 
-    /** The complete environment the child receives, in a stable order. */
+    /**
+     * The complete environment the child receives.
+     *
+     * @return an unmodifiable map in a stable order: the parent's environment
+     *         (a snapshot of {@link System#getenv()} taken once per JVM) with
+     *         the builder's changes applied
+     */
     public Map<String, String> environment() {
         return environment;
     }
 
-    /** Where the child's stdin comes from. */
+    /**
+     * Where the child's stdin comes from.
+     *
+     * @return the redirect; {@link Redirect#PIPE} unless set
+     */
     public Redirect stdin() {
         return stdin == null ? Redirect.PIPE : stdin;
     }
 
-    /** Where the child's stdout goes. */
+    /**
+     * Where the child's stdout goes.
+     *
+     * @return the redirect; {@link Redirect#PIPE} unless set
+     */
     public Redirect stdout() {
         return stdout == null ? Redirect.PIPE : stdout;
     }
 
-    /** Where the child's stderr goes, unless {@link #redirectErrorStream()}. */
+    /**
+     * Where the child's stderr goes, unless {@link #redirectErrorStream()}.
+     *
+     * @return the redirect; {@link Redirect#PIPE} unless set, and always
+     *         {@link Redirect#PIPE} (unused) when stderr is joined to stdout
+     */
     public Redirect stderr() {
         return stderr == null ? Redirect.PIPE : stderr;
     }
 
-    /** Whether stderr is joined to stdout (the child's fd 2 is its fd 1). */
+    /**
+     * Whether stderr is joined to stdout (the child's fd 2 is its fd 1).
+     *
+     * @return true if {@link Builder#redirectErrorStream()} was called
+     */
     public boolean redirectErrorStream() {
         return redirectErrorStream;
     }
 
-    /** Descriptors handed to the child: child fd → parent fd, sorted by child fd. */
+    /**
+     * Descriptors handed to the child.
+     *
+     * @return an unmodifiable map from child fd to parent fd, sorted by child
+     *         fd; empty when none is passed
+     */
     public SortedMap<Integer, Integer> passedFds() {
         return passedFds;
     }
 
     /**
-     * Extra pipes the library makes for the child: child fd → which way the
-     * data flows, sorted by child fd; unmodifiable.
+     * Extra pipes the library makes for the child.
+     *
+     * @return an unmodifiable map from child fd (3 or more) to which way the
+     *         data flows, sorted by child fd; empty when there are none
      */
     public SortedMap<Integer, PipeDirection> pipes() {
         return pipes;
     }
 
-    /** Whether the child calls {@code setsid()} and leads a new session. */
+    /**
+     * Whether the child calls {@code setsid()} and leads a new session.
+     *
+     * @return true if {@link Builder#newSession()} was called
+     */
     public boolean newSession() {
         return newSession;
     }
 
-    /** The process group to join; 0 means a new group led by the child; empty means the parent's. */
+    /**
+     * The process group to join.
+     *
+     * @return the group id (0 or more): 0 means a new group led by the child;
+     *         empty means the parent's group
+     */
     public OptionalInt processGroup() {
         return processGroup == null ? OptionalInt.empty() : OptionalInt.of(processGroup);
     }
 
-    /** The file mode creation mask the child starts with; empty means the parent's. */
+    /**
+     * The file mode creation mask the child starts with.
+     *
+     * @return the mask, 0 to 0777; empty means the parent's
+     */
     public OptionalInt umask() {
         return umask == null ? OptionalInt.empty() : OptionalInt.of(umask);
     }
 
-    /** Resource limits set in the child, in {@link Limit} order; unmodifiable, empty when none is set. */
+    /**
+     * Resource limits set in the child.
+     *
+     * @return an unmodifiable map in {@link Limit} order; empty when none is set
+     */
     public Map<Limit, ResourceLimit> limits() {
         return limits;
     }
 
-    /** Whether the child is killed (SIGKILL) when the parent JVM dies. */
+    /**
+     * Whether the child is killed (SIGKILL) when the parent JVM dies.
+     *
+     * @return true if {@link Builder#killOnParentDeath()} was called
+     */
     public boolean killOnParentDeath() {
         return killOnParentDeath;
     }
 
-    /** The features a strategy needs to run this command faithfully. */
+    /**
+     * The features a strategy needs to run this command faithfully.
+     *
+     * @return an unmodifiable set, empty for a command that every strategy can
+     *         run; computed on each call
+     */
     public Set<Feature> requiredFeatures() {
         EnumSet<Feature> needed = EnumSet.noneOf(Feature.class);
         if (!passedFds.isEmpty() || !pipes.isEmpty()) {
@@ -211,7 +299,8 @@ public final class Command {
 
     /**
      * Which way an extra pipe ({@link Builder#pipeToChild(int)},
-     * {@link Builder#pipeFromChild(int)}) carries data.
+     * {@link Builder#pipeFromChild(int)}) carries data. An enum: immutable and
+     * thread-safe.
      */
     public enum PipeDirection {
         /** The child reads the pipe; the parent writes it through {@link ChildProcess#pipeTo(int)}. */
@@ -231,7 +320,14 @@ public final class Command {
      * @param hard the ceiling up to which the soft limit may be raised, or {@link #UNLIMITED}
      */
     public record ResourceLimit(long soft, long hard) {
-        /** Checks the values; see the class description. */
+        /**
+         * Checks the values; see the class description.
+         *
+         * @param soft the soft limit: 0 or more, or {@link #UNLIMITED}
+         * @param hard the hard limit: 0 or more, or {@link #UNLIMITED}; not below {@code soft}
+         * @throws IllegalArgumentException if a value is negative other than
+         *         {@link #UNLIMITED}, or {@code soft} exceeds {@code hard}
+         */
         public ResourceLimit {
             String problem = problem(soft, hard);
             if (problem != null) {
@@ -254,7 +350,7 @@ public final class Command {
         }
     }
 
-    /** Resource limits a child can be given ({@code setrlimit(2)}). */
+    /** Resource limits a child can be given ({@code setrlimit(2)}). An enum: immutable and thread-safe. */
     public enum Limit {
         /** CPU time in seconds ({@code RLIMIT_CPU}). */
         CPU,
@@ -274,6 +370,11 @@ public final class Command {
      * Collects a command's settings. Not thread-safe; {@link #build()} may be
      * called more than once and each result is independent of later changes.
      * The environment starts as a copy of the parent's ({@link System#getenv()}).
+     *
+     * <p>Null policy: every method rejects null arguments with
+     * {@link NullPointerException} at once. Other values are checked by
+     * {@link #build()}, not by the setters: a setter takes any number and
+     * returns this builder, and {@code build()} names the first bad one.
      */
     public static final class Builder {
         private final List<String> argv = new ArrayList<>();
@@ -295,25 +396,53 @@ public final class Command {
         private Builder() {
         }
 
-        /** Appends arguments (the first ever given is the program). */
+        /**
+         * Appends arguments (the first ever given is the program).
+         *
+         * @param args the arguments, copied; may be empty
+     * @return this builder
+         * @throws NullPointerException if {@code args} or any element is null
+         */
         public Builder args(String... args) {
             List<String> checked = List.of(Objects.requireNonNull(args, "args")); // rejects null elements
             argv.addAll(checked);
             return this;
         }
 
-        /** Appends arguments from a list, which is copied. */
+        /**
+         * Appends arguments from a list, which is copied.
+         *
+         * @param args the arguments; may be empty
+     * @return this builder
+         * @throws NullPointerException if {@code args} or any element is null
+         */
         public Builder args(List<String> args) {
             return args(Objects.requireNonNull(args, "args").toArray(new String[0]));
         }
 
-        /** Sets the child's working directory. */
+        /**
+         * Sets the child's working directory. A directory that does not exist
+         * fails the spawn (stage {@code CHDIR}), not this call.
+         *
+         * @param directory the directory; relative to the parent's working
+         *        directory if relative. {@link #build()} rejects a NUL byte in it
+     * @return this builder
+         * @throws NullPointerException if {@code directory} is null
+         */
         public Builder directory(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
-        /** Sets one environment variable. */
+        /**
+         * Sets one environment variable, replacing any value it had.
+         *
+         * @param name the variable's name; {@link #build()} rejects an empty
+         *        name, and one containing {@code '='} or a NUL byte
+         * @param value the value, may be empty; {@link #build()} rejects a NUL byte
+     * @return this builder
+         * @throws NullPointerException if {@code name} or {@code value} is null
+         */
         public Builder env(String name, String value) {
             Objects.requireNonNull(name, "env name");
             Objects.requireNonNull(value, "env value");
@@ -321,37 +450,77 @@ public final class Command {
             return this;
         }
 
-        /** Removes one environment variable, if present. */
+        /**
+         * Removes one environment variable, if present.
+         *
+         * @param name the variable's name
+     * @return this builder
+         * @throws NullPointerException if {@code name} is null
+         */
         public Builder removeEnv(String name) {
             environment().remove(Objects.requireNonNull(name, "env name"));
             return this;
         }
 
-        /** Starts from an empty environment; later {@link #env} calls add to it. */
+        /**
+         * Starts from an empty environment; later {@link #env} calls add to it.
+         * Variables set before this call are removed too.
+         *
+     * @return this builder
+         */
         public Builder clearEnv() {
             environment().clear();
             return this;
         }
 
-        /** Where stdin comes from; default {@link Redirect#PIPE}. */
+        /**
+         * Where stdin comes from; default {@link Redirect#PIPE}.
+         *
+         * @param redirect the redirect; {@link #build()} rejects
+         *        {@link Redirect#to} and {@link Redirect#appendTo}, and one set
+         *        together with {@code passFd(..., 0)}
+     * @return this builder
+         * @throws NullPointerException if {@code redirect} is null
+         */
         public Builder stdin(Redirect redirect) {
             this.stdin = Objects.requireNonNull(redirect, "stdin");
             return this;
         }
 
-        /** Where stdout goes; default {@link Redirect#PIPE}. */
+        /**
+         * Where stdout goes; default {@link Redirect#PIPE}.
+         *
+         * @param redirect the redirect; {@link #build()} rejects
+         *        {@link Redirect#from}, and one set together with {@code passFd(..., 1)}
+     * @return this builder
+         * @throws NullPointerException if {@code redirect} is null
+         */
         public Builder stdout(Redirect redirect) {
             this.stdout = Objects.requireNonNull(redirect, "stdout");
             return this;
         }
 
-        /** Where stderr goes; default {@link Redirect#PIPE}. */
+        /**
+         * Where stderr goes; default {@link Redirect#PIPE}.
+         *
+         * @param redirect the redirect; {@link #build()} rejects
+         *        {@link Redirect#from}, one set together with
+         *        {@code passFd(..., 2)}, and any (even {@code PIPE}) set together
+         *        with {@link #redirectErrorStream()}
+     * @return this builder
+         * @throws NullPointerException if {@code redirect} is null
+         */
         public Builder stderr(Redirect redirect) {
             this.stderr = Objects.requireNonNull(redirect, "stderr");
             return this;
         }
 
-        /** Sends stderr wherever stdout goes. */
+        /**
+         * Sends stderr wherever stdout goes. {@link #build()} rejects it
+         * together with {@link #stderr(Redirect)} or {@code passFd(..., 2)}.
+         *
+     * @return this builder
+         */
         public Builder redirectErrorStream() {
             this.redirectErrorStream = true;
             return this;
@@ -361,6 +530,17 @@ public final class Command {
          * Hands the parent's descriptor {@code parentFd} to the child as
          * {@code childFd}. The parent's descriptor and its close-on-exec flag are
          * left as they are; the child's copy is never close-on-exec.
+         *
+         * <p>Needs {@link Feature#PASS_FD}. Whether {@code parentFd} is open is
+         * checked at spawn time (stage {@code DUP2}, {@code EBADF}).
+         *
+         * @param parentFd the parent's descriptor, 0 or more
+         * @param childFd the number it gets in the child, 0 or more; 0, 1 or 2
+         *        replaces that standard stream
+     * @return this builder
+         * @see #build() which rejects a negative number, a {@code childFd}
+         *      passed twice or also given a pipe, and a standard stream also set
+         *      by a redirect
          */
         public Builder passFd(int parentFd, int childFd) {
             if (parentFd < 0 || childFd < 0) {
@@ -375,7 +555,13 @@ public final class Command {
         /**
          * Gives the child a pipe it reads at descriptor {@code childFd} (3 or
          * more); the parent writes it through {@link ChildProcess#pipeTo(int)}.
-         * Like {@link Redirect#PIPE} for stdin, but at any number.
+         * Like {@link Redirect#PIPE} for stdin, but at any number. Needs
+         * {@link Feature#PASS_FD}.
+         *
+         * @param childFd the child's descriptor number, 3 or more; {@link #build()}
+         *        rejects a smaller one, and one already given a pipe or passed
+         *        by {@link #passFd(int, int)}
+     * @return this builder
          */
         public Builder pipeToChild(int childFd) {
             return pipe(childFd, PipeDirection.TO_CHILD);
@@ -384,6 +570,12 @@ public final class Command {
         /**
          * Gives the child a pipe it writes at descriptor {@code childFd} (3 or
          * more); the parent reads it through {@link ChildProcess#pipeFrom(int)}.
+         * Needs {@link Feature#PASS_FD}.
+         *
+         * @param childFd the child's descriptor number, 3 or more; {@link #build()}
+         *        rejects a smaller one, and one already given a pipe or passed
+         *        by {@link #passFd(int, int)}
+     * @return this builder
          */
         public Builder pipeFromChild(int childFd) {
             return pipe(childFd, PipeDirection.FROM_CHILD);
@@ -398,19 +590,38 @@ public final class Command {
             return this;
         }
 
-        /** The child calls {@code setsid()}: it leads a new session and process group. */
+        /**
+         * The child calls {@code setsid()}: it leads a new session and process
+         * group. Needs {@link Feature#NEW_SESSION}; {@link #build()} rejects it
+         * together with {@link #processGroup(int)}.
+         *
+     * @return this builder
+         */
         public Builder newSession() {
             this.newSession = true;
             return this;
         }
 
-        /** The child joins process group {@code pgid}; 0 makes it lead a new group. */
+        /**
+         * The child joins process group {@code pgid}; 0 makes it lead a new
+         * group. Needs {@link Feature#PROCESS_GROUP}; joining a group of
+         * another session fails the spawn (stage {@code SETPGID}).
+         *
+         * @param pgid the group id, or 0 for a new group; {@link #build()}
+         *        rejects a negative one, and any together with {@link #newSession()}
+     * @return this builder
+         */
         public Builder processGroup(int pgid) {
             this.processGroup = pgid;
             return this;
         }
 
-        /** The child's file mode creation mask, 0 to 0777. */
+        /**
+         * The child's file mode creation mask. Needs {@link Feature#UMASK}.
+         *
+         * @param mask the mask, 0 to 0777; {@link #build()} rejects others
+     * @return this builder
+         */
         public Builder umask(int mask) {
             this.umask = mask;
             return this;
@@ -420,7 +631,15 @@ public final class Command {
          * Sets a resource limit in the child. Values are non-negative or
          * {@link #UNLIMITED}; the soft limit may not exceed the hard one.
          * Raising a hard limit above the parent's needs privilege, and fails
-         * the spawn with stage {@code RLIMIT}.
+         * the spawn with stage {@code RLIMIT}. Needs {@link Feature#RLIMITS};
+         * setting the same limit again replaces it.
+         *
+         * @param limit which resource
+         * @param soft the soft limit, 0 or more, or {@link #UNLIMITED}
+         * @param hard the hard limit, 0 or more, or {@link #UNLIMITED}
+     * @return this builder
+         * @throws NullPointerException if {@code limit} is null
+         * @see #build() which rejects bad values, as {@link ResourceLimit} does
          */
         public Builder rlimit(Limit limit, long soft, long hard) {
             limits.put(Objects.requireNonNull(limit, "limit"), new long[] {soft, hard});
@@ -429,7 +648,10 @@ public final class Command {
 
         /**
          * Kills the child with SIGKILL when the parent JVM dies, however it
-         * dies ({@code PR_SET_PDEATHSIG} on Linux).
+         * dies ({@code PR_SET_PDEATHSIG} on Linux). Needs
+         * {@link Feature#KILL_ON_PARENT_DEATH}.
+         *
+     * @return this builder
          */
         public Builder killOnParentDeath() {
             this.killOnParentDeath = true;
@@ -439,7 +661,13 @@ public final class Command {
         /**
          * Checks every field and returns the command.
          *
-         * @throws IllegalArgumentException naming the first bad field
+         * @return a new immutable command, independent of later changes to
+         *         this builder; never null
+         * @throws IllegalArgumentException naming the first bad field: no
+         *         program or an empty one, a NUL byte in an argument, the
+         *         directory or the environment, an empty environment name or one
+         *         containing {@code '='}, a bad descriptor, redirect, process
+         *         group, umask or resource limit (see each setter)
          */
         public Command build() {
             check(!argv.isEmpty(), "argv: empty, it must name a program");

@@ -5,6 +5,10 @@ package dev.safespawn;
  * chosen strategy does not declare fails at {@link Spawner#spawn(Command)} with
  * a {@link SpawnException} of stage {@link SpawnException.Stage#FEATURE} naming
  * the feature and the strategies that have it; it is never silently ignored.
+ *
+ * <p>An enum: immutable and thread-safe. A strategy's features are fixed for
+ * its lifetime ({@link Spawner#features()}); what a command needs is
+ * {@link Command#requiredFeatures()}.
  */
 public enum Feature {
     /** {@link Command.Builder#passFd(int, int)}: hand extra descriptors to the child. */

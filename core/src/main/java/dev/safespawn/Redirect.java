@@ -5,8 +5,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where one of a child's standard streams goes. Immutable value type; instances
- * are compared by kind and path.
+ * Where one of a child's standard streams goes. Immutable value type, so
+ * thread-safe; instances are compared by kind and path. The factories reject a
+ * null file with {@link NullPointerException} and never return null; which
+ * stream a redirect is valid for is checked by {@link Command.Builder#build()}.
  *
  * <p>{@link #PIPE} is the default for all three streams: the parent reads or
  * writes the other end through {@link ChildProcess}. With any other redirect the
@@ -20,7 +22,7 @@ import java.util.Optional;
  */
 public final class Redirect {
 
-    /** The kinds of redirect. */
+    /** The kinds of redirect. An enum: immutable and thread-safe. */
     public enum Kind {
         /** A pipe between parent and child. */
         PIPE,
@@ -51,27 +53,54 @@ public final class Redirect {
         this.file = file;
     }
 
-    /** Reads the child's stdin from {@code file}. Valid for stdin only. */
+    /**
+     * Reads the child's stdin from {@code file}. Valid for stdin only.
+     *
+     * @param file the file to read; opened by the parent at spawn time, not now
+     * @return a {@link Kind#READ} redirect naming {@code file}
+     * @throws NullPointerException if {@code file} is null
+     */
     public static Redirect from(Path file) {
         return new Redirect(Kind.READ, Objects.requireNonNull(file, "file"));
     }
 
-    /** Writes the stream to {@code file}, truncating it. Valid for stdout and stderr. */
+    /**
+     * Writes the stream to {@code file}, truncating it. Valid for stdout and stderr.
+     *
+     * @param file the file to write; created or truncated by the parent at spawn time, not now
+     * @return a {@link Kind#WRITE} redirect naming {@code file}
+     * @throws NullPointerException if {@code file} is null
+     */
     public static Redirect to(Path file) {
         return new Redirect(Kind.WRITE, Objects.requireNonNull(file, "file"));
     }
 
-    /** Appends the stream to {@code file}. Valid for stdout and stderr. */
+    /**
+     * Appends the stream to {@code file}. Valid for stdout and stderr.
+     *
+     * @param file the file to append to; opened (created if needed) by the parent at spawn time, not now
+     * @return a {@link Kind#APPEND} redirect naming {@code file}
+     * @throws NullPointerException if {@code file} is null
+     */
     public static Redirect appendTo(Path file) {
         return new Redirect(Kind.APPEND, Objects.requireNonNull(file, "file"));
     }
 
-    /** The kind of this redirect; never null. */
+    /**
+     * The kind of this redirect.
+     *
+     * @return the kind; never null
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The file of a {@code READ}, {@code WRITE} or {@code APPEND} redirect. */
+    /**
+     * The file of a {@code READ}, {@code WRITE} or {@code APPEND} redirect.
+     *
+     * @return the file as given to the factory; empty for {@link #PIPE},
+     *         {@link #INHERIT} and {@link #DISCARD}
+     */
     public Optional<Path> file() {
         return Optional.ofNullable(file);
     }

@@ -30,6 +30,9 @@ import java.util.stream.Collectors;
  * <p>Thread-safe: any number of threads may spawn at once. Closing a spawner
  * releases the strategy's own resources; children it started keep running and
  * their {@link ChildProcess} handles keep working.
+ *
+ * <p>Null policy: methods reject null arguments with
+ * {@link NullPointerException} and never return null.
  */
 public final class Spawner implements AutoCloseable {
 
@@ -51,6 +54,7 @@ public final class Spawner implements AutoCloseable {
      * The strategy named by {@value #STRATEGY_PROPERTY}, or else the
      * highest-priority available one.
      *
+     * @return a started spawner, never null; the caller closes it
      * @throws IllegalArgumentException if the property names no known strategy
      * @throws IllegalStateException if the named strategy is unavailable, or none is
      * @throws java.io.UncheckedIOException if the strategy fails to start
@@ -70,6 +74,10 @@ public final class Spawner implements AutoCloseable {
     /**
      * The strategy called {@code name}.
      *
+     * @param name the strategy's name, exactly as {@link StrategyInfo#name()}
+     *        gives it (case matters)
+     * @return a started spawner, never null; the caller closes it
+     * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if no strategy has that name
      * @throws IllegalStateException if it is not available here, with the reason
      * @throws java.io.UncheckedIOException if it fails to start
@@ -89,6 +97,9 @@ public final class Spawner implements AutoCloseable {
     /**
      * Every strategy on the class path, best first, available or not, with
      * what it says about this machine. Starts no strategy.
+     *
+     * @return an unmodifiable list, a new one on each call, sorted by
+     *         descending priority; empty if no strategy is on the class path
      */
     public static List<StrategyInfo> strategies() {
         List<StrategyInfo> out = new ArrayList<>();
@@ -121,6 +132,9 @@ public final class Spawner implements AutoCloseable {
     /**
      * Starts {@code command}.
      *
+     * @param command what to run
+     * @return the started child, never null
+     * @throws NullPointerException if {@code command} is null
      * @throws SpawnException if it could not be started; stage
      *         {@link SpawnException.Stage#FEATURE} when the strategy lacks a
      *         feature the command needs
@@ -136,17 +150,35 @@ public final class Spawner implements AutoCloseable {
         return strategy.spawn(command);
     }
 
-    /** Shorthand for {@code spawn(Command.of(argv))}. */
+    /**
+     * Shorthand for {@code spawn(Command.of(argv))}.
+     *
+     * @param argv the program and its arguments
+     * @return the started child, never null
+     * @throws NullPointerException if {@code argv} or any element is null
+     * @throws IllegalArgumentException as {@link Command#of(String...)}: empty
+     *         {@code argv}, an empty program name or a NUL byte
+     * @throws SpawnException if it could not be started
+     * @throws IOException for other I/O failures
+     */
     public ChildProcess spawn(String... argv) throws IOException {
         return spawn(Command.of(argv));
     }
 
-    /** The name of this spawner's strategy. */
+    /**
+     * The name of this spawner's strategy.
+     *
+     * @return the name {@link #of(String)} takes, never null
+     */
     public String strategyName() {
         return strategy.name();
     }
 
-    /** The features of this spawner's strategy. */
+    /**
+     * The features of this spawner's strategy.
+     *
+     * @return an unmodifiable set, fixed for this spawner's lifetime
+     */
     public Set<Feature> features() {
         return features;
     }
@@ -215,6 +247,11 @@ public final class Spawner implements AutoCloseable {
         /**
          * Copies the collections, keeping the order of {@code diagnostics}.
          *
+         * @param name the strategy's name; not null
+         * @param available whether it works here
+         * @param unavailabilityCause why not; not null, empty when it does
+         * @param features what it can do; not null, copied
+         * @param diagnostics the strategy's facts; not null, copied in iteration order
          * @throws NullPointerException if any component, fact name or value is null
          */
         public StrategyInfo {

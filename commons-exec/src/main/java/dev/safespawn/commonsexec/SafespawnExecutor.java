@@ -95,8 +95,11 @@ public final class SafespawnExecutor extends DefaultExecutor {
      * {@code System.out} and {@code System.err}, the current directory) that
      * starts processes through the shared default spawner.
      *
+     * @return a new executor, never null
      * @throws IllegalStateException if no spawn strategy is available (from
      *         {@link Spawner#create()}, on first use)
+     * @throws IllegalArgumentException if the {@code safespawn.strategy}
+     *         property names no known strategy (on first use)
      * @throws java.io.UncheckedIOException if the strategy fails to start
      */
     public static SafespawnExecutor create() {
@@ -107,23 +110,38 @@ public final class SafespawnExecutor extends DefaultExecutor {
      * An executor with Commons Exec's defaults that starts processes through
      * {@code spawner}, which it does not close.
      *
+     * @param spawner the spawner to start processes with; it must stay open
+     *        while the executor is in use
+     * @return a new executor, never null
      * @throws NullPointerException if {@code spawner} is null
      */
     public static SafespawnExecutor create(Spawner spawner) {
         return builder().setSpawner(spawner).get();
     }
 
-    /** A builder taking {@code DefaultExecutor.Builder}'s settings plus the spawner. */
+    /**
+     * A builder taking {@code DefaultExecutor.Builder}'s settings plus the spawner.
+     *
+     * @return a new builder with Commons Exec's defaults and the shared default spawner
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The launcher every process of this executor is started with. */
+    /**
+     * The launcher every process of this executor is started with.
+     *
+     * @return the launcher, never null; the same on every call
+     */
     public SpawnerCommandLauncher getLauncher() {
         return launcher;
     }
 
-    /** The spawner every process of this executor is started with. */
+    /**
+     * The spawner every process of this executor is started with.
+     *
+     * @return the spawner, never null: the one given, or the shared default
+     */
     public Spawner getSpawner() {
         return launcher.spawner();
     }
@@ -198,6 +216,9 @@ public final class SafespawnExecutor extends DefaultExecutor {
          * The spawner processes are started with; the executor does not close
          * it. Default: a shared one from {@link Spawner#create()}.
          *
+         * @param spawner the spawner; it must stay open while executors built
+         *        with it are in use
+         * @return this builder
          * @throws NullPointerException if {@code spawner} is null
          */
         public Builder setSpawner(Spawner spawner) {
@@ -232,8 +253,11 @@ public final class SafespawnExecutor extends DefaultExecutor {
         /**
          * A new executor with these settings.
          *
+         * @return a new executor, never null
          * @throws IllegalStateException if no spawner was set and no spawn
          *         strategy is available
+         * @throws IllegalArgumentException if no spawner was set and the
+         *         {@code safespawn.strategy} property names no known strategy
          * @throws java.io.UncheckedIOException if no spawner was set and the
          *         default strategy fails to start
          */

@@ -73,7 +73,11 @@ public final class SpawnerCommandLauncher implements CommandLauncher {
         this.spawner = Objects.requireNonNull(spawner, "spawner");
     }
 
-    /** The spawner this launcher starts processes with. */
+    /**
+     * The spawner this launcher starts processes with.
+     *
+     * @return the spawner given to the constructor, never null
+     */
     public Spawner spawner() {
         return spawner;
     }

@@ -48,7 +48,9 @@ import java.util.concurrent.TimeoutException;
  * workers never outlive the pool, even a pool whose JVM was killed.
  *
  * <p>Thread-safe. Null policy: every method rejects a null task or
- * collection with {@link NullPointerException}. The pool's threads: one
+ * collection with {@link NullPointerException}, and no method returns null.
+ * After {@link #shutdown()} or {@link #shutdownNow()} every submission is
+ * refused with {@link java.util.concurrent.RejectedExecutionException}. The pool's threads: one
  * dispatcher per worker (see {@code Dispatcher}, which does the dispatching;
  * this class is the {@code ExecutorService} surface and its builder), output
  * forwarders when output is forwarded, and a timer when a timeout is set.
@@ -60,7 +62,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         this.dispatcher = dispatcher;
     }
 
-    /** A builder with the defaults: one worker per core, {@link Spawner#create()}, this JVM's java and class path. */
+    /**
+     * A builder with the defaults: one worker per core, {@link Spawner#create()}, this JVM's java and class path.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -83,12 +89,31 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return submitted;
     }
 
-    /** Runs {@code task} in a worker; the lambda form picks this overload. */
+    /**
+     * Runs {@code task} in a worker; the lambda form picks this overload.
+     *
+     * @param <T> the task's result type
+     * @param task the task; it and what it captures must be serializable
+     * @return the task's future: its value as deserialized here, or an
+     *         {@link ExecutionException} whose cause is the task's exception,
+     *         a {@link WorkerCrashedException} or a {@link TimeoutException};
+     *         cancelling it with interruption while it runs kills its worker
+     * @throws NullPointerException if {@code task} is null
+     * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
+     */
     public <T> Future<T> submit(SerializableCallable<T> task) {
         return enqueue(PoolTask.of(task));
     }
 
-    /** Runs {@code task} in a worker; the lambda form picks this overload. */
+    /**
+     * Runs {@code task} in a worker; the lambda form picks this overload.
+     *
+     * @param task the task; it and what it captures must be serializable
+     * @return the task's future, whose value is null; failures as for
+     *         {@link #submit(SerializableCallable)}
+     * @throws NullPointerException if {@code task} is null
+     * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
+     */
     public Future<?> submit(SerializableRunnable task) {
         return enqueue(PoolTask.of(task, null));
     }
@@ -241,7 +266,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
     }
 
-    /** Where workers' stdout and stderr go. Immutable; the factories never return null. */
+    /**
+     * Where workers' stdout and stderr go. Immutable and thread-safe; the
+     * factories never return null, and {@link #toFile(Path)} rejects a null
+     * file with {@link NullPointerException}.
+     */
     public static final class Output {
         private final Redirect redirect;
         private final boolean forwards;
@@ -251,17 +280,33 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             this.forwards = forwards;
         }
 
-        /** To this JVM's {@code System.out} and {@code System.err}, each line prefixed with the worker's name. */
+        /**
+         * To this JVM's {@code System.out} and {@code System.err}, each line prefixed with the worker's name.
+         *
+         * @return the forwarding setting (the default)
+         */
         public static Output forward() {
             return new Output(Redirect.PIPE, true);
         }
 
-        /** Nowhere. */
+        /**
+         * Nowhere: both streams go to {@code /dev/null}.
+         *
+         * @return the discarding setting
+         */
         public static Output discard() {
             return new Output(Redirect.DISCARD, false);
         }
 
-        /** Appended to {@code file}, both streams. */
+        /**
+         * Appended to {@code file}, both streams.
+         *
+         * @param file the file; opened (created if needed) each time a worker
+         *        starts, and a worker that cannot open it fails the task it was
+         *        started for
+         * @return a setting naming {@code file}
+         * @throws NullPointerException if {@code file} is null
+         */
         public static Output toFile(Path file) {
             return new Output(Redirect.appendTo(file), false);
         }
@@ -297,7 +342,13 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private Builder() {
         }
 
-        /** How many worker JVMs run at once; at least 1. */
+        /**
+         * How many worker JVMs run at once.
+         *
+         * @param count the number of workers, at least 1; default the number of processors
+         * @return this builder
+         * @throws IllegalArgumentException if {@code count} is less than 1
+         */
         public Builder workers(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("workers: " + count + " is less than 1");
@@ -306,43 +357,88 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             return this;
         }
 
-        /** The spawner that starts workers; the pool does not close it. Default: its own {@link Spawner#create()}. */
+        /**
+         * The spawner that starts workers; the pool does not close it.
+         * Default: its own {@link Spawner#create()}, closed when the pool has terminated.
+         *
+         * @param spawner the spawner; it must stay open while the pool runs
+         * @return this builder
+         * @throws NullPointerException if {@code spawner} is null
+         */
         public Builder spawner(Spawner spawner) {
             this.spawner = Objects.requireNonNull(spawner, "spawner");
             return this;
         }
 
-        /** The JDK whose {@code bin/java} runs workers; default this JVM's. */
+        /**
+         * The JDK whose {@code bin/java} runs workers; default this JVM's.
+         *
+         * @param javaHome the JDK's home directory; not checked until a worker starts
+         * @return this builder
+         * @throws NullPointerException if {@code javaHome} is null
+         */
         public Builder javaHome(Path javaHome) {
             this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
             return this;
         }
 
-        /** The workers' class path; default this JVM's. It must hold safespawn-core and the tasks' classes. */
+        /**
+         * The workers' class path; default this JVM's. It must hold safespawn-core and the tasks' classes.
+         *
+         * @param classpath the class path, in the {@code -cp} syntax
+         * @return this builder
+         * @throws NullPointerException if {@code classpath} is null
+         */
         public Builder classpath(String classpath) {
             this.classpath = Objects.requireNonNull(classpath, "classpath");
             return this;
         }
 
-        /** Extra JVM options for workers, after the pool's own ({@code -XX:+ExitOnOutOfMemoryError} and start-up tuning). */
+        /**
+         * Extra JVM options for workers, after the pool's own ({@code -XX:+ExitOnOutOfMemoryError} and start-up tuning).
+         *
+         * @param options the options, copied; they replace those of an earlier call
+         * @return this builder
+         * @throws NullPointerException if {@code options} or any element is null
+         */
         public Builder jvmOptions(String... options) {
             this.jvmOptions = List.of(options);
             return this;
         }
 
-        /** The workers' working directory; default this JVM's. */
+        /**
+         * The workers' working directory; default this JVM's.
+         *
+         * @param directory the directory; not checked until a worker starts
+         * @return this builder
+         * @throws NullPointerException if {@code directory} is null
+         */
         public Builder directory(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
-        /** Sets one environment variable for workers, on top of this JVM's environment. */
+        /**
+         * Sets one environment variable for workers, on top of this JVM's environment.
+         *
+         * @param name the variable's name; one the operating system cannot
+         *        carry makes every worker start fail, so every task fail
+         * @param value the value
+         * @return this builder
+         * @throws NullPointerException if {@code name} or {@code value} is null
+         */
         public Builder env(String name, String value) {
             environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** Retires a worker after this many tasks and starts a fresh one; 0 (default) never. */
+        /**
+         * Retires a worker after this many tasks and starts a fresh one.
+         *
+         * @param tasks the number of tasks, 0 or more; 0 (the default) never retires a worker
+         * @return this builder
+         * @throws IllegalArgumentException if {@code tasks} is negative
+         */
         public Builder maxTasksPerWorker(int tasks) {
             if (tasks < 0) {
                 throw new IllegalArgumentException("maxTasksPerWorker: " + tasks + " is negative");
@@ -351,7 +447,17 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             return this;
         }
 
-        /** Kills a worker whose task runs longer than this; the task fails with a {@link TimeoutException} cause. */
+        /**
+         * Kills a worker whose task runs longer than this; the task fails with a {@link TimeoutException} cause.
+         * The time counts from when the task is handed to a worker that has
+         * finished starting, so neither queueing nor JVM start-up counts.
+         * Default: no limit.
+         *
+         * @param timeout the longest a task may run; positive
+         * @return this builder
+         * @throws NullPointerException if {@code timeout} is null
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder taskTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("taskTimeout: " + timeout + " is not positive");
@@ -360,7 +466,13 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             return this;
         }
 
-        /** Where workers' output goes; default {@link Output#forward()}. */
+        /**
+         * Where workers' output goes; default {@link Output#forward()}.
+         *
+         * @param output the setting
+         * @return this builder
+         * @throws NullPointerException if {@code output} is null
+         */
         public Builder output(Output output) {
             this.output = Objects.requireNonNull(output, "output");
             return this;
@@ -372,6 +484,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * example {@code "java.base/*;com.example.tasks.*"}): classes it does not
          * allow are rejected. The built-in bounds on depth, arrays, references and
          * bytes always apply.
+         *
+         * @param pattern the filter pattern
+         * @return this builder
+         * @throws NullPointerException if {@code pattern} is null
+         * @throws IllegalArgumentException if {@code pattern} is malformed
          */
         public Builder serialFilter(String pattern) {
             java.io.ObjectInputFilter.Config.createFilter(pattern); // rejects a malformed pattern now
@@ -379,7 +496,13 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             return this;
         }
 
-        /** Starts every worker when the pool is built, not on first use. */
+        /**
+         * Starts every worker when the pool is built, not on first use. A
+         * worker that fails to start then is retried, and reported, by the
+         * first task it is given.
+         *
+         * @return this builder
+         */
         public Builder prestart() {
             this.prestart = true;
             return this;
@@ -403,7 +526,18 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             return b;
         }
 
-        /** The pool; its dispatcher threads start now. */
+        /**
+         * The pool; its dispatcher threads start now. The builder may be
+         * changed and used again afterwards without affecting the pool.
+         *
+         * @return a new running pool, never null; the caller shuts it down or closes it
+         * @throws IllegalStateException if no spawner was set and no spawn
+         *         strategy is available (from {@link Spawner#create()})
+         * @throws IllegalArgumentException if no spawner was set and the
+         *         {@code safespawn.strategy} property names no known strategy
+         * @throws java.io.UncheckedIOException if no spawner was set and the
+         *         strategy fails to start
+         */
         public ProcessPool build() {
             PoolConfig config = config();
             Dispatcher dispatcher = spawner != null ? Dispatcher.start(config, spawner, false)

@@ -8,10 +8,14 @@ import dev.safespawn.ExitStatus;
  * run with {@code -XX:+ExitOnOutOfMemoryError}). Only that task fails; the pool
  * starts a new worker. Arrives as the cause of an
  * {@link java.util.concurrent.ExecutionException}.
+ *
+ * <p>Created by the pool only. Immutable once thrown, so safe to share
+ * between threads; {@link #exitStatus()} is never null.
  */
 public final class WorkerCrashedException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** How the worker ended. */
     private final ExitStatus status;
 
     WorkerCrashedException(String worker, ExitStatus status) {
@@ -19,7 +23,12 @@ public final class WorkerCrashedException extends Exception {
         this.status = status;
     }
 
-    /** How the worker ended. */
+    /**
+     * How the worker ended.
+     *
+     * @return the worker's end, never null; {@link ExitStatus#lost(String)}
+     *         if it could not be observed
+     */
     public ExitStatus exitStatus() {
         return status;
     }

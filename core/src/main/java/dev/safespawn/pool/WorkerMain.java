@@ -21,11 +21,25 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>One thread reads the channel and the main thread runs tasks, so the
  * worker notices at once when the parent goes away (end of file), even in the
  * middle of a task, and halts: a worker never outlives its pool.
+ *
+ * <p>Public only because the worker JVM must be able to launch it; it is not
+ * API, its arguments and protocol may change in any release, and running it
+ * by hand is unsupported.
  */
 public final class WorkerMain {
     private WorkerMain() {
     }
 
+    /**
+     * Runs the worker until its channel closes, then halts the JVM.
+     *
+     * @param args the channel ({@code fds} or {@code stdio}; anything else
+     *        means {@code fds}) and the serial filter pattern ({@code -} or
+     *        absent for none)
+     * @throws Exception if the channel cannot be opened or written; the
+     *         worker then ends, and the pool reports a
+     *         {@link WorkerCrashedException} for its task
+     */
     public static void main(String[] args) throws Exception {
         boolean stdio = args.length > 0 && args[0].equals("stdio");
         ObjectInputFilter filter = Frames.filter(args.length > 1 && !args[1].equals("-") ? args[1] : null);

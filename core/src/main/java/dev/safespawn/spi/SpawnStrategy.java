@@ -27,26 +27,50 @@ import java.util.Set;
  * <li>{@link #diagnostics()} is cheap, thread-safe and never fails: it is what
  *     {@code safespawn doctor} shows, and it runs whenever
  *     {@link dev.safespawn.Spawner#strategies()} lists strategies.</li>
+ * <li>Every method is safe to call from any thread. The library calls
+ *     {@link #start()} at most once; {@link #close()} must be idempotent, since
+ *     it follows a failed {@link #start()} and every
+ *     {@link dev.safespawn.Spawner#close()}.</li>
+ * <li>Null policy: no method returns null; {@link #spawn(Command)} is never
+ *     handed a null command by the library.</li>
  * </ul>
  */
 public interface SpawnStrategy extends AutoCloseable {
 
-    /** A short stable name, such as {@code posix_spawn}; used by {@code safespawn.strategy}. */
+    /**
+     * A short stable name, such as {@code posix_spawn}; used by {@code safespawn.strategy}.
+     *
+     * @return the name, never null, the same on every call and unique among strategies
+     */
     String name();
 
     /**
      * Preference when {@link dev.safespawn.Spawner#create()} picks the best
      * available strategy; higher wins.
+     *
+     * @return the priority, the same on every call
      */
     int priority();
 
-    /** Whether this strategy works here. */
+    /**
+     * Whether this strategy works here.
+     *
+     * @return true if it can keep the child contract on this machine and JVM
+     */
     boolean isAvailable();
 
-    /** Why {@link #isAvailable()} is false; empty when it is available. */
+    /**
+     * Why {@link #isAvailable()} is false.
+     *
+     * @return the reason, for people; empty when it is available; never null
+     */
     Optional<String> unavailabilityCause();
 
-    /** What this strategy can do beyond the basics every strategy has. */
+    /**
+     * What this strategy can do beyond the basics every strategy has.
+     *
+     * @return the features, never null, the same on every call; callers do not modify it
+     */
     Set<Feature> features();
 
     /**
@@ -83,14 +107,32 @@ public interface SpawnStrategy extends AutoCloseable {
         return Map.of();
     }
 
-    /** Prepares the strategy for spawning (for example starts a helper). Called once, before any spawn. */
+    /**
+     * Prepares the strategy for spawning (for example starts a helper).
+     * Called once, before any spawn. The default does nothing.
+     *
+     * @throws IOException if the strategy cannot start; the library then
+     *         calls {@link #close()} and reports an
+     *         {@link java.io.UncheckedIOException}
+     */
     default void start() throws IOException {
     }
 
-    /** Starts {@code command}. */
+    /**
+     * Starts {@code command}.
+     *
+     * @param command what to run, already checked against {@link #features()}; never null
+     * @return the started child, never null
+     * @throws dev.safespawn.SpawnException if the child could not be started,
+     *         leaving nothing behind
+     * @throws IOException for other I/O failures
+     */
     ChildProcess spawn(Command command) throws IOException;
 
-    /** Releases what {@link #start()} acquired. Children already started are not affected. */
+    /**
+     * Releases what {@link #start()} acquired. Children already started are
+     * not affected. Must not throw; the default does nothing.
+     */
     @Override
     default void close() {
     }

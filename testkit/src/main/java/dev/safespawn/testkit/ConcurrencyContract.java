@@ -17,9 +17,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Many threads spawning at once, while others open and close descriptors. */
+/**
+ * Many threads spawning at once, while others open and close descriptors.
+ *
+ * <p>Each test is a JUnit {@code @Test} run through {@link ChildContractSuite};
+ * threading and nulls are as {@link StrategyUnderTest} says.
+ */
 public interface ConcurrencyContract extends StrategyUnderTest {
 
+    /**
+     * Sixteen threads each spawn and wait for 200 children at once: every child
+     * exits with 0, and afterwards no descriptor, zombie or thread started during
+     * the test is left.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void sixteenThreadsTimesTwoHundredSpawnsLeaveNothingBehind() throws Exception {
         Command exit0 = probe("exit", "0").build();
@@ -71,6 +84,14 @@ public interface ConcurrencyContract extends StrategyUnderTest {
                 .isSubsetOf(threadsBefore);
     }
 
+    /**
+     * While two threads keep creating and closing pipes that are not
+     * close-on-exec, 100 children spawned from four threads each hold only
+     * descriptors 0, 1 and 2.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void childrenStayCleanWhileOtherThreadsChurnLeakyDescriptors() throws Exception {
         AtomicBoolean stop = new AtomicBoolean();

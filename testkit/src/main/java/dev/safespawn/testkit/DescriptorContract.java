@@ -13,9 +13,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The child holds exactly 0, 1, 2 and the descriptors passed on purpose. */
+/**
+ * The child holds exactly 0, 1, 2 and the descriptors passed on purpose.
+ *
+ * <p>Each test is a JUnit {@code @Test} run through {@link ChildContractSuite};
+ * threading and nulls are as {@link StrategyUnderTest} says.
+ */
 public interface DescriptorContract extends StrategyUnderTest {
 
+    /**
+     * With 200 pipes that are not close-on-exec, made by another thread, and a
+     * listening socket open, the child holds only descriptors 0, 1 and 2, none
+     * of them close-on-exec.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void onlyStdioReachesTheChildWhileOtherThreadsHoldLeakyDescriptors() throws Exception {
         List<int[]> pipes = CompletableFuture.supplyAsync(() -> {
@@ -35,6 +48,14 @@ public interface DescriptorContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * Of ten pipes that are not close-on-exec, only the one passed with
+     * {@code passFd} reaches the child, at the number asked for. Needs
+     * {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void onePassedDescriptorOfTenSurvivesAtTheAskedNumber() throws Exception {
         require(Feature.PASS_FD);
@@ -52,6 +73,13 @@ public interface DescriptorContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * A passed descriptor is the parent's open pipe: what the child writes to it
+     * arrives in the parent. Needs {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void passedDescriptorCarriesData() throws Exception {
         require(Feature.PASS_FD);
@@ -66,6 +94,13 @@ public interface DescriptorContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * Two descriptors passed with their numbers swapped each arrive at the
+     * other's number, neither overwritten by the other. Needs {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void passedDescriptorsSwapNumbersWithoutClobberingEachOther() throws Exception {
         require(Feature.PASS_FD);
@@ -87,6 +122,13 @@ public interface DescriptorContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * A descriptor passed as child fd 1 replaces stdout, and the
+     * {@code ChildProcess} stdout is then a null stream. Needs {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void passedDescriptorCanBecomeStdout() throws Exception {
         require(Feature.PASS_FD);
@@ -102,6 +144,14 @@ public interface DescriptorContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * A close-on-exec descriptor passed at its own number or another arrives
+     * open and not close-on-exec, while the parent's descriptor keeps its flag.
+     * Needs {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void closeOnExecDescriptorArrivesOpenAndTheParentKeepsItsFlag() throws Exception {
         require(Feature.PASS_FD);
@@ -118,6 +168,13 @@ public interface DescriptorContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * One descriptor passed as both fd 1 and fd 2 receives everything the child
+     * writes to either. Needs {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void theSameDescriptorCanServeStdoutAndStderr() throws Exception {
         require(Feature.PASS_FD);
@@ -132,6 +189,15 @@ public interface DescriptorContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * {@code pipeToChild} and {@code pipeFromChild} give the child pipes at
+     * exactly those numbers, data flows through both, and asking for a pipe the
+     * other way round is an {@code IllegalArgumentException}. Needs
+     * {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void extraPipesCarryDataBothWaysAtTheirNumbers() throws Exception {
         require(Feature.PASS_FD);

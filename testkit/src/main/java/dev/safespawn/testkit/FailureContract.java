@@ -16,13 +16,23 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A child that cannot start is a SpawnException with errno, stage and path, and leaves nothing behind. */
+/**
+ * A child that cannot start is a SpawnException with errno, stage and path, and leaves nothing behind.
+ *
+ * <p>Each test is a JUnit {@code @Test} run through {@link ChildContractSuite};
+ * threading and nulls are as {@link StrategyUnderTest} says.
+ */
 public interface FailureContract extends StrategyUnderTest {
 
     private SpawnException failure(Command command) {
         return catchThrowableOfType(SpawnException.class, () -> spawner().spawn(command));
     }
 
+    /**
+     * A program path that does not exist fails at stage {@code EXEC} with
+     * {@code ENOENT}, naming the path, with the message
+     * {@code exec PATH: No such file or directory (ENOENT)}.
+     */
     @Test
     default void missingProgramByPath() {
         SpawnException e = failure(Command.of("/nonexistent/safespawn-nope"));
@@ -32,6 +42,10 @@ public interface FailureContract extends StrategyUnderTest {
         assertThat(e).hasMessage("exec /nonexistent/safespawn-nope: No such file or directory (ENOENT)");
     }
 
+    /**
+     * A bare name that the child's {@code PATH} does not find fails at stage
+     * {@code RESOLVE} with {@code ENOENT}, naming the name.
+     */
     @Test
     default void missingProgramByName() {
         SpawnException e = failure(Command.builder("safespawn-no-such-program").env("PATH", "/usr/bin:/bin").build());
@@ -40,6 +54,12 @@ public interface FailureContract extends StrategyUnderTest {
         assertThat(e.path()).hasValue("safespawn-no-such-program");
     }
 
+    /**
+     * A directory as the program fails at stage {@code EXEC} with
+     * {@code EACCES}, naming it.
+     *
+     * @param dir a temporary directory JUnit provides and removes
+     */
     @Test
     default void directoryAsProgram(@TempDir Path dir) {
         SpawnException e = failure(Command.of(dir.toString()));
@@ -48,6 +68,14 @@ public interface FailureContract extends StrategyUnderTest {
         assertThat(e.path()).hasValue(dir.toString());
     }
 
+    /**
+     * A file without execute permission as the program fails with
+     * {@code EACCES}, naming it.
+     *
+     * @param dir a temporary directory JUnit provides and removes
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void nonExecutableFile(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("plain.txt"), "not a program");
@@ -57,6 +85,15 @@ public interface FailureContract extends StrategyUnderTest {
         assertThat(e.path()).hasValue(file.toString());
     }
 
+    /**
+     * An executable file the kernel cannot run fails at stage {@code EXEC} with
+     * {@code ENOEXEC}. Skipped for the {@code jdk} strategy, whose
+     * {@code ProcessBuilder} runs such a file as a shell script.
+     *
+     * @param dir a temporary directory JUnit provides and removes
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void fileTheKernelCannotExecute(@TempDir Path dir) throws Exception {
         skipUnless(!spawner().strategyName().equals("jdk"),
@@ -69,6 +106,10 @@ public interface FailureContract extends StrategyUnderTest {
         assertThat(e).hasMessageContaining("Exec format error (ENOEXEC)");
     }
 
+    /**
+     * Joining process group 1, which lies in another session, fails at stage
+     * {@code SETPGID} with {@code EPERM}. Needs {@code PROCESS_GROUP}.
+     */
     @Test
     default void joiningAGroupOfAnotherSessionIsBlamedOnSetpgid() {
         require(Feature.PROCESS_GROUP);
@@ -78,6 +119,12 @@ public interface FailureContract extends StrategyUnderTest {
         assertThat(e.errnoName()).isEqualTo("EPERM");
     }
 
+    /**
+     * A missing working directory fails at stage {@code CHDIR} with
+     * {@code ENOENT}, naming the directory rather than the program.
+     *
+     * @param dir a temporary directory JUnit provides and removes
+     */
     @Test
     default void badWorkingDirectoryIsBlamedNotTheProgram(@TempDir Path dir) {
         Path missing = dir.resolve("missing");
@@ -88,6 +135,14 @@ public interface FailureContract extends StrategyUnderTest {
         assertThat(e).hasMessage("chdir " + missing + ": No such file or directory (ENOENT)");
     }
 
+    /**
+     * A regular file as the working directory fails at stage {@code CHDIR} with
+     * {@code ENOTDIR}.
+     *
+     * @param dir a temporary directory JUnit provides and removes
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void fileAsWorkingDirectory(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("f"), "");
@@ -96,6 +151,12 @@ public interface FailureContract extends StrategyUnderTest {
         assertThat(e.errnoName()).isEqualTo("ENOTDIR");
     }
 
+    /**
+     * A missing stdin file fails at stage {@code OPEN} with {@code ENOENT},
+     * naming the file.
+     *
+     * @param dir a temporary directory JUnit provides and removes
+     */
     @Test
     default void unreadableRedirectFileIsNamed(@TempDir Path dir) {
         Path missing = dir.resolve("no-input");
@@ -105,6 +166,13 @@ public interface FailureContract extends StrategyUnderTest {
         assertThat(e.path()).hasValue(missing.toString());
     }
 
+    /**
+     * Passing a closed descriptor fails at stage {@code DUP2} with
+     * {@code EBADF}. Needs {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void passingAClosedDescriptorFails() throws Exception {
         require(Feature.PASS_FD);
@@ -115,6 +183,11 @@ public interface FailureContract extends StrategyUnderTest {
         assertThat(e.errnoName()).isEqualTo("EBADF");
     }
 
+    /**
+     * A command needing {@code PASS_FD}, {@code NEW_SESSION} or
+     * {@code PROCESS_GROUP} that the strategy lacks fails with a
+     * {@code SpawnException} naming the feature and the strategies that have it.
+     */
     @Test
     default void missingFeatureIsNamedNotIgnored() {
         for (Feature f : Set.of(Feature.PASS_FD, Feature.NEW_SESSION, Feature.PROCESS_GROUP)) {
@@ -133,6 +206,14 @@ public interface FailureContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * A thousand failed spawns (a missing program, a missing directory) leave
+     * no new descriptor and no zombie behind.
+     *
+     * @param dir a temporary directory JUnit provides and removes
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void aThousandFailuresLeaveNoDescriptorAndNoZombie(@TempDir Path dir) throws Exception {
         Command missingProgram = Command.of("/nonexistent/safespawn-nope");

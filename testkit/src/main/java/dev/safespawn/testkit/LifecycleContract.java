@@ -21,9 +21,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Exit codes, signals, destroy, process groups and the Process contract around them. */
+/**
+ * Exit codes, signals, destroy, process groups and the Process contract around them.
+ *
+ * <p>Each test is a JUnit {@code @Test} run through {@link ChildContractSuite};
+ * threading and nulls are as {@link StrategyUnderTest} says.
+ */
 public interface LifecycleContract extends StrategyUnderTest {
 
+    /**
+     * Exit codes 0, 1, 42 and 255 come back unchanged from {@code exitValue()}
+     * and {@code exitStatus()}; the child is then not alive, and
+     * {@code onExit()} completes with it.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void exitCodesComeBackAsTheyWere() throws Exception {
         for (int code : new int[] {0, 1, 42, 255}) {
@@ -35,6 +48,13 @@ public interface LifecycleContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * A child killed by a signal has exit value 128 + signal and, with
+     * {@code SIGNALS}, an {@code ExitStatus} naming the signal.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void deathBySignalIsReportedAsASignal() throws Exception {
         Finished f = run(probe("kill-self", Integer.toString(Signal.USR1)).build());
@@ -45,6 +65,13 @@ public interface LifecycleContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * {@code destroy()} sends {@code SIGTERM}, and
+     * {@code supportsNormalTermination()} is true.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void destroySendsSigterm() throws Exception {
         ChildProcess child = spawner().spawn(probe("sleep").build());
@@ -56,6 +83,13 @@ public interface LifecycleContract extends StrategyUnderTest {
         closeStreams(child);
     }
 
+    /**
+     * {@code destroyForcibly()} sends {@code SIGKILL} and returns the child;
+     * {@code onExit()} completes with it, and its handle is then not alive.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void destroyForciblySendsSigkill() throws Exception {
         ChildProcess child = spawner().spawn(probe("sleep").build());
@@ -66,6 +100,13 @@ public interface LifecycleContract extends StrategyUnderTest {
         closeStreams(child);
     }
 
+    /**
+     * {@code waitFor} with a zero timeout returns false for a running child,
+     * whose handle has its pid and is alive.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void waitForWithTimeoutReturnsFalseWhileRunning() throws Exception {
         ChildProcess child = spawner().spawn(probe("sleep").build());
@@ -80,6 +121,14 @@ public interface LifecycleContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * An interrupted {@code waitFor} throws {@code InterruptedException} with
+     * the interrupt status cleared (at once when already interrupted), and
+     * leaves the child running.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void waitForIsInterruptibleAndLeavesTheChildRunning() throws Exception {
         ChildProcess child = spawner().spawn(probe("sleep").build());
@@ -113,6 +162,13 @@ public interface LifecycleContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * Five threads waiting for one child all see its death by {@code SIGKILL},
+     * and no descriptor (the pidfd included) is left afterwards.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void everyThreadWaitingForOneChildSeesItsEndAndNothingIsLeft() throws Exception {
         Set<String> fdsBefore = ParentState.openFds();
@@ -138,6 +194,13 @@ public interface LifecycleContract extends StrategyUnderTest {
         assertThat(ParentState.openFds()).as("no descriptor left, the pidfd included").isSubsetOf(fdsBefore);
     }
 
+    /**
+     * Signalling a reaped child returns false and sends nothing;
+     * {@code destroy()} on it does nothing.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void signallingAReapedChildHitsNothing() throws Exception {
         Finished f = run(probe("exit", "0").build());
@@ -146,6 +209,13 @@ public interface LifecycleContract extends StrategyUnderTest {
         assertThat(f.child().exitValue()).isZero();
     }
 
+    /**
+     * {@code signalGroup} on a session leader reaches every member of its group.
+     * Needs {@code NEW_SESSION} and {@code SIGNALS}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void signalGroupKillsTheWholeNewGroup() throws Exception {
         require(Feature.NEW_SESSION);

@@ -16,9 +16,21 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Pre-exec options: umask, resource limits, death with the parent. */
+/**
+ * Pre-exec options: umask, resource limits, death with the parent.
+ *
+ * <p>Each test is a JUnit {@code @Test} run through {@link ChildContractSuite};
+ * threading and nulls are as {@link StrategyUnderTest} says.
+ */
 public interface OptionsContract extends StrategyUnderTest {
 
+    /**
+     * The child starts with the umask asked for, 0 included. Needs
+     * {@code UMASK}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void umaskIsSet() throws Exception {
         require(Feature.UMASK);
@@ -26,6 +38,13 @@ public interface OptionsContract extends StrategyUnderTest {
         assertThat(report(probe("report").umask(0)).umask()).isZero();
     }
 
+    /**
+     * The child starts with the soft and hard resource limits asked for. Needs
+     * {@code RLIMITS}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void resourceLimitsAreSet() throws Exception {
         require(Feature.RLIMITS);
@@ -34,6 +53,13 @@ public interface OptionsContract extends StrategyUnderTest {
         assertThat(f.stdout().split("\n")).containsExactly("64", "128", "0");
     }
 
+    /**
+     * A limit above {@code fs.nr_open} fails at stage {@code RLIMIT} with
+     * {@code EPERM}, leaving no descriptor and no zombie. Needs {@code RLIMITS}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void aLimitAboveWhatTheKernelAllowsFailsAtSetrlimit() throws Exception {
         require(Feature.RLIMITS);
@@ -49,6 +75,13 @@ public interface OptionsContract extends StrategyUnderTest {
         assertThat(ParentState.zombieChildren()).isEmpty();
     }
 
+    /**
+     * A child started with {@code killOnParentDeath} dies when its parent JVM is
+     * killed with {@code SIGKILL}. Needs {@code KILL_ON_PARENT_DEATH}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void childDiesWithAParentJvmKilledBySigkill() throws Exception {
         require(Feature.KILL_ON_PARENT_DEATH);

@@ -14,18 +14,23 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** What the test JVM itself holds: descriptors, zombie children, threads. */
+/**
+ * What the test JVM itself holds: descriptors, zombie children, threads. Linux
+ * only (it reads {@code /proc}). Every method is static and thread-safe; the
+ * answers are snapshots of a JVM whose other threads may change them.
+ */
 public final class ParentState {
     private ParentState() {
     }
+
+    /** Where the JVM reads its cgroup limits from, briefly, in its own threads. */
+    private static final Path JVM_CGROUP_READS = Path.of("/sys/fs/cgroup");
 
     /**
      * The parent's open descriptors, each with what it points at ("pipe:[4711]",
      * a path): a leak cannot hide behind a number that the cleaner freed
      * meanwhile, because a new pipe or socket has a new target.
      */
-    private static final Path JVM_CGROUP_READS = Path.of("/sys/fs/cgroup");
-
     static Set<String> openFds() {
         Set<String> fds = new TreeSet<>();
         Path listing = Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd");
@@ -192,11 +197,15 @@ public final class ParentState {
         return fds;
     }
 
-    /** A pidfd for any process (Linux 5.3), to learn when it exits without being its parent. */
     /**
      * A sysctl's value, e.g. {@code sysctl("fs/nr_open")}. Read in one call:
      * integer files under /proc/sys report EOF to a read at a non-zero offset,
      * so a reader that starts with one byte (Files.readString) sees only the first digit.
+     *
+     * @param name the sysctl's path under {@code /proc/sys}, with slashes
+     * @return its value, which must be one integer
+     * @throws IOException if the file cannot be read
+     * @throws NumberFormatException if the value is not one integer
      */
     public static long sysctl(String name) throws IOException {
         try (var in = Files.newInputStream(Path.of("/proc/sys", name))) {
@@ -204,11 +213,26 @@ public final class ParentState {
         }
     }
 
+    /**
+     * A pidfd for any process (Linux 5.3), to learn when it exits without being its parent.
+     *
+     * @param pid the process; it must be alive (or a zombie) now
+     * @return a new pidfd, which the caller closes with {@link #close(int...)}
+     * @throws com.sun.jna.LastErrorException if {@code pidfd_open} fails, such
+     *         as {@code ESRCH} when no process has that pid
+     */
     public static int pidfdOf(long pid) {
         return (int) Libc.syscall(Libc.SYS_pidfd_open, pid, 0, 0, 0);
     }
 
-    /** Waits until the pidfd's process has exited (it turns readable), or the timeout passes. */
+    /**
+     * Waits until the pidfd's process has exited (it turns readable), or the timeout passes.
+     *
+     * @param pidfd a pidfd from {@link #pidfdOf(long)}, still open
+     * @param timeoutMillis how long to wait: 0 looks without waiting, a negative value waits for ever
+     * @return true if the process has exited; false if the time ran out first
+     * @throws com.sun.jna.LastErrorException if {@code poll} fails
+     */
     public static boolean awaitExit(int pidfd, int timeoutMillis) {
         try (Memory pfd = new Memory(8)) {
             pfd.setInt(0, pidfd);
@@ -218,6 +242,14 @@ public final class ParentState {
         }
     }
 
+    /**
+     * Closes descriptors, in order.
+     *
+     * @param fds the descriptors to close
+     * @throws NullPointerException if {@code fds} is null
+     * @throws com.sun.jna.LastErrorException if one is not open ({@code EBADF});
+     *         the ones after it are then left open
+     */
     public static void close(int... fds) {
         for (int fd : fds) {
             Libc.close(fd);

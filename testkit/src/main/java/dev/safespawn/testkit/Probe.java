@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * compiles it with the system C compiler ({@code cc}, or the one the
  * environment variable {@code CC} names) into a private directory keyed by the
  * source's hash, so a strategy outside this repository can run the suite with
- * nothing but a C compiler. Thread-safe; compiles at most once per JVM.
+ * nothing but a C compiler. Thread-safe; compiles at most once per JVM. Not
+ * an instance type; {@link #path()} never returns null.
  */
 public final class Probe {
 
@@ -39,6 +40,8 @@ public final class Probe {
      * The probe executable, as an absolute path (so that it still resolves for a
      * child given another working directory).
      *
+     * @return the probe's absolute path, never null
+     * @throws java.io.UncheckedIOException if compiling fails for an I/O error
      * @throws IllegalStateException if {@value #PROPERTY} names no executable
      *     regular file, or the packaged source cannot be compiled
      */

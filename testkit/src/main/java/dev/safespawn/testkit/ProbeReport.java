@@ -44,6 +44,10 @@ import java.util.regex.Pattern;
  * <p>Parsing is strict, since a report that does not read exactly as the probe writes
  * it means the probe and this class have drifted apart: anything unexpected is an
  * {@link IllegalArgumentException} quoting the offending line.
+ *
+ * <p>Immutable and thread-safe. Null policy: {@link #parse(String)} rejects
+ * null with {@link NullPointerException}; no getter returns null, and the
+ * collections they return are unmodifiable.
  */
 public final class ProbeReport {
 
@@ -93,6 +97,9 @@ public final class ProbeReport {
      *
      * @throws IllegalArgumentException naming the offending line if the text is not a
      *     complete, well-formed report
+     * @param stdout everything the probe printed, as text
+     * @return the parsed report, never null
+     * @throws NullPointerException if {@code stdout} is null
      */
     public static ProbeReport parse(String stdout) {
         Objects.requireNonNull(stdout, "stdout");
@@ -101,49 +108,92 @@ public final class ProbeReport {
         return new ProbeReport(parser);
     }
 
-    /** Every open descriptor, ascending. */
+    /**
+     * Every open descriptor.
+     *
+     * @return the descriptor numbers, ascending; unmodifiable
+     */
     public SortedSet<Integer> fds() {
         return fds;
     }
 
-    /** The open descriptors with FD_CLOEXEC set (ascending). */
+    /**
+     * The open descriptors with FD_CLOEXEC set.
+     *
+     * @return a subset of {@link #fds()}, ascending; unmodifiable
+     */
     public Set<Integer> cloexecFds() {
         return cloexecFds;
     }
 
-    /** Signals 1..64 blocked in the child's mask (ascending). */
+    /**
+     * Signals blocked in the child's mask.
+     *
+     * @return signal numbers in 1..{@link #MAX_SIGNAL}, ascending; unmodifiable
+     */
     public Set<Integer> blockedSignals() {
         return blockedSignals;
     }
 
-    /** Signals 1..64 whose disposition is SIG_IGN (ascending). */
+    /**
+     * Signals whose disposition is SIG_IGN.
+     *
+     * @return signal numbers in 1..{@link #MAX_SIGNAL}, ascending; unmodifiable
+     */
     public Set<Integer> ignoredSignals() {
         return ignoredSignals;
     }
 
+    /**
+     * The child's process id.
+     *
+     * @return {@code getpid()}
+     */
     public long pid() {
         return pid;
     }
 
+    /**
+     * The child's parent's process id: the JVM, or a helper such as a zygote.
+     *
+     * @return {@code getppid()}
+     */
     public long ppid() {
         return ppid;
     }
 
-    /** {@code getsid(0)}. */
+    /**
+     * The child's session id.
+     *
+     * @return {@code getsid(0)}
+     */
     public long sid() {
         return sid;
     }
 
-    /** {@code getpgrp()}. */
+    /**
+     * The child's process group id.
+     *
+     * @return {@code getpgrp()}
+     */
     public long pgid() {
         return pgid;
     }
 
-    /** The umask, e.g. {@code 0022} (octal) is 18. */
+    /**
+     * The child's file mode creation mask.
+     *
+     * @return the umask, 0 to 0777; e.g. {@code 0022} (octal) is 18
+     */
     public int umask() {
         return umask;
     }
 
+    /**
+     * The child's working directory, as {@code getcwd()} gave it.
+     *
+     * @return the path, unescaped; never empty
+     */
     public String cwd() {
         return cwd;
     }
@@ -151,17 +201,28 @@ public final class ProbeReport {
     /**
      * The environment variables asked about, in the order asked: a value for each one
      * that was set (possibly empty), {@link Optional#empty()} for each one that was not.
+     *
+     * @return an unmodifiable map in the order asked; empty if none was asked about
      */
     public Map<String, Optional<String>> env() {
         return env;
     }
 
-    /** Kind of each open descriptor, one of {@link #FD_KINDS}, by ascending descriptor. */
+    /**
+     * Kind of each open descriptor.
+     *
+     * @return an unmodifiable map from every descriptor of {@link #fds()}, ascending,
+     *         to one of {@link #FD_KINDS}
+     */
     public Map<Integer, String> fdKinds() {
         return fdKinds;
     }
 
-    /** The report exactly as the probe printed it. */
+    /**
+     * The report exactly as the probe printed it.
+     *
+     * @return the text given to {@link #parse(String)}
+     */
     @Override
     public String toString() {
         return raw;

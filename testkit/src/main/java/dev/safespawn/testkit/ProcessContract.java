@@ -18,9 +18,19 @@ import org.junit.jupiter.api.Test;
  * What a child owes the {@link Process} contract beyond exit codes: the
  * argv[0] the caller gave, an honest report of an end nobody could observe,
  * and a {@link ProcessHandle} that keeps the JDK's rules.
+ *
+ * <p>Each test is a JUnit {@code @Test} run through {@link ChildContractSuite};
+ * threading and nulls are as {@link StrategyUnderTest} says.
  */
 public interface ProcessContract extends StrategyUnderTest {
 
+    /**
+     * A program given by a bare name sees that name, not the resolved path, as
+     * {@code argv[0]}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void argv0IsTheCallersWordForABareName() throws Exception {
         // sh -c with no further argument sets $0 to the shell's own argv[0].
@@ -28,6 +38,13 @@ public interface ProcessContract extends StrategyUnderTest {
         assertThat(f.stdout()).isEqualTo("sh\n");
     }
 
+    /**
+     * A program given by an absolute or a relative path sees that path as
+     * {@code argv[0]}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void argv0IsTheCallersPathAbsoluteOrRelative() throws Exception {
         Path probe = Probe.path();
@@ -37,6 +54,13 @@ public interface ProcessContract extends StrategyUnderTest {
         assertThat(f.stdout()).as("stderr: %s", f.stderr()).isEqualTo(relative + "\n");
     }
 
+    /**
+     * A bare name that only the command's {@code PATH} finds is found there and
+     * kept as {@code argv[0]}. Skipped for the {@code jdk} strategy.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void argv0IsTheCallersWordWhenOnlyTheChildsPathFindsIt() throws Exception {
         skipUnless(!spawner().strategyName().equals("jdk"), "ProcessBuilder looks a bare name up in the parent's"
@@ -48,6 +72,15 @@ public interface ProcessContract extends StrategyUnderTest {
         assertThat(f.stdout()).as("stderr: %s", f.stderr()).isEqualTo(name + "\n");
     }
 
+    /**
+     * A child reaped behind the library's back ({@code SIGCHLD} ignored) ends
+     * as {@code ExitStatus.lost}, with {@code waitFor} and {@code exitValue}
+     * -1, never with an invented code; a child a helper reaps reports its real
+     * end. Skipped for the {@code jdk} strategy.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void aChildReapedOutsideTheLibraryEndsAsLostNeverAsAnInventedCode() throws Exception {
         // The child exits with 7 once its stdin closes. While SIGCHLD is ignored
@@ -81,6 +114,14 @@ public interface ProcessContract extends StrategyUnderTest {
         assertThat(ParentState.zombieChildren()).isEmpty();
     }
 
+    /**
+     * {@code toHandle()} keeps the {@code ProcessHandle} contract: equality,
+     * ordering and hash code, and after reaping it reports nothing about, and
+     * never signals, whoever has the pid now.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void toHandleKeepsTheProcessHandleContract() throws Exception {
         ChildProcess child = spawner().spawn(probe("sleep").build());

@@ -14,9 +14,22 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The child starts with an empty signal mask and every signal at its default. */
+/**
+ * The child starts with an empty signal mask and every signal at its default.
+ *
+ * <p>Each test is a JUnit {@code @Test} run through {@link ChildContractSuite};
+ * threading and nulls are as {@link StrategyUnderTest} says.
+ */
 public interface SignalContract extends StrategyUnderTest {
 
+    /**
+     * A child spawned from a thread that blocks {@code SIGQUIT} and
+     * {@code SIGUSR1}, in a JVM that ignores {@code SIGPIPE}, starts with no
+     * signal blocked or ignored. Needs {@code SIGNAL_RESET}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void childStartsWithCleanSignalStateWhateverTheSpawningThreadHad() throws Exception {
         require(Feature.SIGNAL_RESET);
@@ -43,6 +56,14 @@ public interface SignalContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * {@code signal(SIGQUIT)} reaches the child, which is then reported killed
+     * by {@code SIGQUIT}. Needs {@code SIGNALS}.
+     *
+     * @param dir a temporary directory JUnit provides and removes
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void sigquitReachesTheChild(@TempDir Path dir) throws Exception {
         require(Feature.SIGNALS);

@@ -8,12 +8,20 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The whole child contract against one strategy: a subclass says which
  * spawner to open, and every test of {@link ChildContractSuite} runs on it.
+ *
+ * <p>One instance per test class ({@code PER_CLASS} lifecycle): the spawner is
+ * opened before the first test and closed after the last. Not thread-safe;
+ * JUnit calls it from one thread at a time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class StrategySuite implements ChildContractSuite {
     private Spawner spawner;
 
-    /** Opens the spawner under test; called once per test class. */
+    /**
+     * Opens the spawner under test; called once per test class.
+     *
+     * @return the spawner, not null; the suite closes it after the last test
+     */
     protected abstract Spawner open();
 
     @BeforeAll
@@ -26,6 +34,11 @@ public abstract class StrategySuite implements ChildContractSuite {
         spawner.close();
     }
 
+    /**
+     * The spawner {@link #open()} returned.
+     *
+     * @return the open spawner; null only before the first test starts
+     */
     @Override
     public Spawner spawner() {
         return spawner;

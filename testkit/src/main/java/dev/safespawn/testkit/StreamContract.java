@@ -17,11 +17,24 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The three standard streams, their redirects, and closing them under load. */
+/**
+ * The three standard streams, their redirects, and closing them under load.
+ *
+ * <p>Each test is a JUnit {@code @Test} run through {@link ChildContractSuite};
+ * threading and nulls are as {@link StrategyUnderTest} says.
+ */
 public interface StreamContract extends StrategyUnderTest {
 
+    /** How many bytes the probe writes to each output in the large-output test: 64 MiB. */
     int SIXTY_FOUR_MIB = 64 * 1024 * 1024;
 
+    /**
+     * 64 MiB written to each of stdout and stderr arrive complete and in order
+     * when both are read at once.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void sixtyFourMebibytesOnEachOutputReadConcurrently() throws Exception {
         ChildProcess child = spawner().spawn(probe("spew", Integer.toString(SIXTY_FOUR_MIB)).build());
@@ -31,6 +44,13 @@ public interface StreamContract extends StrategyUnderTest {
         assertThat(child.waitFor()).isZero();
     }
 
+    /**
+     * What the parent writes to stdin reaches the child in full, and closing
+     * stdin gives the child end of file.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void stdinWrittenAndClosedGivesTheChildEndOfFile() throws Exception {
         ChildProcess child = spawner().spawn(probe("count-stdin").build());
@@ -46,6 +66,14 @@ public interface StreamContract extends StrategyUnderTest {
         assertThat(child.waitFor()).isZero();
     }
 
+    /**
+     * Closing stdout while another thread reads it ends that read (end of
+     * stream or an {@code IOException}); a second close is harmless and a later
+     * read fails. Needs {@code ASYNC_CLOSE}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void closingAStreamWhileAnotherThreadReadsItNeitherHangsNorLeaks() throws Exception {
         require(Feature.ASYNC_CLOSE);
@@ -70,6 +98,13 @@ public interface StreamContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * With {@code redirectErrorStream} everything the child writes to stderr
+     * arrives on stdout, and stderr is empty.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void redirectErrorStreamJoinsStderrToStdout() throws Exception {
         Finished f = run(probe("spew", "1000").redirectErrorStream().build());
@@ -77,6 +112,15 @@ public interface StreamContract extends StrategyUnderTest {
         assertThat(f.stderr()).isEmpty();
     }
 
+    /**
+     * File redirects read stdin from a file, truncate a stdout file and append
+     * to a stderr file; the matching {@code ChildProcess} streams are null
+     * streams.
+     *
+     * @param dir a temporary directory JUnit provides and removes
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void fileRedirects(@TempDir Path dir) throws Exception {
         Path input = Files.writeString(dir.resolve("in"), "0123456789");
@@ -93,6 +137,13 @@ public interface StreamContract extends StrategyUnderTest {
         assertThat(Files.size(errors)).isEqualTo(5 + 5);
     }
 
+    /**
+     * A discarded stdin reads end of file, and the {@code ChildProcess} stdin
+     * then refuses writes with an {@code IOException}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
     @Test
     default void discardedStdinReadsEndOfFile() throws Exception {
         Finished f = run(probe("count-stdin").stdin(Redirect.DISCARD).build());
