@@ -13,9 +13,8 @@ module dev.safespawn.strategies {
     requires transitive dev.safespawn.core;
     requires com.sun.jna;
 
-    // JNA reads the fields of Structure subclasses reflectively.
+    // JNA reads the fields of Structure subclasses (ChildSetupRequest) reflectively.
     opens dev.safespawn.strategies.internal to com.sun.jna;
-    opens dev.safespawn.strategies.forkexec to com.sun.jna;
 
     provides dev.safespawn.spi.SpawnStrategy with
             dev.safespawn.strategies.posixspawn.PosixSpawnStrategy,

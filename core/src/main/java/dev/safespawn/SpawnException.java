@@ -10,7 +10,8 @@ import java.util.Optional;
  * directory (ENOENT)}.
  *
  * <p>When this is thrown no process, descriptor or thread of the failed attempt
- * is left behind. Immutable.
+ * is left behind. Immutable, and so safe to share between threads. The stage is
+ * never null; the path may be absent ({@link #path()} is then empty).
  */
 public class SpawnException extends java.io.IOException {
     private static final long serialVersionUID = 1L;
@@ -52,20 +53,30 @@ public class SpawnException extends java.io.IOException {
             this.verb = verb;
         }
 
-        /** The short word messages start with, such as {@code exec}. */
+        /**
+         * The short word messages start with.
+         *
+         * @return a few lowercase words such as {@code exec} or {@code pass fd}; never null
+         */
         public String verb() {
             return verb;
         }
     }
 
+    /** Where it failed; never null. */
     private final Stage stage;
+    /** The operating system's error number. */
     private final int errno;
+    /** The file, directory or descriptor involved; null when none is. */
     private final String path;
 
     /**
+     * A failure whose message is the error number's own text.
+     *
      * @param stage where it failed; not null
      * @param errno the operating system's error number, positive
      * @param path the file, directory or descriptor involved; may be null
+     * @throws NullPointerException if {@code stage} is null
      */
     public SpawnException(Stage stage, int errno, String path) {
         this(stage, errno, path, null);
@@ -74,10 +85,16 @@ public class SpawnException extends java.io.IOException {
     /**
      * As {@link #SpawnException(Stage, int, String)}, with a detail that replaces
      * the error number's own text.
+     *
+     * @param stage where it failed; not null
+     * @param errno the operating system's error number, positive
+     * @param path the file, directory or descriptor involved; may be null
+     * @param detail what to say instead of the error number's text; null for that text
+     * @throws NullPointerException if {@code stage} is null
      */
     public SpawnException(Stage stage, int errno, String path, String detail) {
-        super(format(stage, errno, path, detail));
-        this.stage = Objects.requireNonNull(stage, "stage");
+        super(format(Objects.requireNonNull(stage, "stage"), errno, path, detail));
+        this.stage = stage;
         this.errno = errno;
         this.path = path;
     }
@@ -88,22 +105,38 @@ public class SpawnException extends java.io.IOException {
         return what + ": " + why + " (" + Errno.name(errno) + ")";
     }
 
-    /** The stage that failed. */
+    /**
+     * The stage that failed.
+     *
+     * @return the stage; never null
+     */
     public Stage stage() {
         return stage;
     }
 
-    /** The error number, as in {@code errno.h}. */
+    /**
+     * The error number, as in {@code errno.h}.
+     *
+     * @return the error number
+     */
     public int errno() {
         return errno;
     }
 
-    /** The symbolic name of {@link #errno()}, such as {@code ENOENT}. */
+    /**
+     * The symbolic name of {@link #errno()}.
+     *
+     * @return a name such as {@code ENOENT}, or {@code errno N} for a number without one; never null
+     */
     public String errnoName() {
         return Errno.name(errno);
     }
 
-    /** The program, directory, file or descriptor the failure concerns. */
+    /**
+     * The program, directory, file or descriptor the failure concerns.
+     *
+     * @return the path, or empty when the failure concerns none
+     */
     public Optional<String> path() {
         return Optional.ofNullable(path);
     }

@@ -4,8 +4,8 @@
  * {@link dev.safespawn.Spawner} by a
  * {@link dev.safespawn.commonsexec.SpawnerCommandLauncher}.
  *
- * <p>Commons Exec is an optional dependency of this module: code using this
- * package must have {@code org.apache.commons:commons-exec} (1.5.0 or later) on
- * its class path.
+ * <p>The artifact {@code safespawn-commons-exec} brings Commons Exec (1.5.0 or
+ * later) with it; add {@code safespawn-strategies} for the native strategies,
+ * without which the {@code jdk} fallback launches.
  */
 package dev.safespawn.commonsexec;
