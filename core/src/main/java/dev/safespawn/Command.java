@@ -50,6 +50,8 @@ public final class Command {
     private final Integer umask;
     private final Map<Limit, ResourceLimit> limits;
     private final boolean killOnParentDeath;
+    /** {@link #requiredFeatures()} as bits of {@link Feature#ordinal()}: what a spawner routes on, without allocating. */
+    private final int featureMask;
 
     private Command(Builder b, Map<Limit, ResourceLimit> limits) {
         this.argv = List.copyOf(b.argv);
@@ -67,6 +69,7 @@ public final class Command {
         this.umask = b.umask;
         this.limits = Collections.unmodifiableMap(limits);
         this.killOnParentDeath = b.killOnParentDeath;
+        this.featureMask = neededFeatures();
     }
 
     /**
@@ -268,25 +271,44 @@ public final class Command {
      */
     public Set<Feature> requiredFeatures() {
         EnumSet<Feature> needed = EnumSet.noneOf(Feature.class);
-        if (!passedFds.isEmpty() || !pipes.isEmpty()) {
-            needed.add(Feature.PASS_FD);
-        }
-        if (newSession) {
-            needed.add(Feature.NEW_SESSION);
-        }
-        if (processGroup != null) {
-            needed.add(Feature.PROCESS_GROUP);
-        }
-        if (umask != null) {
-            needed.add(Feature.UMASK);
-        }
-        if (!limits.isEmpty()) {
-            needed.add(Feature.RLIMITS);
-        }
-        if (killOnParentDeath) {
-            needed.add(Feature.KILL_ON_PARENT_DEATH);
+        for (Feature f : Feature.values()) {
+            if ((featureMask & 1 << f.ordinal()) != 0) {
+                needed.add(f);
+            }
         }
         return Collections.unmodifiableSet(needed);
+    }
+
+    /** {@link #requiredFeatures()} as bits of {@link Feature#ordinal()}, computed once. */
+    int featureMask() {
+        return featureMask;
+    }
+
+    private int neededFeatures() {
+        int needed = 0;
+        if (!passedFds.isEmpty() || !pipes.isEmpty()) {
+            needed |= bit(Feature.PASS_FD);
+        }
+        if (newSession) {
+            needed |= bit(Feature.NEW_SESSION);
+        }
+        if (processGroup != null) {
+            needed |= bit(Feature.PROCESS_GROUP);
+        }
+        if (umask != null) {
+            needed |= bit(Feature.UMASK);
+        }
+        if (!limits.isEmpty()) {
+            needed |= bit(Feature.RLIMITS);
+        }
+        if (killOnParentDeath) {
+            needed |= bit(Feature.KILL_ON_PARENT_DEATH);
+        }
+        return needed;
+    }
+
+    private static int bit(Feature f) {
+        return 1 << f.ordinal();
     }
 
     @Override

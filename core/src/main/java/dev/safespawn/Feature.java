@@ -1,10 +1,13 @@
 package dev.safespawn;
 
 /**
- * Capabilities a strategy may lack. A {@link Command} that needs a feature the
- * chosen strategy does not declare fails at {@link Spawner#spawn(Command)} with
- * a {@link SpawnException} of stage {@link SpawnException.Stage#FEATURE} naming
- * the feature and the strategies that have it; it is never silently ignored.
+ * Capabilities a strategy may lack. The spawner {@link Spawner#create()} makes
+ * sends a {@link Command} to a strategy that has every feature it needs; a
+ * command needing a feature that no strategy there has, or that the strategy a
+ * spawner is pinned to ({@link Spawner#of(String)}) lacks, fails at
+ * {@link Spawner#spawn(Command)} with a {@link SpawnException} of stage
+ * {@link SpawnException.Stage#FEATURE} naming the feature and the strategies
+ * that have it; it is never silently ignored.
  *
  * <p>An enum: immutable and thread-safe. A strategy's features are fixed for
  * its lifetime ({@link Spawner#features()}); what a command needs is

@@ -17,19 +17,45 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Starts children with one strategy.
+ * Starts children, each with a strategy that can run it.
  *
- * <p>{@link #create()} picks the best strategy available here (or the one the
- * system property {@value #STRATEGY_PROPERTY} names); {@link #of(String)} asks
- * for one by name. Every strategy keeps the child contract: the child holds
- * only descriptors 0, 1, 2 and those passed on purpose, starts with an empty
+ * <p>{@link #create()} makes a <em>routing</em> spawner: it holds every
+ * strategy available here, in order of preference (descending
+ * {@link SpawnStrategy#priority()}, so the cheapest first), and sends each
+ * {@link Command} to the first whose features cover
+ * {@link Command#requiredFeatures()}. A plain command goes to the preferred
+ * strategy ({@code posix_spawn} where it works); one asking for a
+ * {@link Command.Builder#umask(int) umask}, a
+ * {@link Command.Builder#rlimit(Command.Limit, long, long) resource limit} or
+ * {@link Command.Builder#killOnParentDeath() death with the parent} goes to
+ * the best strategy that has those. {@link #strategyFor(Command)} says where
+ * a command would go, and {@link ChildProcess#strategyName()} where it went.
+ *
+ * <p>{@link #of(String)}, and {@link #create()} when the system property
+ * {@value #STRATEGY_PROPERTY} names a strategy, make a <em>pinned</em>
+ * spawner: one strategy, and a command needing a feature it lacks fails at
+ * {@link #spawn(Command)} with a {@link SpawnException} of stage
+ * {@link SpawnException.Stage#FEATURE} naming the feature and the strategies
+ * that have it.
+ *
+ * <p>Starting: a spawner starts its preferred (or pinned) strategy when it is
+ * made. A routing spawner starts any other strategy
+ * ({@link SpawnStrategy#start()}, such as the zygote launching its server)
+ * only when a command is first routed to it, once, however many threads spawn
+ * at the same time. A strategy that fails to start is closed and never
+ * started again by this spawner: later commands go to the next strategy that
+ * covers them, and a command no other strategy covers fails with an
+ * {@link IOException} naming the strategy and why it failed.
+ *
+ * <p>Every strategy keeps the child contract: the child holds only
+ * descriptors 0, 1, 2 and those passed on purpose, starts with an empty
  * signal mask and default signal dispositions (where it declares
  * {@link Feature#SIGNAL_RESET}), and a failure to start is a
  * {@link SpawnException} that leaves nothing behind.
  *
  * <p>Thread-safe: any number of threads may spawn at once. Closing a spawner
- * releases the strategy's own resources; children it started keep running and
- * their {@link ChildProcess} handles keep working.
+ * releases the resources of every strategy it started; children it started
+ * keep running and their {@link ChildProcess} handles keep working.
  *
  * <p>Null policy: methods reject null arguments with
  * {@link NullPointerException} and never return null.
@@ -41,38 +67,63 @@ public final class Spawner implements AutoCloseable {
     /** The only fact of a strategy whose {@link SpawnStrategy#diagnostics()} failed. */
     static final String DIAGNOSTICS_FAILED = "diagnostics.failed";
 
-    private final SpawnStrategy strategy;
+    /** In order of preference; the first is started when the spawner is made. */
+    private final StrategyRoute[] routes;
+    private final boolean pinned;
     private final Set<Feature> features;
 
-    private Spawner(SpawnStrategy strategy) {
-        this.strategy = strategy;
-        this.features = Set.copyOf(strategy.features().isEmpty()
-                ? EnumSet.noneOf(Feature.class) : EnumSet.copyOf(strategy.features()));
+    /**
+     * A spawner over {@code strategies}, in the order given, each available;
+     * starts the first. Package-private so that tests can route between fakes.
+     *
+     * @param pinned true for one strategy that never routes elsewhere
+     * @throws java.io.UncheckedIOException if the first fails to start
+     */
+    Spawner(List<SpawnStrategy> strategies, boolean pinned) {
+        if (strategies.isEmpty() || (pinned && strategies.size() != 1)) {
+            throw new IllegalArgumentException("strategies: " + strategies.size() + (pinned ? " for a pinned spawner" : ""));
+        }
+        this.routes = strategies.stream().map(StrategyRoute::new).toArray(StrategyRoute[]::new);
+        this.pinned = pinned;
+        EnumSet<Feature> all = EnumSet.noneOf(Feature.class);
+        strategies.forEach(s -> all.addAll(s.features()));
+        this.features = Collections.unmodifiableSet(all);
+        try {
+            routes[0].started();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
     }
 
     /**
-     * The strategy named by {@value #STRATEGY_PROPERTY}, or else the
-     * highest-priority available one.
+     * A routing spawner over every available strategy, best first; or, when
+     * the system property {@value #STRATEGY_PROPERTY} is set, the pinned
+     * spawner {@link #of(String)} gives for the strategy it names.
      *
-     * @return a started spawner, never null; the caller closes it
+     * @return a spawner with its preferred strategy started, never null; the caller closes it
      * @throws IllegalArgumentException if the property names no known strategy
      * @throws IllegalStateException if the named strategy is unavailable, or none is
-     * @throws java.io.UncheckedIOException if the strategy fails to start
+     * @throws java.io.UncheckedIOException if the preferred (or named) strategy fails to start
      */
     public static Spawner create() {
         String wanted = System.getProperty(STRATEGY_PROPERTY);
         if (wanted != null && !wanted.isBlank()) {
             return of(wanted.trim());
         }
-        SpawnStrategy best = load().stream()
-                .filter(SpawnStrategy::isAvailable)
-                .max(Comparator.comparingInt(SpawnStrategy::priority))
-                .orElseThrow(() -> new IllegalStateException("no spawn strategy is available: " + describeAll()));
-        return started(best);
+        List<SpawnStrategy> available = new ArrayList<>();
+        for (SpawnStrategy s : load()) {
+            if (s.isAvailable()) {
+                available.add(s);
+            }
+        }
+        if (available.isEmpty()) {
+            throw new IllegalStateException("no spawn strategy is available: " + describeAll());
+        }
+        return new Spawner(available, false);
     }
 
     /**
-     * The strategy called {@code name}.
+     * A pinned spawner: the strategy called {@code name}, and no other.
      *
      * @param name the strategy's name, exactly as {@link StrategyInfo#name()}
      *        gives it (case matters)
@@ -91,7 +142,7 @@ public final class Spawner implements AutoCloseable {
             throw new IllegalStateException("spawn strategy " + name + " is not available: "
                     + s.unavailabilityCause().orElse("no reason given"));
         }
-        return started(s);
+        return new Spawner(List.of(s), true);
     }
 
     /**
@@ -130,24 +181,49 @@ public final class Spawner implements AutoCloseable {
     }
 
     /**
-     * Starts {@code command}.
+     * Starts {@code command} with the strategy {@link #strategyFor(Command)}
+     * names, starting that strategy first if this is its first command.
      *
      * @param command what to run
      * @return the started child, never null
      * @throws NullPointerException if {@code command} is null
      * @throws SpawnException if it could not be started; stage
-     *         {@link SpawnException.Stage#FEATURE} when the strategy lacks a
-     *         feature the command needs
-     * @throws IOException for other I/O failures
+     *         {@link SpawnException.Stage#FEATURE} when no strategy of this
+     *         spawner has a feature the command needs (the message names the
+     *         feature and the strategies that have it)
+     * @throws IOException if the only strategies that could run it failed to
+     *         start (the message names the strategy), or for other I/O failures
+     * @throws IllegalStateException if the command is routed to a strategy
+     *         that was not started before this spawner was closed
      */
     public ChildProcess spawn(Command command) throws IOException {
         Objects.requireNonNull(command, "command");
-        for (Feature f : command.requiredFeatures()) {
-            if (!features.contains(f)) {
-                throw missingFeature(f);
-            }
+        int needed = command.featureMask(); // no allocation: this is every spawn's path
+        StrategyRoute preferred = routes[0];
+        if (preferred.covers(needed)) {
+            return preferred.started().spawn(command);
         }
-        return strategy.spawn(command);
+        IOException startFailure = null;
+        for (int i = 1; i < routes.length; i++) {
+            StrategyRoute r = routes[i];
+            if (!r.covers(needed)) {
+                continue;
+            }
+            SpawnStrategy s;
+            try {
+                s = r.started();
+            } catch (IOException failed) {
+                if (startFailure == null) {
+                    startFailure = failed;
+                }
+                continue; // never retried: the next route that covers the command, if any
+            }
+            return s.spawn(command);
+        }
+        if (startFailure != null) {
+            throw startFailure;
+        }
+        throw missingFeature(command);
     }
 
     /**
@@ -166,16 +242,46 @@ public final class Spawner implements AutoCloseable {
     }
 
     /**
-     * The name of this spawner's strategy.
+     * Which strategy {@link #spawn(Command)} would start {@code command} with
+     * now: the first, in order of preference, whose features cover
+     * {@link Command#requiredFeatures()} and that has not failed to start.
+     * Starts nothing and spawns nothing.
+     *
+     * @param command the command to route
+     * @return the strategy's name, as {@link ChildProcess#strategyName()} will
+     *         give it; empty if no strategy of this spawner can run it
+     *         ({@link #spawn(Command)} would then fail with stage FEATURE)
+     * @throws NullPointerException if {@code command} is null
+     */
+    public Optional<String> strategyFor(Command command) {
+        int needed = Objects.requireNonNull(command, "command").featureMask();
+        for (StrategyRoute r : routes) {
+            if (r.covers(needed) && !r.failed()) {
+                return Optional.of(r.name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The name of this spawner's preferred strategy: the one a command with
+     * no {@linkplain Command#requiredFeatures() required features} goes to,
+     * and for a pinned spawner the only one.
      *
      * @return the name {@link #of(String)} takes, never null
      */
     public String strategyName() {
-        return strategy.name();
+        return routes[0].name;
     }
 
     /**
-     * The features of this spawner's strategy.
+     * What this spawner can serve: the union of its strategies' features. A
+     * command needing any of them is routed to a strategy that has it; a
+     * command needing one not here fails at {@link #spawn(Command)}.
+     * Features no command asks for ({@link Feature#SIGNALS},
+     * {@link Feature#SIGNAL_RESET}, {@link Feature#ASYNC_CLOSE}) describe the
+     * strategy a child lands on: see {@link ChildProcess#strategyName()} and
+     * {@link #strategies()}. For a pinned spawner these are its strategy's features.
      *
      * @return an unmodifiable set, fixed for this spawner's lifetime
      */
@@ -183,35 +289,64 @@ public final class Spawner implements AutoCloseable {
         return features;
     }
 
-    /** Releases the strategy's resources; running children are not affected. Idempotent. */
+    /**
+     * Whether this spawner is pinned to one strategy ({@link #of(String)}, or
+     * {@link #create()} with {@value #STRATEGY_PROPERTY} set) rather than
+     * routing between every available one.
+     *
+     * @return true if pinned
+     */
+    public boolean isPinned() {
+        return pinned;
+    }
+
+    /**
+     * Releases the resources of every strategy this spawner started; a
+     * strategy not yet started will not start any more. Running children are
+     * not affected. Idempotent.
+     */
     @Override
     public void close() {
-        strategy.close();
+        for (StrategyRoute r : routes) {
+            r.close();
+        }
     }
 
+    /**
+     * The spawner's strategies, such as {@code Spawner[posix_spawn]} or
+     * {@code Spawner[posix_spawn > zygote > fork_exec > jdk]}.
+     *
+     * @return the strategy names in order of preference
+     */
     @Override
     public String toString() {
-        return "Spawner[" + strategy.name() + "]";
-    }
-
-    private SpawnException missingFeature(Feature f) {
-        String able = strategies().stream()
-                .filter(i -> i.features().contains(f))
-                .map(i -> i.available() ? i.name() : i.name() + " (not available here)")
-                .collect(Collectors.joining(", "));
-        return new SpawnException(SpawnException.Stage.FEATURE, Errno.ENOTSUP, null,
-                "strategy " + strategy.name() + " does not support " + f + "; strategies that do: "
-                        + (able.isEmpty() ? "none" : able));
-    }
-
-    private static Spawner started(SpawnStrategy s) {
-        try {
-            s.start();
-        } catch (IOException e) {
-            s.close();
-            throw new java.io.UncheckedIOException("spawn strategy " + s.name() + " failed to start", e);
+        StringBuilder sb = new StringBuilder("Spawner[");
+        for (int i = 0; i < routes.length; i++) {
+            sb.append(i == 0 ? "" : " > ").append(routes[i].name);
         }
-        return new Spawner(s);
+        return sb.append(']').toString();
+    }
+
+    private SpawnException missingFeature(Command command) {
+        int needed = command.featureMask();
+        int served = 0;
+        for (StrategyRoute r : routes) {
+            served |= r.features;
+        }
+        int missing = needed & ~served;
+        String message;
+        if (missing == 0) { // each is served somewhere, but no strategy has them all
+            message = "no one strategy of " + this + " supports all of " + command.requiredFeatures();
+        } else {
+            Feature f = Feature.values()[Integer.numberOfTrailingZeros(missing)];
+            String able = strategies().stream()
+                    .filter(i -> i.features().contains(f))
+                    .map(i -> i.available() ? i.name() : i.name() + " (not available here)")
+                    .collect(Collectors.joining(", "));
+            message = (pinned ? "strategy " + routes[0].name + " does not support " : "no strategy of " + this
+                    + " supports ") + f + "; strategies that do: " + (able.isEmpty() ? "none" : able);
+        }
+        return new SpawnException(SpawnException.Stage.FEATURE, Errno.ENOTSUP, null, message);
     }
 
     private static List<SpawnStrategy> load() {

@@ -45,8 +45,11 @@ public interface SpawnStrategy extends AutoCloseable {
     String name();
 
     /**
-     * Preference when {@link dev.safespawn.Spawner#create()} picks the best
-     * available strategy; higher wins.
+     * Preference: the spawner {@link dev.safespawn.Spawner#create()} makes
+     * sends each command to the available strategy with the highest priority
+     * among those whose features cover it, so a cheaper strategy should have
+     * a higher priority. Strategies of equal priority keep
+     * {@link java.util.ServiceLoader}'s order.
      *
      * @return the priority, the same on every call
      */
@@ -109,11 +112,13 @@ public interface SpawnStrategy extends AutoCloseable {
 
     /**
      * Prepares the strategy for spawning (for example starts a helper).
-     * Called once, before any spawn. The default does nothing.
+     * Called once, before any spawn: by {@link dev.safespawn.Spawner#of(String)}
+     * at once, and by a routing spawner when the first command is routed to
+     * this strategy (any thread may call it). The default does nothing.
      *
      * @throws IOException if the strategy cannot start; the library then
-     *         calls {@link #close()} and reports an
-     *         {@link java.io.UncheckedIOException}
+     *         calls {@link #close()}, never starts this instance again, and
+     *         reports the failure naming the strategy
      */
     default void start() throws IOException {
     }
