@@ -1,5 +1,8 @@
 package dev.safespawn;
 
+import java.io.Closeable;
+import java.io.IOException;
+
 /**
  * A running or finished child started by a {@link Spawner}.
  *
@@ -35,10 +38,17 @@ package dev.safespawn;
  * child has been reaped it reports nothing about, and never signals, a
  * process that has since been given the same pid.
  *
+ * <p>Closeable, as {@code java.lang.Process} is from JDK 26 on, with the
+ * same contract (see {@link #close()}), on every JDK this library runs on:
+ * {@code try (ChildProcess child = spawner.spawn(command)) { ... }} leaves
+ * neither a descriptor nor a running child behind.
+ *
  * <p>Null policy: no method takes an object argument, and no method returns
  * null; a stream that is not a pipe is a null stream, never {@code null}.
  */
-public abstract class ChildProcess extends Process {
+public abstract class ChildProcess extends Process implements Closeable {
+    private final Object closeLock = new Object();
+    private boolean closed; // guarded by closeLock
 
     /**
      * For strategies only: a subclass must keep every guarantee described
@@ -148,6 +158,104 @@ public abstract class ChildProcess extends Process {
     @Override
     public boolean supportsNormalTermination() {
         return true;
+    }
+
+    /**
+     * Closes the child's streams and makes sure it has ended: the contract of
+     * {@code Process.close()} in JDK 26, here for every strategy and every JDK.
+     *
+     * <ol>
+     * <li>The stream to the child's stdin ({@link #getOutputStream()}) is
+     *     closed first, so a child reading stdin sees end of file; then the
+     *     streams of its stdout and stderr ({@link #getInputStream()},
+     *     {@link #getErrorStream()}); then any extra pipes
+     *     ({@link #closeExtraPipes()}). Unread output is discarded: read what
+     *     you need before closing.</li>
+     * <li>If the child is still {@linkplain #isAlive() alive} it is destroyed
+     *     forcibly ({@link #destroyForcibly()}, {@code SIGKILL}) and this
+     *     method waits until it has ended, so on return {@link #isAlive()} is
+     *     false and {@link #exitStatus()} answers. A child that has already
+     *     ended is not signalled.</li>
+     * <li>If the calling thread is interrupted while waiting, the wait goes
+     *     on (the child has been sent {@code SIGKILL}, so it is short) and the
+     *     thread's interrupt status is set again before this method returns.</li>
+     * <li>Idempotent and thread-safe: only the first call does anything;
+     *     later and concurrent calls return at once.</li>
+     * </ol>
+     *
+     * <p>The readers and writers that {@link Process#inputReader()},
+     * {@link Process#errorReader()} and {@link Process#outputWriter()} make
+     * are not reached (on JDK 17 to 25 {@code Process} keeps them to itself):
+     * closing their streams ends them, but text still buffered in an
+     * {@code outputWriter()} is not flushed; flush it before closing.
+     *
+     * @throws IOException if closing a stream failed; the first such failure,
+     *         with the others {@linkplain Throwable#addSuppressed suppressed},
+     *         thrown after the child has been destroyed and waited for
+     */
+    @Override
+    public void close() throws IOException {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        IOException failure = null;
+        failure = closeOne(getOutputStream(), failure);
+        failure = closeOne(getInputStream(), failure);
+        failure = closeOne(getErrorStream(), failure);
+        try {
+            closeExtraPipes();
+        } catch (IOException e) {
+            failure = addTo(failure, e);
+        }
+        if (isAlive()) {
+            destroyForcibly();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    waitFor();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * For strategies: closes the parent's ends of the extra pipes
+     * ({@link #pipeTo(int)}, {@link #pipeFrom(int)}); {@link #close()} calls it
+     * once, after the standard streams. A strategy whose children can have
+     * extra pipes overrides it. The default closes nothing.
+     *
+     * @throws IOException if closing one failed; the rest are closed all the same
+     */
+    protected void closeExtraPipes() throws IOException {
+    }
+
+    private static IOException closeOne(Closeable stream, IOException failure) {
+        try {
+            stream.close();
+            return failure;
+        } catch (IOException e) {
+            return addTo(failure, e);
+        }
+    }
+
+    private static IOException addTo(IOException first, IOException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     @Override
