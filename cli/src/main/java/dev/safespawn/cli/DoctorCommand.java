@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code safespawn doctor}: reports what this machine offers (platform, kernel
- * and libc features, which strategies work and which one
- * {@link Spawner#create()} picks), all of it as the strategies report it
+ * and libc features, which strategies work, which one {@link Spawner#create()}
+ * prefers and where it routes a command needing each feature), all of it as
+ * the strategies report it
  * through {@link Spawner#strategies()}, then proves the child contract live: while
  * holding a descriptor without {@code O_CLOEXEC}, it starts a child through
  * every available strategy and checks that the child holds only 0, 1 and 2.
@@ -72,6 +73,7 @@ public final class DoctorCommand implements Callable<Integer> {
             printPlatform(machine);
             printNativeFeatures(machine);
             printStrategies(strategies);
+            printRouting(strategies);
             proveContract(strategies);
             return verdict(strategies);
         } finally {
@@ -127,7 +129,7 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     private void printStrategies(List<StrategyInfo> strategies) {
-        heading("Strategies (* = what Spawner.create() picks)");
+        heading("Strategies (* = where Spawner.create() sends a plain command)");
         Optional<String> chosen = chosenStrategy();
         int nameWidth = strategies.stream().mapToInt(s -> s.name().length()).max().orElse(0);
         int statusWidth = strategies.stream().mapToInt(s -> status(s).length()).max().orElse(0);
@@ -161,6 +163,20 @@ public final class DoctorCommand implements Callable<Integer> {
         } catch (IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
             out.println("  Spawner.create() would fail: " + e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /** Where the spawner of {@link Spawner#create()} sends a command needing each feature; starts no fallback. */
+    private void printRouting(List<StrategyInfo> strategies) {
+        heading("Routing (where Spawner.create() sends a command that needs ...)");
+        try (Spawner spawner = Spawner.create()) {
+            if (spawner.isPinned()) {
+                out.println("  pinned to " + spawner.strategyName() + " by " + Spawner.STRATEGY_PROPERTY
+                        + ": a command needing a feature it lacks fails");
+            }
+            RoutingReport.lines(spawner, strategies).forEach(line -> out.println("  " + line));
+        } catch (IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
+            out.println("  Spawner.create() would fail: " + e.getMessage());
         }
     }
 

@@ -60,6 +60,26 @@ class DoctorCommandTest {
     }
 
     @Test
+    void doctorExplainsWhereEachFeatureIsRouted() {
+        Run run = Run.of("doctor");
+
+        assertThat(run.out()).contains("Routing (where Spawner.create() sends a command that needs ...)")
+                .containsPattern("(?m)^  a plain command +-> posix_spawn$")
+                .containsPattern("(?m)^  UMASK +-> (zygote|fork_exec)$")
+                .containsPattern("(?m)^  RLIMITS +-> (zygote|fork_exec)$")
+                .containsPattern("(?m)^  KILL_ON_PARENT_DEATH +-> (zygote|fork_exec)$")
+                .containsPattern("(?m)^  PASS_FD +-> posix_spawn$")
+                .containsPattern("(?m)^  SIGNALS +not asked for by commands; posix_spawn \\(plain commands\\) has it$");
+    }
+
+    @Test
+    void everyFeatureThatACommandCanNeedHasASampleCommandNeedingOnlyIt() {
+        for (dev.safespawn.Feature f : dev.safespawn.Feature.values()) {
+            RoutingReport.commandNeeding(f).ifPresent(c -> assertThat(c.requiredFeatures()).containsExactly(f));
+        }
+    }
+
+    @Test
     void machineFactsComeFromTheFirstStrategyThatNamesThemAndLeaveStrategyFactsOut() {
         Map<String, String> best = new LinkedHashMap<>();
         best.put("libc.version", "glibc 2.99");
