@@ -473,6 +473,32 @@ public final class Command {
         }
 
         /**
+         * Sets every variable of {@code variables}, replacing any value each
+         * had; variables not in it are left as they are. The same as calling
+         * {@link #env(String, String)} for each entry, in the map's iteration
+         * order, except that it is all or nothing: the map is checked first,
+         * and if any name or value is null nothing is set.
+         *
+         * @param variables names and values, copied; may be empty. As with
+         *        {@link #env(String, String)}, {@link #build()} rejects an
+         *        empty name, one containing {@code '='} or a NUL byte, and a
+         *        value containing a NUL byte
+         * @return this builder
+         * @throws NullPointerException if {@code variables}, or any name or
+         *         value in it, is null; the builder is then unchanged
+         */
+        public Builder env(Map<String, String> variables) {
+            Objects.requireNonNull(variables, "env variables");
+            Map<String, String> checked = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : variables.entrySet()) {
+                String name = Objects.requireNonNull(e.getKey(), "env name");
+                checked.put(name, Objects.requireNonNull(e.getValue(), () -> "env value of " + name));
+            }
+            environment().putAll(checked);
+            return this;
+        }
+
+        /**
          * Removes one environment variable, if present.
          *
          * @param name the variable's name

@@ -358,6 +358,48 @@ class CommandTest {
         }
 
         @Test
+        void envOfAMapSetsEveryEntryInOrderAndKeepsTheRest() {
+            Map<String, String> more = new java.util.LinkedHashMap<>();
+            more.put("SAFESPAWN_B", "2");
+            more.put("SAFESPAWN_A", "1");
+            Command c = sh().clearEnv().env("SAFESPAWN_A", "old").env("KEPT", "k").env(more).build();
+            assertThat(c.environment()).containsExactly(Map.entry("SAFESPAWN_A", "1"), Map.entry("KEPT", "k"),
+                    Map.entry("SAFESPAWN_B", "2"));
+        }
+
+        @Test
+        void envOfAMapIsCopied() {
+            Map<String, String> vars = new java.util.HashMap<>(Map.of("A", "1"));
+            Command.Builder b = sh().clearEnv().env(vars);
+            vars.put("B", "2");
+            assertThat(b.build().environment()).isEqualTo(Map.of("A", "1"));
+        }
+
+        @Test
+        void envOfAMapWithANullIsRejectedAndChangesNothing() {
+            Map<String, String> nullValue = new java.util.LinkedHashMap<>();
+            nullValue.put("FIRST", "set?");
+            nullValue.put("SECOND", null);
+            Map<String, String> nullName = new java.util.LinkedHashMap<>();
+            nullName.put("FIRST", "set?");
+            nullName.put(null, "x");
+            Command.Builder b = sh().clearEnv().env("A", "1");
+
+            assertThatNullPointerException().isThrownBy(() -> b.env(nullValue)).withMessageContaining("SECOND");
+            assertThatNullPointerException().isThrownBy(() -> b.env(nullName));
+            assertThatNullPointerException().isThrownBy(() -> b.env((Map<String, String>) null));
+            assertThat(b.build().environment()).isEqualTo(Map.of("A", "1"));
+        }
+
+        @Test
+        void envOfAMapIsCheckedByBuildLikeEnv() {
+            assertThatIllegalArgumentException().isThrownBy(() -> sh().env(Map.of("A=B", "x")).build())
+                    .withMessageContaining("'='");
+            assertThatIllegalArgumentException().isThrownBy(() -> sh().env(Map.of("A", "x\0y")).build())
+                    .withMessageContaining("NUL");
+        }
+
+        @Test
         void envThenRemoveEnvRemoves() {
             Command c = sh().clearEnv().env("A", "1").env("B", "2").removeEnv("A").build();
             assertThat(c.environment()).isEqualTo(Map.of("B", "2"));
