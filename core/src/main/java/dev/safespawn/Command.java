@@ -26,6 +26,20 @@ import java.util.function.Supplier;
  * Nothing in this class touches the operating system: descriptors named by
  * {@link Builder#passFd(int, int)} are checked to be open only at spawn time.
  *
+ * <p>Finding the program: a program name with a slash (such as
+ * {@code /usr/bin/git} or {@code ./build.sh}) is used as it is, relative to
+ * the child's directory. A bare name (such as {@code git}) is looked up, in
+ * the parent before the child exists, in the <em>child's</em> {@code PATH}:
+ * the one in {@link #environment()}, or {@code /bin:/usr/bin} when it has
+ * none, as {@code execvp} does; {@link Builder#searchParentPath()} searches
+ * this JVM's {@code PATH} instead. A name the search finds only through a
+ * relative entry of {@code PATH} (an empty one, {@code .}, or any not
+ * starting with {@code /}) is refused with a {@link SpawnException} of stage
+ * {@link SpawnException.Stage#RESOLVE} ({@code EPERM}), as Go does since
+ * 1.19: it would run whatever file of that name lies in the working
+ * directory. To run a program from the directory, name it with a slash,
+ * {@code ./name}.
+ *
  * <p>A child descriptor 0, 1 or 2 named by {@link Builder#passFd(int, int)}
  * replaces that standard stream; the matching {@link ChildProcess} stream is
  * then a null stream. Setting the same stream both ways is rejected.
@@ -50,6 +64,7 @@ public final class Command {
     private final Integer umask;
     private final Map<Limit, ResourceLimit> limits;
     private final boolean killOnParentDeath;
+    private final boolean searchParentPath;
     /** {@link #requiredFeatures()} as bits of {@link Feature#ordinal()}: what a spawner routes on, without allocating. */
     private final int featureMask;
 
@@ -69,6 +84,7 @@ public final class Command {
         this.umask = b.umask;
         this.limits = Collections.unmodifiableMap(limits);
         this.killOnParentDeath = b.killOnParentDeath;
+        this.searchParentPath = b.searchParentPath;
         this.featureMask = neededFeatures();
     }
 
@@ -119,6 +135,7 @@ public final class Command {
         b.umask = umask;
         limits.forEach((k, v) -> b.limits.put(k, new long[] {v.soft(), v.hard()}));
         b.killOnParentDeath = killOnParentDeath;
+        b.searchParentPath = searchParentPath;
         return b;
     }
 
@@ -134,7 +151,8 @@ public final class Command {
     /**
      * The program: {@code argv().get(0)}.
      *
-     * @return a path, or a name looked up in the child's {@code PATH}; never empty
+     * @return a path, or a bare name looked up in {@code PATH} as the class
+     *         description says; never empty
      */
     public String program() {
         return argv.get(0);
@@ -261,6 +279,16 @@ public final class Command {
      */
     public boolean killOnParentDeath() {
         return killOnParentDeath;
+    }
+
+    /**
+     * Whether a bare program name is looked up in this JVM's {@code PATH}
+     * rather than the child's.
+     *
+     * @return true if {@link Builder#searchParentPath()} was called
+     */
+    public boolean searchesParentPath() {
+        return searchParentPath;
     }
 
     /**
@@ -414,6 +442,7 @@ public final class Command {
         private Integer umask;
         private final Map<Limit, long[]> limits = new EnumMap<>(Limit.class); // {soft, hard}, checked in build()
         private boolean killOnParentDeath;
+        private boolean searchParentPath;
 
         private Builder() {
         }
@@ -703,6 +732,21 @@ public final class Command {
          */
         public Builder killOnParentDeath() {
             this.killOnParentDeath = true;
+            return this;
+        }
+
+        /**
+         * Looks a bare program name up in this JVM's {@code PATH}
+         * ({@link System#getenv(String) System.getenv("PATH")}, or
+         * {@code /bin:/usr/bin} when it has none) instead of the child's, as
+         * {@link ProcessBuilder} does; the child's environment is not changed.
+         * A name found only through a relative entry is still refused (see
+         * the class description). Every strategy honours it.
+         *
+         * @return this builder
+         */
+        public Builder searchParentPath() {
+            this.searchParentPath = true;
             return this;
         }
 

@@ -13,9 +13,16 @@ import java.nio.file.Path;
  * <p>Follows {@code execvp}: a name with a slash is used as it is (relative to
  * the child's directory) and left for {@code execve} to judge; a bare name is
  * searched in the child's {@code PATH} (the command's environment, falling back
- * to {@code /bin:/usr/bin} as glibc does). Entries that are missing or not
+ * to {@code /bin:/usr/bin} as glibc does), or in the parent's when the command
+ * says {@link Command#searchesParentPath()}. Entries that are missing or not
  * directories are skipped; if only unusable candidates were found, the first
  * one's error (EACCES) is reported, else ENOENT.
+ *
+ * <p>Unlike {@code execvp}, and like Go since 1.19, an executable found
+ * through a relative entry (empty, {@code .}, or any other not starting with
+ * {@code /}) is refused (EPERM) rather than run: a file planted in the working
+ * directory would otherwise shadow the program meant. The caller who means it
+ * names it with a slash ({@code ./name}).
  */
 public final class ExecutableResolver {
     static final String DEFAULT_PATH = "/bin:/usr/bin";
@@ -31,15 +38,22 @@ public final class ExecutableResolver {
      * @throws SpawnException stage RESOLVE when a bare name is not found
      */
     public static String resolve(Command command) throws SpawnException {
-        return resolve(command.program(), command.directory().orElse(null),
-                command.environment().getOrDefault("PATH", DEFAULT_PATH));
+        String searchPath = command.searchesParentPath() ? ParentPath.VALUE
+                : command.environment().getOrDefault("PATH", DEFAULT_PATH);
+        return resolve(command.program(), command.directory().orElse(null), searchPath);
+    }
+
+    /** This JVM's {@code PATH}, read once: {@link System#getenv()} never changes. */
+    private static final class ParentPath {
+        static final String VALUE = System.getenv().getOrDefault("PATH", DEFAULT_PATH);
     }
 
     /**
      * The same look-up of {@code program} in {@code searchPath}, relative
      * entries taken from {@code base} (null: the current directory).
      *
-     * @throws SpawnException stage RESOLVE when a bare name is not found
+     * @throws SpawnException stage RESOLVE when a bare name is not found, or
+     *         found only through a relative entry (EPERM)
      */
     public static String resolve(String program, Path base, String searchPath) throws SpawnException {
         if (program.indexOf('/') >= 0) {
@@ -52,6 +66,9 @@ public final class ExecutableResolver {
             Path onDisk = base == null ? Path.of(candidate) : base.resolve(candidate);
             if (Files.isRegularFile(onDisk)) {
                 if (Files.isExecutable(onDisk)) {
+                    if (!dir.startsWith("/")) {
+                        throw relativeResult(program, entry, candidate);
+                    }
                     return candidate;
                 }
                 if (firstDenied == null) {
@@ -66,5 +83,15 @@ public final class ExecutableResolver {
         }
         throw new SpawnException(SpawnException.Stage.RESOLVE, Errno.ENOENT, program,
                 "not found in PATH=" + searchPath);
+    }
+
+    private static SpawnException relativeResult(String program, String entry, String candidate) {
+        String where = entry.isEmpty() ? "an empty entry" : "the relative entry '" + entry + "'";
+        String asPath = candidate.startsWith("/") || candidate.startsWith("./") || candidate.startsWith("../")
+                ? candidate : "./" + candidate;
+        return new SpawnException(SpawnException.Stage.RESOLVE, Errno.EPERM, program,
+                "found as " + candidate + " through " + where + " of PATH, relative to the child's working"
+                        + " directory: refused, so that a file planted there cannot stand in for the program"
+                        + " meant. To run that file, name it with a slash: " + asPath);
     }
 }

@@ -145,16 +145,37 @@ class ExecutableResolverTest {
     }
 
     @Test
-    void emptyEntryMeansTheChildsDirectory() throws Exception {
+    void aNameFoundThroughAnEmptyEntryIsRefusedSayingHowToRunIt() throws Exception {
         Path work = tmp.resolve("work");
         executable(work, PROG);
         Path elsewhere = tmp.resolve("elsewhere");
         Files.createDirectories(elsewhere);
-        for (String path : new String[] {"", ":" + elsewhere, elsewhere + ":", elsewhere + "::" + elsewhere}) {
+        for (String path : new String[] {"", ":" + elsewhere, elsewhere + ":", elsewhere + "::" + elsewhere, "."}) {
             Command c = Command.builder(PROG).directory(work).clearEnv().env("PATH", path).build();
-            String found = ExecutableResolver.resolve(c);
-            assertThat(work.resolve(found).normalize()).as("PATH=%s", path).isEqualTo(work.resolve(PROG));
+            SpawnException e = resolveFails(c);
+            assertThat(e.stage()).as("PATH=%s", path).isEqualTo(SpawnException.Stage.RESOLVE);
+            assertThat(e.errnoName()).isEqualTo("EPERM");
+            assertThat(e.path()).contains(PROG);
+            assertThat(e.getMessage()).contains("./" + PROG).contains("name it with a slash");
         }
+    }
+
+    @Test
+    void anExplicitDotSlashNameRunsFromTheDirectory() throws Exception {
+        Path work = tmp.resolve("work");
+        executable(work, PROG);
+        Command c = Command.builder("./" + PROG).directory(work).clearEnv().env("PATH", "").build();
+        assertThat(ExecutableResolver.resolve(c)).isEqualTo("./" + PROG);
+    }
+
+    @Test
+    void anAbsoluteEntryBeforeTheEmptyOneStillWins() throws Exception {
+        Path work = tmp.resolve("work");
+        executable(work, PROG);
+        Path bin = tmp.resolve("bin");
+        executable(bin, PROG);
+        Command c = Command.builder(PROG).directory(work).clearEnv().env("PATH", bin + "::.").build();
+        assertThat(ExecutableResolver.resolve(c)).isEqualTo(bin + "/" + PROG);
     }
 
     @Test
@@ -168,19 +189,39 @@ class ExecutableResolverTest {
     }
 
     @Test
-    void relativeEntriesResolveAgainstTheChildsDirectory() throws Exception {
+    void aNameFoundThroughARelativeEntryIsRefused() throws Exception {
         Path work = tmp.resolve("work");
         executable(work.resolve("tools"), PROG);
         Command c = Command.builder(PROG).directory(work).clearEnv().env("PATH", "nothere:tools").build();
-        String found = ExecutableResolver.resolve(c);
-        assertThat(work.resolve(found).normalize()).isEqualTo(work.resolve("tools").resolve(PROG));
-        assertThat(Path.of(found).isAbsolute()).isFalse();
+        SpawnException e = resolveFails(c);
+        assertThat(e.errnoName()).isEqualTo("EPERM");
+        assertThat(e.getMessage()).contains("'tools'").contains("./tools/" + PROG);
 
-        // the same PATH without that directory finds nothing
+        // the entry is relative to the child's directory: elsewhere the same PATH finds nothing
         Path other = tmp.resolve("other");
         Files.createDirectories(other);
         Command elsewhere = Command.builder(PROG).directory(other).clearEnv().env("PATH", "nothere:tools").build();
         assertThat(resolveFails(elsewhere).errno()).isEqualTo(2);
+    }
+
+    @Test
+    void searchParentPathLooksInTheJvmsPathNotTheChilds() throws Exception {
+        Path bin = tmp.resolve("bin");
+        executable(bin, PROG);
+        // only the child's PATH has the program: asked to search the parent's, it is not found
+        Command parents = Command.builder(PROG).clearEnv().env("PATH", bin.toString()).searchParentPath().build();
+        SpawnException e = resolveFails(parents);
+        assertThat(e.errno()).isEqualTo(2);
+        String parentPath = System.getenv().getOrDefault("PATH", "/bin:/usr/bin");
+        assertThat(e.getMessage()).contains("PATH=" + parentPath);
+        assertThat(parents.environment()).containsEntry("PATH", bin.toString());
+        assertThat(parents.toBuilder().build().searchesParentPath()).isTrue();
+
+        // and a program the parent's PATH has is found there, whatever the child's PATH says
+        Command sh = Command.builder("sh").clearEnv().env("PATH", tmp.resolve("nothing").toString())
+                .searchParentPath().build();
+        assertThat(ExecutableResolver.resolve(sh)).startsWith("/").endsWith("/sh");
+        assertThat(Command.of("sh").searchesParentPath()).isFalse();
     }
 
     @Test
@@ -234,7 +275,8 @@ class ExecutableResolverTest {
         Path bin = tmp.resolve("bin");
         executable(bin, PROG);
         assertThat(ExecutableResolver.resolve(PROG, null, bin.toString())).isEqualTo(bin + "/" + PROG);
-        assertThat(ExecutableResolver.resolve(PROG, tmp, "bin")).isEqualTo("bin/" + PROG);
+        assertThatThrownBy(() -> ExecutableResolver.resolve(PROG, tmp, "bin"))
+                .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.errnoName()).isEqualTo("EPERM"));
         assertThat(ExecutableResolver.resolve("/any/path", null, "")).isEqualTo("/any/path");
         assertThatThrownBy(() -> ExecutableResolver.resolve(PROG, tmp, "elsewhere"))
                 .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.errno()).isEqualTo(2));

@@ -55,6 +55,31 @@ public interface FailureContract extends StrategyUnderTest {
     }
 
     /**
+     * A bare name that {@code PATH} finds only through an empty or {@code .}
+     * entry (the child's directory) is refused at stage {@code RESOLVE} with
+     * {@code EPERM}, before anything runs; the same file named {@code ./name}
+     * runs.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    default void aBareNameFoundOnlyInTheWorkingDirectoryIsRefused() throws Exception {
+        Path probe = Probe.path();
+        String name = probe.getFileName().toString();
+        for (String path : new String[] {"", ".", "/nonexistent/safespawn-dir:"}) {
+            SpawnException e = failure(Command.builder(name, "exit", "0").directory(probe.getParent())
+                    .env("PATH", path).build());
+            assertThat(e).as("PATH=%s", path).isNotNull();
+            assertThat(e.stage()).isEqualTo(Stage.RESOLVE);
+            assertThat(e.errnoName()).isEqualTo("EPERM");
+            assertThat(e.getMessage()).contains("./" + name);
+        }
+        Finished f = run(Command.builder("./" + name, "exit", "7").directory(probe.getParent()).env("PATH", "").build());
+        assertThat(f.child().exitValue()).isEqualTo(7);
+    }
+
+    /**
      * A directory as the program fails at stage {@code EXEC} with
      * {@code EACCES}, naming it.
      *
