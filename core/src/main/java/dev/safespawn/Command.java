@@ -696,6 +696,13 @@ public final class Command {
         /**
          * The child's file mode creation mask. Needs {@link Feature#UMASK}.
          *
+         * <p>A file that a {@link Redirect#to(Path)} or
+         * {@link Redirect#appendTo(Path)} redirect creates is created by the
+         * library in the parent, before the child exists: it gets mode
+         * {@code 0666} masked by this umask <em>and</em> by the parent's, so
+         * it is never more open than either allows (with {@code umask(077)},
+         * {@code 0600}). An existing file keeps its mode.
+         *
          * @param mask the mask, 0 to 0777; {@link #build()} rejects others
      * @return this builder
          */

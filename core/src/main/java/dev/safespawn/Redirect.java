@@ -32,9 +32,12 @@ public final class Redirect {
         DISCARD,
         /** Read from a file (stdin only). */
         READ,
-        /** Write to a file, truncating it or creating it with mode 0666 &amp; ~umask. */
+        /**
+         * Write to a file, truncating it or creating it with mode 0666 masked
+         * by the parent's umask and the command's ({@link Command#umask()}).
+         */
         WRITE,
-        /** Append to a file, creating it if needed. */
+        /** Append to a file, creating it if needed, with the same mode as {@link #WRITE}. */
         APPEND
     }
 

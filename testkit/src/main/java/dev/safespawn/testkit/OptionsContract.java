@@ -13,8 +13,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pre-exec options: umask, resource limits, death with the parent.
@@ -23,6 +25,31 @@ import org.junit.jupiter.api.Test;
  * threading and nulls are as {@link StrategyUnderTest} says.
  */
 public interface OptionsContract extends StrategyUnderTest {
+
+    /**
+     * A file a redirect creates is masked by the command's umask too: with
+     * {@code umask(077)} neither group nor others get any permission, whether
+     * the file is written or appended to. Needs {@code UMASK}.
+     *
+     * @param dir a temporary directory JUnit provides and removes
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    default void redirectFilesHonourTheUmask(@TempDir Path dir) throws Exception {
+        require(Feature.UMASK);
+        Path written = dir.resolve("written");
+        Path appended = dir.resolve("appended");
+        Finished f = run(probe("exit", "0").umask(077).stdout(dev.safespawn.Redirect.to(written))
+                .stderr(dev.safespawn.Redirect.appendTo(appended)).build());
+        assertThat(f.child().exitValue()).isZero();
+        for (Path file : new Path[] {written, appended}) {
+            assertThat(Files.getPosixFilePermissions(file)).as(file.getFileName().toString())
+                    .contains(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)
+                    .doesNotContain(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+        }
+    }
 
     /**
      * The child starts with the umask asked for, 0 included. Needs

@@ -31,8 +31,15 @@ public final class DescriptorPlan implements AutoCloseable {
     private final int[] parentEnds = {-1, -1, -1};
     private final SortedMap<Integer, Integer> extraParentEnds = new TreeMap<>(); // child fd -> parent end
     private boolean handedOver;
+    /**
+     * The mode a redirect creates a file with. The parent opens it, so the
+     * kernel masks it with the parent's umask; a command's own umask is
+     * applied here too, so the file is never more open than either allows.
+     */
+    private final int createMode;
 
-    private DescriptorPlan() {
+    private DescriptorPlan(int createMode) {
+        this.createMode = createMode;
     }
 
     /**
@@ -42,7 +49,7 @@ public final class DescriptorPlan implements AutoCloseable {
      *         descriptor that is not open); nothing is left open
      */
     public static DescriptorPlan prepare(Command command) throws SpawnException {
-        DescriptorPlan plan = new DescriptorPlan();
+        DescriptorPlan plan = new DescriptorPlan(0666 & ~command.umask().orElse(0));
         try {
             for (Map.Entry<Integer, Integer> pass : command.passedFds().entrySet()) {
                 requireOpen(pass.getValue());
@@ -130,7 +137,7 @@ public final class DescriptorPlan implements AutoCloseable {
 
     private int openChildSide(String path, int flags) throws SpawnException {
         try {
-            int fd = LibC.open(path, flags | LibC.O_CLOEXEC, 0666);
+            int fd = LibC.open(path, flags | LibC.O_CLOEXEC, createMode);
             childSide.add(fd);
             return fd;
         } catch (LastErrorException e) {
