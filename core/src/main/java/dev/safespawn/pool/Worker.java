@@ -13,6 +13,7 @@ import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One worker JVM, seen from the pool: started through the pool's spawner,
@@ -42,6 +43,19 @@ final class Worker {
         this.forwarders = forwarders;
     }
 
+    /**
+     * The command, killed with the parent JVM if the strategy it goes to
+     * anyway can do that. Belt and braces only (the worker also halts when
+     * its channel closes), so it must not send the worker to a costlier
+     * strategy, as asking a routing spawner for it would.
+     */
+    private static Command withDeathIfFree(Spawner spawner, Command.Builder command) {
+        Command plain = command.build();
+        Command bound = command.killOnParentDeath().build();
+        Optional<String> where = spawner.strategyFor(bound);
+        return where.isPresent() && where.equals(spawner.strategyFor(plain)) ? bound : plain;
+    }
+
     static Worker start(PoolConfig config, Spawner spawner, String name) throws IOException {
         boolean fds = spawner.features().contains(Feature.PASS_FD);
         Command.Builder command = Command.builder(config.javaExecutable().toString())
@@ -50,15 +64,12 @@ final class Worker {
                         config.serialFilter() == null ? "-" : config.serialFilter());
         config.directory().ifPresent(command::directory);
         config.environment().forEach(command::env);
-        if (spawner.features().contains(Feature.KILL_ON_PARENT_DEATH)) {
-            command.killOnParentDeath(); // belt and braces: the worker also halts when its channel closes
-        }
         if (fds) {
             command.pipeToChild(TASKS_FD).pipeFromChild(RESULTS_FD).stdin(Redirect.DISCARD);
         }
         command.stdout(fds ? config.output().redirect() : Redirect.PIPE);
         command.stderr(config.output().redirect());
-        ChildProcess p = spawner.spawn(command.build());
+        ChildProcess p = spawner.spawn(withDeathIfFree(spawner, command));
         OutputStream tasks = fds ? p.pipeTo(TASKS_FD) : p.getOutputStream();
         InputStream results = fds ? p.pipeFrom(RESULTS_FD) : p.getInputStream();
         List<Thread> forwarders = new ArrayList<>();
