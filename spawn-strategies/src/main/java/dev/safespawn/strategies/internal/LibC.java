@@ -55,6 +55,8 @@ public final class LibC {
     public static final int EPOLL_CTL_ADD = 1;
     public static final int EPOLL_CTL_DEL = 2;
     public static final int EPOLLIN = 0x1;
+    public static final int EPOLLOUT = 0x4;
+    public static final int EPOLLONESHOT = 1 << 30;
     // <sys/wait.h>, <bits/waitflags.h>
     public static final int P_PID = 1;
     public static final int P_PIDFD = 3;

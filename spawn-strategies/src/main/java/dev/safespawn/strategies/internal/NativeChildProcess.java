@@ -20,6 +20,7 @@ public final class NativeChildProcess extends PipedChildProcess {
     private int waiters; // guarded by lock: threads polling the pidfd in awaitExit
     private boolean watched = true; // guarded by lock: in the reaper's epoll set (adopt puts it there)
     private boolean pidfdClosed; // guarded by lock
+    volatile long reaperKey; // the reaper's event-loop registration, set once before its pidfd is watched
 
     private NativeChildProcess(String strategyName, int pid, int pidfd, Command command,
                                DescriptorPlan.ParentEnds ends) {
