@@ -118,6 +118,23 @@ public final class NativeChildProcess extends PipedChildProcess {
     }
 
     /**
+     * Whether the reaper (or a platform thread polling the pidfd) will reap
+     * the child. Only after the kernel refused to watch it again is nobody
+     * on it: try once more, and if that fails too the caller waits as a
+     * platform thread does and reaps it itself.
+     */
+    @Override
+    protected boolean exitIsReported() {
+        synchronized (lock) {
+            if (pidfd < 0 || !isAlive() || watched || waiters > 0) {
+                return true;
+            }
+            watched = Reaper.resume(this);
+            return watched;
+        }
+    }
+
+    /**
      * With a pidfd, the waiting thread polls it itself and reaps the child
      * when it exits, rather than waiting for the reaper thread to do so and
      * wake it: one wake-up on the way from the child's exit to the caller
