@@ -122,6 +122,7 @@ public final class LibC {
     public static final int SOCK_CLOEXEC = O_CLOEXEC;
     public static final int SOL_SOCKET = 1;
     public static final int SCM_RIGHTS = 1;
+    public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final int SHUT_RDWR = 2;
     public static native int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;

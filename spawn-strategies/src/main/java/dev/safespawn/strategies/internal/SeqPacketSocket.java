@@ -68,12 +68,19 @@ public final class SeqPacketSocket implements AutoCloseable {
                 header.setPointer(32, control);
                 header.setLong(40, controlSize);
             }
+            // A full socket buffer (a busy server) blocks a platform thread in
+            // sendmsg; a virtual thread must park instead, so it never blocks there.
+            boolean park = VirtualThreads.isCurrent();
             while (true) {
                 try {
-                    LibC.sendmsg(n, header, LibC.MSG_NOSIGNAL);
+                    LibC.sendmsg(n, header, LibC.MSG_NOSIGNAL | (park ? LibC.MSG_DONTWAIT : 0));
                     return;
                 } catch (LastErrorException e) {
-                    if (e.getErrorCode() != Errno.EINTR) {
+                    if (park && e.getErrorCode() == Errno.EAGAIN) {
+                        try (Memory pfd = new Memory(Descriptor.POLL_SCRATCH_SIZE)) {
+                            fd.await(LibC.POLLOUT, pfd);
+                        }
+                    } else if (e.getErrorCode() != Errno.EINTR) {
                         throw new IOException("send to the zygote: " + Errno.message(e.getErrorCode())
                                 + " (" + Errno.name(e.getErrorCode()) + ")");
                     }
