@@ -182,6 +182,32 @@ class VirtualThreadsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"posix_spawn", "fork_exec", "zygote", "jdk"})
+    void spawningOnVirtualThreadsWorks(String strategy) throws Exception {
+        Command exit3 = Command.builder("sh", "-c", "exit 3").stdin(Redirect.DISCARD).stdout(Redirect.DISCARD)
+                .stderr(Redirect.DISCARD).build();
+        try (Tasks tasks = new Tasks()) {
+            // A spawner of its own, opened on a virtual thread: a zygote server
+            // is started, and greets, on one.
+            Spawner own = tasks.await(tasks.submit(() -> {
+                Spawner s = Spawner.of(strategy);
+                s.spawn(exit3).waitFor();
+                return s;
+            }));
+            try (own) {
+                List<Future<Integer>> exits = new ArrayList<>();
+                for (int i = 0; i < READERS; i++) {
+                    exits.add(tasks.submit(() -> own.spawn(exit3).waitFor()));
+                }
+                for (Future<Integer> exit : exits) {
+                    assertThat(tasks.await(exit)).isEqualTo(3);
+                }
+            }
+            tasks.assertNoPinsInSafespawn();
+        }
+    }
+
     /**
      * One test's virtual threads, children and pin recording. Closing it kills
      * the children still running (only ones this test started) and closes
@@ -221,6 +247,15 @@ class VirtualThreadsTest {
                 return fail("still blocked after " + BOUND_SECONDS + " s; the ticker ticked " + ticker.ticksWhileBlocked()
                         + " of " + GatedTicker.TICKS + " times while the children blocked: a blocking call pinned the"
                         + " only carrier thread");
+            }
+        }
+
+        /** The task's result, or a failure once the test's bound has passed. */
+        <T> T await(Future<T> task) throws Exception {
+            try {
+                return task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return fail("still blocked after " + BOUND_SECONDS + " s");
             }
         }
 
