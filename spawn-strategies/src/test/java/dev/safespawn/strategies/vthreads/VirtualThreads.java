@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -53,6 +54,17 @@ final class VirtualThreads {
             return (ExecutorService) h.invokeExact();
         } catch (Throwable e) {
             throw new IllegalStateException("no virtual threads in JDK " + Runtime.version(), e);
+        }
+    }
+
+    /** Interrupts the executor's tasks and fails unless they end within {@code seconds}. */
+    static void shutDown(ExecutorService executor, long seconds) {
+        executor.shutdownNow();
+        try {
+            Assertions.assertTrue(executor.awaitTermination(seconds, TimeUnit.SECONDS), "tasks ended");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Assertions.fail("interrupted while the tasks ended", e);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Redirect;
 import dev.safespawn.Spawner;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -264,15 +265,14 @@ class VirtualThreadsTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             for (ChildProcess c : children) {
                 c.destroyForcibly();
                 c.getOutputStream().close();
                 c.getInputStream().close();
                 c.getErrorStream().close();
             }
-            executor.shutdownNow();
-            assertThat(executor.awaitTermination(BOUND_SECONDS, TimeUnit.SECONDS)).as("tasks ended").isTrue();
+            VirtualThreads.shutDown(executor, BOUND_SECONDS);
             pins.close();
         }
     }
