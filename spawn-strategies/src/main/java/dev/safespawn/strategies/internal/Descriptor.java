@@ -14,8 +14,9 @@ import java.io.IOException;
  * kernel may hand it to someone else, so a late call would touch a stranger's
  * file. Here every use is bracketed by {@link #acquire()} / {@link #release()},
  * the number is closed only when the last user has left, and blocking waits go
- * through {@link #await(short)}, which also watches a private eventfd that
- * {@link #close()} signals. The descriptor must be in non-blocking mode.
+ * through {@link #await}, which also watches a private eventfd that
+ * {@link #close()} signals (a virtual thread parks instead, and
+ * {@link #close()} unparks it). The descriptor must be in non-blocking mode.
  */
 public final class Descriptor {
     /** Bytes of native scratch {@link #await} needs for its two {@code struct pollfd}. */
@@ -26,6 +27,7 @@ public final class Descriptor {
     private boolean closed;
     private boolean released;
     private int wakeFd = -1;
+    private ReadinessWait parked; // a virtual thread's wait in progress
 
     Descriptor(int fd) {
         this.fd = fd;
@@ -57,6 +59,9 @@ public final class Descriptor {
      * @throws IOException "Stream closed" if closed meanwhile
      */
     void await(short events, Pointer pfd) throws IOException {
+        if (VirtualThreads.isCurrent() && parkUntilReady(events)) {
+            return;
+        }
         int wake;
         synchronized (this) {
             if (closed) {
@@ -90,12 +95,47 @@ public final class Descriptor {
         }
     }
 
+    /**
+     * {@link #await} for a virtual thread: parks while the event loop waits.
+     * One thread at a time waits on a descriptor (its stream's lock).
+     *
+     * @return false if the event loop could not watch the descriptor (the
+     *         caller then polls, pinning its carrier rather than failing)
+     * @throws IOException "Stream closed" if closed meanwhile
+     */
+    private boolean parkUntilReady(short events) throws IOException {
+        ReadinessWait wait = new ReadinessWait();
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("Stream closed");
+            }
+            parked = wait;
+        }
+        boolean watched;
+        try {
+            watched = wait.park(fd, events == LibC.POLLOUT ? LibC.EPOLLOUT : LibC.EPOLLIN);
+        } finally {
+            synchronized (this) {
+                parked = null;
+            }
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("Stream closed");
+            }
+        }
+        return watched;
+    }
+
     /** Closes now if unused, else as soon as the last user leaves; wakes waiters. Idempotent. */
     synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (parked != null) {
+            parked.wake();
+        }
         if (wakeFd >= 0) {
             try (Memory one = new Memory(8)) {
                 one.setLong(0, 1);

@@ -7,6 +7,7 @@ import dev.safespawn.internal.Errno;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reads the parent's end of a pipe with blocking {@link InputStream} semantics
@@ -28,7 +29,8 @@ final class FdInputStream extends InputStream {
     private static final int BULK_PIPE_SIZE = 1024 * 1024;
 
     private final Descriptor fd;
-    private final Object readLock = new Object();
+    // Not a monitor: a virtual thread blocked on a monitor pins its carrier (before JDK 24).
+    private final ReentrantLock readLock = new ReentrantLock();
     private Memory buffer; // guarded by readLock; native memory for read(2), then poll(2)'s scratch
     private long carried; // guarded by readLock; bytes read until the pipe was widened
     private boolean widened; // guarded by readLock
@@ -51,7 +53,8 @@ final class FdInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        synchronized (readLock) {
+        readLock.lock();
+        try {
             int n = Math.min(len, CHUNK);
             if (buffer == null) {
                 buffer = new Memory(CHUNK + Descriptor.POLL_SCRATCH_SIZE);
@@ -77,6 +80,8 @@ final class FdInputStream extends InputStream {
             } finally {
                 fd.release();
             }
+        } finally {
+            readLock.unlock();
         }
     }
 

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Writes the parent's end of a pipe with blocking {@link OutputStream}
@@ -16,7 +17,8 @@ final class FdOutputStream extends OutputStream {
     private static final int CHUNK = 64 * 1024;
 
     private final Descriptor fd;
-    private final Object writeLock = new Object();
+    // Not a monitor: a virtual thread blocked on a monitor pins its carrier (before JDK 24).
+    private final ReentrantLock writeLock = new ReentrantLock();
     private Memory buffer; // guarded by writeLock; data for write(2), then poll(2)'s scratch
 
     FdOutputStream(Descriptor fd) {
@@ -32,7 +34,8 @@ final class FdOutputStream extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             if (buffer == null && len > 0) {
                 buffer = new Memory(CHUNK + Descriptor.POLL_SCRATCH_SIZE);
             }
@@ -56,6 +59,8 @@ final class FdOutputStream extends OutputStream {
             } finally {
                 fd.release();
             }
+        } finally {
+            writeLock.unlock();
         }
     }
 

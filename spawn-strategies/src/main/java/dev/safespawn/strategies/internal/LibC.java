@@ -55,6 +55,8 @@ public final class LibC {
     public static final int EPOLL_CTL_ADD = 1;
     public static final int EPOLL_CTL_DEL = 2;
     public static final int EPOLLIN = 0x1;
+    public static final int EPOLLOUT = 0x4;
+    public static final int EPOLLONESHOT = 1 << 30;
     // <sys/wait.h>, <bits/waitflags.h>
     public static final int P_PID = 1;
     public static final int P_PIDFD = 3;
@@ -120,6 +122,7 @@ public final class LibC {
     public static final int SOCK_CLOEXEC = O_CLOEXEC;
     public static final int SOL_SOCKET = 1;
     public static final int SCM_RIGHTS = 1;
+    public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final int SHUT_RDWR = 2;
     public static native int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;

@@ -20,6 +20,7 @@ public final class NativeChildProcess extends PipedChildProcess {
     private int waiters; // guarded by lock: threads polling the pidfd in awaitExit
     private boolean watched = true; // guarded by lock: in the reaper's epoll set (adopt puts it there)
     private boolean pidfdClosed; // guarded by lock
+    volatile long reaperKey; // the reaper's event-loop registration, set once before its pidfd is watched
 
     private NativeChildProcess(String strategyName, int pid, int pidfd, Command command,
                                DescriptorPlan.ParentEnds ends) {
@@ -114,6 +115,23 @@ public final class NativeChildProcess extends PipedChildProcess {
             }
             return s;
         });
+    }
+
+    /**
+     * Whether the reaper (or a platform thread polling the pidfd) will reap
+     * the child. Only after the kernel refused to watch it again is nobody
+     * on it: try once more, and if that fails too the caller waits as a
+     * platform thread does and reaps it itself.
+     */
+    @Override
+    protected boolean exitIsReported() {
+        synchronized (lock) {
+            if (pidfd < 0 || !isAlive() || watched || waiters > 0) {
+                return true;
+            }
+            watched = Reaper.resume(this);
+            return watched;
+        }
     }
 
     /**

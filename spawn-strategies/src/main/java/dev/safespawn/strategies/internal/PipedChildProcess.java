@@ -11,8 +11,10 @@ import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -148,7 +150,7 @@ public abstract class PipedChildProcess extends ChildProcess {
                     return status.exitValue();
                 }
             }
-            awaitExit(-1);
+            await(-1);
         }
     }
 
@@ -165,13 +167,54 @@ public abstract class PipedChildProcess extends ChildProcess {
             if (left <= 0) {
                 return false;
             }
-            awaitExit(left);
+            await(left);
+        }
+    }
+
+    /** Waits as the current thread should: see {@link #awaitExit} and {@link #parkUntilExit}. */
+    private void await(long nanos) throws InterruptedException {
+        if (VirtualThreads.isCurrent() && exitIsReported()) {
+            parkUntilExit(nanos);
+        } else {
+            awaitExit(nanos);
         }
     }
 
     /**
-     * Blocks until the exit is recorded or {@code nanos} pass (negative: no
-     * limit); it may return early, and the callers loop. This one waits for
+     * Whether the exit will be recorded without help from a waiting thread,
+     * so that a virtual thread may just park until it is. A subclass whose
+     * waiters may have to reap says so here, and its virtual threads then
+     * wait as platform threads do (pinning their carrier, but not forever).
+     */
+    protected boolean exitIsReported() {
+        return true;
+    }
+
+    /**
+     * {@link #awaitExit} for a virtual thread: parks until whoever reaps (the
+     * event loop, the wait thread of the fallback without pidfds, the
+     * zygote's reader) records the exit. Never a native wait or a monitor's
+     * {@code wait()}: either would pin the carrier other virtual threads need.
+     * Interrupted as {@link Object#wait()} is: by throwing, status cleared.
+     */
+    private void parkUntilExit(long nanos) throws InterruptedException {
+        try {
+            if (nanos < 0) {
+                exitFuture.get();
+            } else {
+                exitFuture.get(nanos, TimeUnit.NANOSECONDS);
+            }
+        } catch (TimeoutException e) {
+            // the callers loop, and see that the time is up
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the exit future never fails", e);
+        }
+    }
+
+    /**
+     * Blocks a platform thread until the exit is recorded or {@code nanos}
+     * pass (negative: no limit); it may return early, and the callers loop.
+     * This one waits for
      * whoever reaps (the reaper thread, the zygote's reader) to record the
      * exit; a subclass may wait for the child more directly.
      */

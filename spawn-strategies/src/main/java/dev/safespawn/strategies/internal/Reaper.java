@@ -2,21 +2,17 @@ package dev.safespawn.strategies.internal;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.internal.Errno;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Notices children's exits and reaps them.
  *
- * <p>With pidfds (Linux 5.3+) one daemon thread serves every child: it waits
- * in {@code epoll_wait} on all their pidfds, reaps each with
- * {@code waitid(P_PIDFD)}, and leaves after five idle seconds with no child to
- * watch (the next spawn starts it again). A child some thread is blocked in
+ * <p>With pidfds (Linux 5.3+) the {@link EventLoop} watches every child's
+ * pidfd and, when one turns readable, reaps that child with
+ * {@code waitid(P_PIDFD)}. A child some platform thread is blocked in
  * {@code waitFor} on is taken out of the epoll set meanwhile: that thread
  * polls the pidfd and reaps the child itself (see
  * {@link NativeChildProcess#reapIfExited}, the one place either side reaps).
@@ -29,28 +25,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * with the exit can never reach a stranger.
  */
 final class Reaper {
-    private static final int IDLE_MILLIS = 5_000;
-    private static final int MAX_EVENTS = 64;
-    // struct epoll_event is packed on x86-64 (12 bytes), naturally aligned elsewhere (16).
-    private static final int EVENT_SIZE = Platform.isIntel() ? 12 : 16;
-    private static final int EVENT_DATA_OFFSET = Platform.isIntel() ? 4 : 8;
     private static final int SI_CODE = 8;
     private static final int SI_PID = 16;
     private static final int SI_STATUS = 24;
 
     private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
-    private static final Reaper INSTANCE = new Reaper();
-
-    private final Map<Integer, NativeChildProcess> byPidfd = new ConcurrentHashMap<>();
-    private int epfd = -1; // guarded by this; lives as long as the JVM, close-on-exec
-    private Thread thread; // guarded by this
+    private static final EventLoop LOOP = EventLoop.INSTANCE;
 
     private Reaper() {
     }
 
     static void watch(NativeChildProcess child) {
         if (child.pidfd() >= 0) {
-            INSTANCE.watchPidfd(child);
+            child.reaperKey = LOOP.register(child::reapIfExited); // before any event can reap it
+            try {
+                LOOP.watch(child.reaperKey, child.pidfd(), LibC.EPOLLIN);
+            } catch (RuntimeException e) {
+                LOOP.unregister(child.reaperKey);
+                throw e;
+            }
         } else {
             Thread t = new Thread(() -> waitWithoutPidfd(child), "safespawn-wait-" + child.rawPid());
             t.setDaemon(true);
@@ -58,49 +51,9 @@ final class Reaper {
         }
     }
 
-    private void watchPidfd(NativeChildProcess child) {
-        byPidfd.put(child.pidfd(), child);
-        synchronized (this) {
-            if (epfd < 0) {
-                epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
-            }
-            if (thread == null) {
-                thread = new Thread(this::run, "safespawn-reaper");
-                thread.setDaemon(true);
-                thread.start();
-            }
-        }
-        addToEpoll(child);
-    }
-
-    private void addToEpoll(NativeChildProcess child) {
-        int ep;
-        synchronized (this) {
-            ep = epfd;
-        }
-        try (Memory ev = new Memory(16)) {
-            ev.clear();
-            ev.setInt(0, LibC.EPOLLIN);
-            ev.setLong(EVENT_DATA_OFFSET, child.pidfd());
-            LibC.epoll_ctl(ep, LibC.EPOLL_CTL_ADD, child.pidfd(), ev);
-        }
-    }
-
-    private void removeFromEpoll(NativeChildProcess child) {
-        int ep;
-        synchronized (this) {
-            ep = epfd;
-        }
-        try {
-            LibC.epoll_ctl(ep, LibC.EPOLL_CTL_DEL, child.pidfd(), null);
-        } catch (LastErrorException ignored) {
-            // closing the pidfd takes it out of the set anyway
-        }
-    }
-
     /** Under the child's lock: a thread waits for the child itself, so the reaper stops watching it. */
     static void pause(NativeChildProcess child) {
-        INSTANCE.removeFromEpoll(child);
+        LOOP.unwatch(child.pidfd());
     }
 
     /**
@@ -112,7 +65,7 @@ final class Reaper {
      */
     static boolean resume(NativeChildProcess child) {
         try {
-            INSTANCE.addToEpoll(child);
+            LOOP.watch(child.reaperKey, child.pidfd(), LibC.EPOLLIN);
             return true;
         } catch (LastErrorException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot watch child {0} again ({1}); it is reaped when next"
@@ -124,48 +77,9 @@ final class Reaper {
     /** Under the child's lock, once it is reaped and before its pidfd closes: forget it. */
     static void forget(NativeChildProcess child, boolean watched) {
         if (watched) {
-            INSTANCE.removeFromEpoll(child);
+            LOOP.unwatch(child.pidfd());
         }
-        INSTANCE.byPidfd.remove(child.pidfd(), child);
-    }
-
-    private void run() {
-        int ep;
-        synchronized (this) {
-            ep = epfd;
-        }
-        try (Memory events = new Memory((long) EVENT_SIZE * MAX_EVENTS);
-             Memory info = new Memory(LibC.SIGINFO_T_SIZE)) {
-            while (true) {
-                int n;
-                try {
-                    n = LibC.epoll_wait(ep, events, MAX_EVENTS, byPidfd.isEmpty() ? IDLE_MILLIS : -1);
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() == Errno.EINTR) {
-                        continue;
-                    }
-                    throw e;
-                }
-                for (int i = 0; i < n; i++) {
-                    reap((int) events.getLong((long) i * EVENT_SIZE + EVENT_DATA_OFFSET), info);
-                }
-                if (n == 0) {
-                    synchronized (this) {
-                        if (byPidfd.isEmpty()) {
-                            thread = null;
-                            return;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private void reap(int pidfd, Memory info) {
-        NativeChildProcess child = byPidfd.get(pidfd);
-        if (child != null) {
-            child.reapIfExited(info);
-        }
+        LOOP.unregister(child.reaperKey);
     }
 
     /**

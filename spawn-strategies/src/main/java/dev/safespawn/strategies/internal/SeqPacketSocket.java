@@ -68,12 +68,19 @@ public final class SeqPacketSocket implements AutoCloseable {
                 header.setPointer(32, control);
                 header.setLong(40, controlSize);
             }
+            // A full socket buffer (a busy server) blocks a platform thread in
+            // sendmsg; a virtual thread must park instead, so it never blocks there.
+            boolean park = VirtualThreads.isCurrent();
             while (true) {
                 try {
-                    LibC.sendmsg(n, header, LibC.MSG_NOSIGNAL);
+                    LibC.sendmsg(n, header, LibC.MSG_NOSIGNAL | (park ? LibC.MSG_DONTWAIT : 0));
                     return;
                 } catch (LastErrorException e) {
-                    if (e.getErrorCode() != Errno.EINTR) {
+                    if (park && e.getErrorCode() == Errno.EAGAIN) {
+                        if (!awaitQuietly(LibC.POLLOUT)) {
+                            throw new IOException("Stream closed");
+                        }
+                    } else if (e.getErrorCode() != Errno.EINTR) {
                         throw new IOException("send to the zygote: " + Errno.message(e.getErrorCode())
                                 + " (" + Errno.name(e.getErrorCode()) + ")");
                     }
@@ -96,13 +103,20 @@ public final class SeqPacketSocket implements AutoCloseable {
         } catch (IOException closed) {
             return -1;
         }
+        // The reader thread receives blocking; a virtual thread (the first
+        // spawn waits for the server's greeting) parks until a message is there.
+        boolean park = VirtualThreads.isCurrent();
         try {
             while (true) {
                 try {
-                    long got = LibC.recv(n, buffer, capacity, 0);
+                    long got = LibC.recv(n, buffer, capacity, park ? LibC.MSG_DONTWAIT : 0);
                     return got == 0 ? -1 : (int) got;
                 } catch (LastErrorException e) {
-                    if (e.getErrorCode() != Errno.EINTR) {
+                    if (park && e.getErrorCode() == Errno.EAGAIN) {
+                        if (!awaitQuietly(LibC.POLLIN)) {
+                            return -1;
+                        }
+                    } else if (e.getErrorCode() != Errno.EINTR) {
                         return -1;
                     }
                 }
@@ -123,6 +137,16 @@ public final class SeqPacketSocket implements AutoCloseable {
             }
         }
         fd.close();
+    }
+
+    /** {@link Descriptor#await} for a virtual thread; false if the socket was closed meanwhile. */
+    private boolean awaitQuietly(short events) {
+        try (Memory pfd = new Memory(Descriptor.POLL_SCRATCH_SIZE)) {
+            fd.await(events, pfd);
+            return true;
+        } catch (IOException closed) {
+            return false;
+        }
     }
 
     private static long align8(long n) {

@@ -14,6 +14,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Spawns through a zygote: a small single-threaded C server
@@ -45,8 +46,11 @@ public final class ZygoteStrategy implements SpawnStrategy {
     private final Optional<ZygoteBinary> binary = ZygoteBinary.packaged();
     private final boolean keepChildren = Boolean.getBoolean(KEEP_CHILDREN_PROPERTY);
     private final int standby = Math.max(0, Math.min(16, Integer.getInteger(STANDBY_PROPERTY, 0)));
-    private ZygoteClient client; // guarded by this
-    private boolean closed; // guarded by this
+    // Not a monitor: the first spawn starts the server while holding it, and a
+    // virtual thread waiting on a monitor (or parking inside one) pins its carrier before JDK 24.
+    private final ReentrantLock lock = new ReentrantLock();
+    private ZygoteClient client; // guarded by lock
+    private boolean closed; // guarded by lock
 
     @Override
     public String name() {
@@ -109,7 +113,7 @@ public final class ZygoteStrategy implements SpawnStrategy {
     }
 
     @Override
-    public synchronized void start() throws IOException {
+    public void start() throws IOException {
         client();
     }
 
@@ -120,28 +124,39 @@ public final class ZygoteStrategy implements SpawnStrategy {
     }
 
     /** The pid of the running server, for diagnostics and tests. */
-    public synchronized long serverPid() throws IOException {
+    public long serverPid() throws IOException {
         return client().serverPid();
     }
 
-    private synchronized ZygoteClient client() throws IOException {
-        if (closed) {
-            throw new IllegalStateException("this zygote spawner has been closed");
-        }
-        if (client == null || !client.isAlive()) {
-            if (!isAvailable()) {
-                throw new IllegalStateException(NAME + " is not available: " + unavailabilityCause().orElseThrow());
+    private ZygoteClient client() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("this zygote spawner has been closed");
             }
-            client = ZygoteClient.start(binary.orElseThrow().verifiedExecutable(), keepChildren, standby);
+            if (client == null || !client.isAlive()) {
+                if (!isAvailable()) {
+                    throw new IllegalStateException(NAME + " is not available: "
+                            + unavailabilityCause().orElseThrow());
+                }
+                client = ZygoteClient.start(binary.orElseThrow().verifiedExecutable(), keepChildren, standby);
+            }
+            return client;
+        } finally {
+            lock.unlock();
         }
-        return client;
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (client != null) {
-            client.closeWhenIdle();
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            if (client != null) {
+                client.closeWhenIdle();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }
