@@ -83,6 +83,30 @@ public interface CloseContract extends StrategyUnderTest {
     }
 
     /**
+     * Close also releases the parent's ends of the extra pipes: writing to one
+     * or reading from the other fails afterwards. Needs {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    default void closeReleasesTheExtraPipes() throws Exception {
+        require(dev.safespawn.Feature.PASS_FD);
+        ChildProcess child = spawner().spawn(probe("sleep").pipeToChild(5).pipeFromChild(6).build());
+        OutputStream toChild = child.pipeTo(5);
+        java.io.InputStream fromChild = child.pipeFrom(6);
+
+        child.close();
+
+        assertThat(child.isAlive()).isFalse();
+        assertThatThrownBy(() -> {
+            toChild.write(1);
+            toChild.flush();
+        }).as("writing an extra pipe after close").isInstanceOf(IOException.class);
+        assertThatThrownBy(fromChild::read).as("reading an extra pipe after close").isInstanceOf(IOException.class);
+    }
+
+    /**
      * Only the first close does anything: later calls, and calls from other
      * threads at the same time, return without error and change nothing.
      *

@@ -95,6 +95,26 @@ public abstract class PipedChildProcess extends ChildProcess {
         return true;
     }
 
+    /** The parent's ends of the pipes made with {@code pipeToChild}/{@code pipeFromChild}. */
+    @Override
+    protected void closeExtraPipes() throws IOException {
+        IOException failure = null;
+        for (Closeable end : extra.values()) {
+            try {
+                end.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
     /** Closes the three streams; for a child that could not be handed to a reaper. */
     void closeStreams() {
         closeQuietly(stdin);
