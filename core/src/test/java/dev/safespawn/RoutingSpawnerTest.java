@@ -27,11 +27,11 @@ class RoutingSpawnerTest {
     private static final Set<Feature> SPAWN_LIKE = EnumSet.of(Feature.PASS_FD, Feature.NEW_SESSION,
             Feature.PROCESS_GROUP, Feature.SIGNALS, Feature.SIGNAL_RESET, Feature.ASYNC_CLOSE);
 
-    private final Fake cheap = new Fake("cheap", SPAWN_LIKE);
-    private final Fake helper = new Fake("helper", EnumSet.complementOf(EnumSet.of(Feature.KILL_ON_PARENT_DEATH)));
-    private final Fake full = new Fake("full", EnumSet.allOf(Feature.class));
+    private final FakeStrategy cheap = new FakeStrategy("cheap", SPAWN_LIKE);
+    private final FakeStrategy helper = new FakeStrategy("helper", EnumSet.complementOf(EnumSet.of(Feature.KILL_ON_PARENT_DEATH)));
+    private final FakeStrategy full = new FakeStrategy("full", EnumSet.allOf(Feature.class));
 
-    private Spawner routing(Fake... strategies) {
+    private Spawner routing(FakeStrategy... strategies) {
         return new Spawner(List.of(strategies), false);
     }
 
@@ -87,7 +87,7 @@ class RoutingSpawnerTest {
 
     @Test
     void featuresSpreadOverStrategiesButNeverTogetherFail() {
-        Fake umaskOnly = new Fake("umask_only", EnumSet.of(Feature.UMASK));
+        FakeStrategy umaskOnly = new FakeStrategy("umask_only", EnumSet.of(Feature.UMASK));
         try (Spawner s = routing(cheap, umaskOnly)) {
             Command both = Command.builder("/bin/true").umask(077).newSession().build();
             assertThatThrownBy(() -> s.spawn(both)).isInstanceOfSatisfying(SpawnException.class, e -> {
@@ -112,7 +112,7 @@ class RoutingSpawnerTest {
     @Test
     void aFallbackStartsOnceWhenManyThreadsNeedItAtOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Fake slow = new Fake("slow", EnumSet.allOf(Feature.class)) {
+        FakeStrategy slow = new FakeStrategy("slow", EnumSet.allOf(Feature.class)) {
             @Override
             public void start() throws IOException {
                 super.start();
@@ -151,7 +151,7 @@ class RoutingSpawnerTest {
 
     @Test
     void aFallbackThatFailsToStartIsNotRetriedAndTheNextOneServes() throws IOException {
-        Fake broken = new Fake("broken", EnumSet.allOf(Feature.class));
+        FakeStrategy broken = new FakeStrategy("broken", EnumSet.allOf(Feature.class));
         broken.startFailure = new IOException("helper binary is on a noexec mount");
         try (Spawner s = routing(cheap, broken, full)) {
             Command umask = Command.builder("/bin/true").umask(022).build();
@@ -166,7 +166,7 @@ class RoutingSpawnerTest {
 
     @Test
     void aFallbackThatFailsToStartWithNoOtherIsAnIOExceptionNamingIt() {
-        Fake broken = new Fake("broken", EnumSet.allOf(Feature.class));
+        FakeStrategy broken = new FakeStrategy("broken", EnumSet.allOf(Feature.class));
         broken.startFailure = new IOException("helper binary is on a noexec mount");
         try (Spawner s = routing(cheap, broken)) {
             Command umask = Command.builder("/bin/true").umask(022).build();
@@ -228,118 +228,6 @@ class RoutingSpawnerTest {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A strategy that counts starts and closes and hands back children that record who made them. */
-    static class Fake implements SpawnStrategy {
-        final String name;
-        final Set<Feature> features;
-        final AtomicInteger starts = new AtomicInteger();
-        final AtomicInteger closes = new AtomicInteger();
-        final List<Command> spawned = new CopyOnWriteArrayList<>();
-        volatile IOException startFailure;
-
-        Fake(String name, Set<Feature> features) {
-            this.name = name;
-            this.features = features;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public int priority() {
-            return 0;
-        }
-
-        @Override
-        public boolean isAvailable() {
-            return true;
-        }
-
-        @Override
-        public Optional<String> unavailabilityCause() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Set<Feature> features() {
-            return features;
-        }
-
-        @Override
-        public void start() throws IOException {
-            starts.incrementAndGet();
-            if (startFailure != null) {
-                throw startFailure;
-            }
-        }
-
-        @Override
-        public ChildProcess spawn(Command command) {
-            spawned.add(command);
-            return new FakeChild(name);
-        }
-
-        @Override
-        public void close() {
-            closes.incrementAndGet();
-        }
-    }
-
-    /** A child that has already exited with 0. */
-    static final class FakeChild extends ChildProcess {
-        private final String strategy;
-
-        FakeChild(String strategy) {
-            this.strategy = strategy;
-        }
-
-        @Override
-        public OutputStream getOutputStream() {
-            return OutputStream.nullOutputStream();
-        }
-
-        @Override
-        public InputStream getInputStream() {
-            return InputStream.nullInputStream();
-        }
-
-        @Override
-        public InputStream getErrorStream() {
-            return InputStream.nullInputStream();
-        }
-
-        @Override
-        public int waitFor() {
-            return 0;
-        }
-
-        @Override
-        public void destroy() {
-        }
-
-        @Override
-        public boolean signal(int signal) {
-            return false;
-        }
-
-        @Override
-        public boolean signalGroup(int signal) {
-            return false;
-        }
-
-        @Override
-        public ExitStatus exitStatus() {
-            return ExitStatus.exited(0);
-        }
-
-        @Override
-        public String strategyName() {
-            return strategy;
         }
     }
 }

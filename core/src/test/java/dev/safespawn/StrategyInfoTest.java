@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.safespawn.Spawner.StrategyInfo;
-import dev.safespawn.spi.SpawnStrategy;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +25,7 @@ class StrategyInfoTest {
         facts.put("fake.helper", "/opt/helper");
         facts.put("kernel.close_range", "no");
 
-        StrategyInfo info = Spawner.describe(new FakeStrategy(() -> facts));
+        StrategyInfo info = Spawner.describe(new Reporting(() -> facts));
 
         assertThat(info.name()).isEqualTo("fake");
         assertThat(info.available()).isTrue();
@@ -41,7 +40,7 @@ class StrategyInfoTest {
     @Test
     void theInfoIsASnapshotNobodyCanChange() {
         Map<String, String> facts = new HashMap<>(Map.of("fake.state", "before"));
-        StrategyInfo info = Spawner.describe(new FakeStrategy(() -> facts));
+        StrategyInfo info = Spawner.describe(new Reporting(() -> facts));
 
         facts.put("fake.state", "after");
 
@@ -52,18 +51,18 @@ class StrategyInfoTest {
 
     @Test
     void aStrategyWithoutDiagnosticsHasNoFacts() {
-        assertThat(Spawner.describe(new SilentStrategy()).diagnostics()).isEmpty();
+        assertThat(Spawner.describe(silent()).diagnostics()).isEmpty();
     }
 
     @Test
     void failingDiagnosticsCostOnlyThatStrategysFacts() {
-        StrategyInfo threw = Spawner.describe(new FakeStrategy(() -> {
+        StrategyInfo threw = Spawner.describe(new Reporting(() -> {
             throw new UnsatisfiedLinkError("libfake.so: cannot open shared object file");
         }));
-        StrategyInfo nullMap = Spawner.describe(new FakeStrategy(() -> null));
+        StrategyInfo nullMap = Spawner.describe(new Reporting(() -> null));
         Map<String, String> nullValue = new HashMap<>();
         nullValue.put("fake.unknown", null);
-        StrategyInfo badValue = Spawner.describe(new FakeStrategy(() -> nullValue));
+        StrategyInfo badValue = Spawner.describe(new Reporting(() -> nullValue));
 
         assertThat(threw.diagnostics()).containsOnlyKeys("diagnostics.failed");
         assertThat(threw.diagnostics().get("diagnostics.failed")).contains("libfake.so");
@@ -96,44 +95,17 @@ class StrategyInfoTest {
                 .satisfies(info -> assertThat(info.diagnostics()).containsOnlyKeys("jdk.launch_mechanism"));
     }
 
-    /** A strategy that spawns nothing and keeps the default diagnostics. */
-    private static class SilentStrategy implements SpawnStrategy {
-        @Override
-        public String name() {
-            return "fake";
-        }
-
-        @Override
-        public int priority() {
-            return 1;
-        }
-
-        @Override
-        public boolean isAvailable() {
-            return true;
-        }
-
-        @Override
-        public Optional<String> unavailabilityCause() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Set<Feature> features() {
-            return EnumSet.of(Feature.PASS_FD);
-        }
-
-        @Override
-        public ChildProcess spawn(Command command) {
-            throw new UnsupportedOperationException("a fake strategy spawns nothing");
-        }
+    /** The fake strategy with PASS_FD and the SPI's default diagnostics. */
+    private static FakeStrategy silent() {
+        return new FakeStrategy("fake", EnumSet.of(Feature.PASS_FD));
     }
 
-    /** A strategy that spawns nothing and reports what it is told to. */
-    private static final class FakeStrategy extends SilentStrategy {
+    /** The fake strategy, reporting what it is told to. */
+    private static final class Reporting extends FakeStrategy {
         private final Supplier<Map<String, String>> facts;
 
-        FakeStrategy(Supplier<Map<String, String>> facts) {
+        Reporting(Supplier<Map<String, String>> facts) {
+            super("fake", EnumSet.of(Feature.PASS_FD));
             this.facts = facts;
         }
 
