@@ -2,6 +2,11 @@ package dev.safespawn;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running or finished child started by a {@link Spawner}.
@@ -43,8 +48,10 @@ import java.io.IOException;
  * {@code try (ChildProcess child = spawner.spawn(command)) { ... }} leaves
  * neither a descriptor nor a running child behind.
  *
- * <p>Null policy: no method takes an object argument, and no method returns
- * null; a stream that is not a pipe is a null stream, never {@code null}.
+ * <p>Null policy: the one method that takes an object argument,
+ * {@link #terminate(Duration)}, rejects null with a
+ * {@link NullPointerException}; no method returns null, and a stream that
+ * is not a pipe is a null stream, never {@code null}.
  */
 public abstract class ChildProcess extends Process implements Closeable {
     private final Object closeLock = new Object();
@@ -201,6 +208,112 @@ public abstract class ChildProcess extends Process implements Closeable {
             }
             closed = true;
         }
+        IOException failure = closeStreams();
+        if (isAlive()) {
+            destroyForcibly();
+            awaitEndKeepingInterrupt(false);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * How {@link #terminate(Duration)} ended a child: its status and the
+     * signals it sent. A nested record rather than a type of its own, so the
+     * public package stays as small as it is; immutable and thread-safe.
+     *
+     * @param status how the child ended, never null
+     * @param signalsSent the signals sent to the child, in order: empty if it
+     *        had already ended, {@code [SIGTERM]} if it ended within the grace
+     *        period, {@code [SIGTERM, SIGKILL]} if it had to be killed; an
+     *        unmodifiable list, never null
+     */
+    public record Termination(ExitStatus status, List<Integer> signalsSent) {
+        /**
+         * Checks and copies the components.
+         *
+         * @param status how the child ended
+         * @param signalsSent the signals sent, copied
+         * @throws NullPointerException if either is null, or a signal is
+         */
+        public Termination {
+            Objects.requireNonNull(status, "status");
+            signalsSent = List.copyOf(signalsSent);
+        }
+    }
+
+    /**
+     * Ends the child gracefully: {@code SIGTERM}, then, if it is still alive
+     * after {@code grace}, {@code SIGKILL}; then closes the parent's ends of
+     * its pipes, as {@link #close()} does, so no reader stays blocked on a
+     * pipe that a grandchild still holds open (with {@link Feature#ASYNC_CLOSE}
+     * a blocked read returns at once; see the class comment).
+     *
+     * <ol>
+     * <li>A child that has already ended is sent nothing; its status is returned.</li>
+     * <li>Both signals go through {@link #signal(int)}, which every strategy
+     *     accepts for {@code SIGTERM} and {@code SIGKILL}; only the child is
+     *     signalled, never its process group (use {@link #signalGroup(int)}
+     *     for that).</li>
+     * <li>On return the child has ended: {@link #isAlive()} is false and
+     *     {@link #exitStatus()} answers.</li>
+     * <li>If the calling thread is interrupted while waiting, the grace period
+     *     ends at once: {@code SIGKILL} is sent and waited for, as in
+     *     {@link #close()}, and the thread's interrupt status is set again
+     *     before this method returns. No {@code InterruptedException} is thrown.</li>
+     * <li>Unlike {@link #close()} this may be called more than once and does
+     *     not stop a later {@link #close()}; the streams it closed stay closed.</li>
+     * </ol>
+     *
+     * @param grace how long the child may take to end after {@code SIGTERM};
+     *        zero sends {@code SIGKILL} straight after it
+     * @return how the child ended and which signals were sent, never null
+     * @throws NullPointerException if {@code grace} is null
+     * @throws IllegalArgumentException if {@code grace} is negative
+     * @throws IOException if closing a stream failed; the first such failure,
+     *         with the others {@linkplain Throwable#addSuppressed suppressed},
+     *         thrown after the child has ended (its status is then in
+     *         {@link #exitStatus()})
+     */
+    public Termination terminate(Duration grace) throws IOException {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace " + grace + " is negative");
+        }
+        List<Integer> sent = new ArrayList<>(2);
+        if (isAlive()) {
+            // false only if the child was reaped in the meantime; the wait below then returns at once
+            if (signal(Signal.TERM)) {
+                sent.add(Signal.TERM);
+            }
+            boolean interrupted = false;
+            boolean ended;
+            try {
+                ended = waitFor(grace.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                ended = false;
+            }
+            if (!ended && signal(Signal.KILL)) {
+                sent.add(Signal.KILL);
+            }
+            awaitEndKeepingInterrupt(interrupted);
+        }
+        IOException failure = closeStreams();
+        if (failure != null) {
+            throw failure;
+        }
+        return new Termination(exitStatus(), sent);
+    }
+
+    /**
+     * Closes stdin first (so a child reading it sees end of file), then
+     * stdout, stderr and the extra pipes.
+     *
+     * @return the first failure, with the others suppressed; null if none
+     */
+    private IOException closeStreams() {
         IOException failure = null;
         failure = closeOne(getOutputStream(), failure);
         failure = closeOne(getInputStream(), failure);
@@ -210,23 +323,21 @@ public abstract class ChildProcess extends Process implements Closeable {
         } catch (IOException e) {
             failure = addTo(failure, e);
         }
-        if (isAlive()) {
-            destroyForcibly();
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    waitFor();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        return failure;
+    }
+
+    /** Waits until the child has ended, through interrupts, and then restores any interrupt. */
+    private void awaitEndKeepingInterrupt(boolean interrupted) {
+        while (true) {
+            try {
+                waitFor();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
-        if (failure != null) {
-            throw failure;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
