@@ -12,13 +12,14 @@ final class CommandGroups {
     }
 
     /**
-     * Prints the group's usage to stderr and returns 2: being asked to do
+     * Prints the group's usage to stderr and returns
+     * {@value SafespawnCli#USAGE_ERROR}: being asked to do
      * nothing is a usage error, and its usage is the most helpful answer.
      */
     static int usageError(CommandSpec spec) {
         CommandLine cli = spec.commandLine();
         cli.usage(cli.getErr());
         cli.getErr().flush();
-        return CommandLine.ExitCode.USAGE;
+        return SafespawnCli.USAGE_ERROR;
     }
 }

@@ -4,6 +4,7 @@ import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.Redirect;
+import dev.safespawn.Signal;
 import dev.safespawn.SpawnException;
 import dev.safespawn.Spawner;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,10 +33,11 @@ import picocli.CommandLine.Spec;
  * or {@code timeout} would.
  *
  * <p>Exit status: the program's own, or 128 + N when signal N killed it; 124
- * when {@code --timeout} expired; 125 when the program's end could not be
- * observed; 127 when it could not be started; 2 for a usage error (a bad
+ * when {@code --timeout} expired; 122 when the program's end could not be
+ * observed; 127 when it could not be started; 125 for a usage error (a bad
  * option, an unknown or unavailable strategy, or a feature the strategy
- * lacks). Every error is one line on stderr.
+ * lacks), so 125 only ever means that safespawn itself was misused. Every
+ * error is one line on stderr.
  */
 @CommandLine.Command(name = "run",
         mixinStandardHelpOptions = true,
@@ -47,16 +50,22 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "N:the program's exit status, or 128+S if signal S killed it",
+            "122:the program's end could not be observed",
             "124:--timeout expired (SIGTERM, then SIGKILL 2 s later)",
-            "125:the program's end could not be observed",
-            "127:the program could not be started",
-            "2:usage error: bad option, unknown or unavailable strategy,",
-            " :or a feature the strategy lacks"})
+            "125:usage error: bad option, unknown or unavailable strategy,",
+            "   :or a feature the strategy lacks",
+            "127:the program could not be started"})
 public final class RunCommand implements Callable<Integer> {
     /** Status when {@code --timeout} expired, as coreutils' {@code timeout}. */
     static final int TIMED_OUT = 124;
-    /** Status when the child's end could not be observed (its zygote died). */
-    static final int END_NOT_OBSERVED = 125;
+    /**
+     * Status when the child's end could not be observed (its zygote died):
+     * distinct from {@link SafespawnCli#USAGE_ERROR}, and from coreutils'
+     * 124 to 127, so a script can tell it from every other failure.
+     */
+    static final int END_NOT_OBSERVED = 122;
+    /** How long a timed-out program gets between SIGTERM and SIGKILL. */
+    static final Duration GRACE = Duration.ofSeconds(2);
     /** Status when the program could not be started, as shells use for "command not found". */
     static final int CANNOT_START = 127;
 
@@ -81,7 +90,8 @@ public final class RunCommand implements Callable<Integer> {
     private List<FdMapping> passFds = new ArrayList<>();
 
     @Option(names = "--new-session",
-            description = "start the program in a new session and process group; --timeout then stops the whole group")
+            description = "start the program in a new session and process group; after --timeout"
+                    + " has stopped it, what is left of its group is killed")
     private boolean newSession;
 
     @Option(names = "--dir", paramLabel = "D", description = "working directory of the program")
@@ -104,15 +114,17 @@ public final class RunCommand implements Callable<Integer> {
         try {
             command = command();
         } catch (IllegalArgumentException e) {
-            return error(CommandLine.ExitCode.USAGE, e.getMessage());
+            return error(SafespawnCli.USAGE_ERROR, e.getMessage());
         }
         Spawner spawner;
         try {
             spawner = strategy == null ? Spawner.create() : Spawner.of(strategy);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return error(CommandLine.ExitCode.USAGE, e.getMessage());
+            return error(SafespawnCli.USAGE_ERROR, e.getMessage());
         } catch (UncheckedIOException e) {
-            return error(CANNOT_START, e.getMessage() + ": " + e.getCause().getMessage());
+            // The library's message is its cause's: print it once, not "X: X".
+            IOException cause = e.getCause();
+            return error(CANNOT_START, cause.getMessage() == null ? cause.toString() : cause.getMessage());
         }
         try (spawner) {
             return run(spawner, command);
@@ -130,36 +142,50 @@ public final class RunCommand implements Callable<Integer> {
                 child = spawner.spawn(command);
             } catch (SpawnException e) {
                 boolean asked = e.stage() == SpawnException.Stage.FEATURE; // the request, not the program, is wrong
-                return error(asked ? CommandLine.ExitCode.USAGE : CANNOT_START, e.getMessage());
+                return error(asked ? SafespawnCli.USAGE_ERROR : CANNOT_START, e.getMessage());
             } catch (IOException e) {
                 return error(CANNOT_START, command.program() + ": " + e.getMessage());
             }
             // A session leader's group is ours to stop as a whole: that is how a shell script's own children go too.
             IntPredicate signaller = newSession ? child::signalGroup : child::signal;
             forwarder.forwardTo(child, signaller);
-            return await(child, signaller);
+            return await(child);
         }
     }
 
-    private int await(ChildProcess child, IntPredicate signaller) {
-        boolean timedOut;
+    private int await(ChildProcess child) {
         try {
-            timedOut = timeout != null
-                    && new GracefulTimeout(timeout, GracefulTimeout.DEFAULT_GRACE).awaitOrStop(child, signaller);
+            if (timeout != null && !child.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                stop(child);
+                return error(TIMED_OUT, argv.get(0) + ": timed out after " + DurationConverter.format(timeout));
+            }
             child.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             child.destroyForcibly();
             return error(1, "interrupted; " + argv.get(0) + " was killed");
         }
-        if (timedOut) {
-            return error(TIMED_OUT, argv.get(0) + ": timed out after " + DurationConverter.format(timeout));
-        }
         ExitStatus status = child.exitStatus();
         if (status.lost()) {
             return error(END_NOT_OBSERVED, argv.get(0) + ": " + status);
         }
         return status.exitValue();
+    }
+
+    /**
+     * Stops a program whose time is up: the library's SIGTERM, grace, SIGKILL;
+     * then, for a session leader, SIGKILL to what is left of its group (a
+     * shell script's background jobs), which must not outlive the CLI.
+     */
+    private void stop(ChildProcess child) {
+        try {
+            child.terminate(GRACE);
+        } catch (IOException e) {
+            // The program has ended all the same; its streams are the CLI's own, inherited, not pipes.
+        }
+        if (newSession) {
+            child.signalGroup(Signal.KILL); // false only if no member is left
+        }
     }
 
     /** The command to run; standard streams not replaced by {@code --pass-fd} are the CLI's own. */

@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code safespawn} command. It does nothing by itself: it groups the
  * subcommands ({@code doctor}, {@code run}, {@code demo}, {@code bench}) and,
- * when run without one, prints its usage to stderr and exits 2, the
- * conventional status for a usage error.
+ * when run without one, prints its usage to stderr and exits
+ * {@value #USAGE_ERROR}.
  */
 @Command(name = "safespawn",
         mixinStandardHelpOptions = true,
@@ -18,6 +18,13 @@ import picocli.CommandLine.Spec;
         description = "Start child processes safely, and check that this machine lets you.",
         subcommands = {DoctorCommand.class, RunCommand.class, DemoCommand.class, BenchCommand.class})
 public final class SafespawnCli implements Callable<Integer> {
+    /**
+     * Status of every subcommand when safespawn itself was misused: a bad
+     * option, an unknown subcommand, a request the strategy cannot meet.
+     * 125, as GNU {@code timeout} and {@code env} use, not picocli's 2: a
+     * program that {@code run} starts may well exit 2 itself.
+     */
+    static final int USAGE_ERROR = 125;
 
     @Spec
     private CommandSpec spec;
@@ -31,7 +38,7 @@ public final class SafespawnCli implements Callable<Integer> {
      * The CLI as {@link #main} runs it. Errors are one line on stderr, because
      * users need the message, not our internals: an unexpected exception
      * gives status 1 rather than picocli's stack trace, and a bad command line
-     * status 2 with a pointer to {@code --help} rather than the whole usage.
+     * status {@value #USAGE_ERROR} with a pointer to {@code --help} rather than the whole usage.
      */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SafespawnCli());
@@ -47,7 +54,7 @@ public final class SafespawnCli implements Callable<Integer> {
                     .findFirst().orElse("invalid command line");
             wrong.getErr().println(name + ": " + message + " (see '" + name + " --help')");
             wrong.getErr().flush();
-            return wrong.getCommandSpec().exitCodeOnInvalidInput();
+            return USAGE_ERROR;
         });
         return cli;
     }

@@ -29,7 +29,7 @@ class BenchQuickCommandTest {
     void badCountsAreUsageErrors() {
         CliRun run = CliRun.of("bench", "quick", "--iterations", "0");
 
-        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.status()).isEqualTo(SafespawnCli.USAGE_ERROR);
         assertThat(run.errLines()).singleElement().asString().contains("--iterations: 0");
     }
 

@@ -116,10 +116,10 @@ class DoctorCommandTest {
     }
 
     @Test
-    void noSubcommandPrintsUsageAndExitsTwo() {
+    void noSubcommandPrintsUsageAndExits125() {
         Run run = Run.of();
 
-        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.status()).isEqualTo(SafespawnCli.USAGE_ERROR);
         assertThat(run.err()).contains("Usage: safespawn");
     }
 }

@@ -21,10 +21,10 @@ class HelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"demo", "bench"})
-    void groupWithoutSubcommandPrintsUsageAndExitsTwo(String group) {
+    void groupWithoutSubcommandPrintsUsageAndExits125(String group) {
         CliRun run = CliRun.of(group);
 
-        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.status()).isEqualTo(SafespawnCli.USAGE_ERROR);
         assertThat(run.err()).startsWith("Usage: safespawn " + group);
     }
 
@@ -33,7 +33,7 @@ class HelpTest {
     void unknownArgumentsAreOneLine(String command) {
         CliRun run = CliRun.of(command.split(" "));
 
-        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.status()).isEqualTo(SafespawnCli.USAGE_ERROR);
         assertThat(run.errLines()).singleElement().asString().startsWith("safespawn ").contains("--help");
     }
 }

@@ -9,10 +9,12 @@ import dev.safespawn.Spawner;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code safespawn run}, in-process against the real kernel. The class
@@ -70,6 +72,42 @@ class RunCommandTest {
     }
 
     @Test
+    void timeoutKillsAProgramThatIgnoresSigterm() {
+        // sleep inherits the ignored SIGTERM through exec: only the library's SIGKILL after the grace ends it.
+        CliRun run = CliRun.of("run", "--timeout", "200ms", "--", "/bin/sh", "-c", "trap '' TERM; exec sleep 100");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.TIMED_OUT);
+        assertThat(run.errLines()).singleElement().asString().isEqualTo("safespawn run: /bin/sh: timed out after 200ms");
+    }
+
+    @Test
+    void timeoutLeavesNothingOfANewSessionBehind(@TempDir Path dir) throws Exception {
+        // The shell dies of SIGTERM; its background sleep, in its group, must not outlive the CLI.
+        Path pidFile = dir.resolve("pid");
+        CliRun run = CliRun.of("run", "--strategy", "posix_spawn", "--new-session", "--timeout", "1s", "--",
+                "/bin/sh", "-c", "trap '' TERM; sleep 100 & echo $! > " + pidFile + "; exec sleep 100");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.TIMED_OUT);
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        // Hang guard only: the group was sent SIGKILL before run returned; init reaps it.
+        ProcessHandle.of(pid).ifPresent(sleep -> sleep.onExit().orTimeout(60, TimeUnit.SECONDS).join());
+    }
+
+    @Test
+    void theProgramsOwnStatus2IsNotAUsageError() {
+        assertThat(CliRun.of("run", "--", "/bin/sh", "-c", "exit 2").status()).isEqualTo(2);
+        assertThat(SafespawnCli.USAGE_ERROR).isNotIn(2, RunCommand.END_NOT_OBSERVED, RunCommand.TIMED_OUT,
+                RunCommand.CANNOT_START);
+    }
+
+    @Test
+    void helpListsEveryExitStatus() {
+        CliRun run = CliRun.of("run", "--help");
+
+        assertThat(run.out()).contains("122", "124", "125", "127", "usage error");
+    }
+
+    @Test
     void passFdHandsTheCliDescriptorToTheChild() throws Exception {
         try (LeakyPipe pipe = LeakyPipe.open()) {
             CliRun run = CliRun.of("run", "--pass-fd", pipe.writeFd() + ":5", "--",
@@ -93,7 +131,7 @@ class RunCommandTest {
     void jdkCannotPassFdsAndSaysWhichFeature() {
         CliRun run = CliRun.of("run", "--strategy", "jdk", "--pass-fd", "1:3", "--", "/bin/true");
 
-        assertThat(run.status()).as(run.describe()).isEqualTo(2);
+        assertThat(run.status()).as(run.describe()).isEqualTo(SafespawnCli.USAGE_ERROR);
         assertThat(run.errLines()).singleElement().asString().contains("jdk", "PASS_FD");
     }
 
@@ -117,11 +155,11 @@ class RunCommandTest {
     void namedStrategyIsUsed() {
         // The jdk strategy cannot start a new session: proof that --strategy is not ignored.
         assertThat(CliRun.of("run", "--strategy", "jdk", "--", "/bin/true").status()).isZero();
-        assertThat(CliRun.of("run", "--strategy", "jdk", "--new-session", "--", "/bin/true").status()).isEqualTo(2);
+        assertThat(CliRun.of("run", "--strategy", "jdk", "--new-session", "--", "/bin/true").status()).isEqualTo(SafespawnCli.USAGE_ERROR);
     }
 
     @Test
-    void usageErrorsAreOneLineAndExitTwo() {
+    void usageErrorsAreOneLineAndExit125() {
         for (String[] args : new String[][] {
             {"run", "--strategy", "no-such-strategy", "--", "/bin/true"},
             {"run", "--timeout", "soon", "--", "/bin/true"},
@@ -131,7 +169,7 @@ class RunCommandTest {
             {"run"},
         }) {
             CliRun run = CliRun.of(args);
-            assertThat(run.status()).as(String.join(" ", args) + "\n" + run.describe()).isEqualTo(2);
+            assertThat(run.status()).as(String.join(" ", args) + "\n" + run.describe()).isEqualTo(SafespawnCli.USAGE_ERROR);
             assertThat(run.errLines()).as(String.join(" ", args)).singleElement().asString()
                     .startsWith("safespawn run: ");
         }

@@ -43,7 +43,7 @@ class WakeupPipeDemoTest {
         assertThat(three.out()).containsPattern("\\|\\s*3 \\| all 3: wrote a byte");
 
         CliRun none = CliRun.of("demo", "wakeup-pipe", "--children", "0");
-        assertThat(none.status()).isEqualTo(2);
+        assertThat(none.status()).isEqualTo(SafespawnCli.USAGE_ERROR);
         assertThat(none.errLines()).singleElement().asString().contains("--children: 0");
     }
 
