@@ -267,7 +267,8 @@ public abstract class ChildProcess extends Process implements Closeable {
      * </ol>
      *
      * @param grace how long the child may take to end after {@code SIGTERM};
-     *        zero sends {@code SIGKILL} straight after it
+     *        zero sends {@code SIGKILL} straight after it; any length, even
+     *        one too long to count in nanoseconds
      * @return how the child ended and which signals were sent, never null
      * @throws NullPointerException if {@code grace} is null
      * @throws IllegalArgumentException if {@code grace} is negative
@@ -290,7 +291,7 @@ public abstract class ChildProcess extends Process implements Closeable {
             boolean interrupted = false;
             boolean ended;
             try {
-                ended = waitFor(grace.toNanos(), TimeUnit.NANOSECONDS);
+                ended = waitFor(saturatedNanos(grace), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 interrupted = true;
                 ended = false;
@@ -305,6 +306,15 @@ public abstract class ChildProcess extends Process implements Closeable {
             throw failure;
         }
         return new Termination(exitStatus(), sent);
+    }
+
+    /** {@code d} in nanoseconds; a duration too long for a long (292 years) waits as long as a long can. */
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**

@@ -120,6 +120,23 @@ public interface TerminateContract extends StrategyUnderTest {
     }
 
     /**
+     * A grace too long to count in nanoseconds is no error: the child that
+     * ends on {@code SIGTERM} ends, and nothing overflows.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    default void terminateTakesAnyLongGrace() throws Exception {
+        ChildProcess child = spawner().spawn(probe("sleep").build());
+
+        Termination t = child.terminate(Duration.ofSeconds(Long.MAX_VALUE));
+
+        assertThat(t.signalsSent()).containsExactly(Signal.TERM);
+        assertThat(t.status().exitValue()).isEqualTo(128 + Signal.TERM);
+    }
+
+    /**
      * A null grace is a {@code NullPointerException}, a negative one an
      * {@code IllegalArgumentException}; neither signals the child.
      *
