@@ -173,13 +173,22 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Stops a program whose time is up: the library's SIGTERM, grace, SIGKILL;
-     * then, for a session leader, SIGKILL to what is left of its group (a
-     * shell script's background jobs), which must not outlive the CLI.
+     * Stops a program whose time is up: the library's SIGTERM, grace, SIGKILL.
+     * A session leader's whole group is asked first, once, as GNU
+     * {@code timeout} asks its group, so a shell script's background jobs get
+     * their SIGTERM too; the leader's own termination then finds it ended, or
+     * follows with SIGKILL at once; last, SIGKILL to what is left of the group,
+     * which must not outlive the CLI.
      */
-    private void stop(ChildProcess child) {
+    private void stop(ChildProcess child) throws InterruptedException {
+        Duration grace = GRACE;
+        if (newSession) {
+            child.signalGroup(Signal.TERM);
+            child.waitFor(GRACE.toNanos(), TimeUnit.NANOSECONDS);
+            grace = Duration.ZERO;
+        }
         try {
-            child.terminate(GRACE);
+            child.terminate(grace);
         } catch (IOException e) {
             // The program has ended all the same; its streams are the CLI's own, inherited, not pipes.
         }
