@@ -1,5 +1,7 @@
 package dev.safespawn.strategies.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -98,6 +100,21 @@ public record CHeader(String name, Map<String, Long> defines, Map<String, Map<St
             default -> throw new IllegalArgumentException("struct " + struct + ": a field of type '" + type
                     + "', which this reader does not lay out");
         };
+    }
+
+    /**
+     * Asserts that {@code mirror}'s constants named {@code prefix*} are exactly
+     * the {@code #define}s of the header {@code fileName}, with the same values,
+     * naming every difference.
+     */
+    public static void assertDefinesMirrored(String fileName, Class<?> mirror, String prefix) throws IOException {
+        CHeader header = read(fileName);
+        Map<String, Long> java = constants(mirror, prefix);
+        String mirrorName = mirror.getSimpleName();
+        assertThat(header.defines()).as("%s's #defines", fileName).isNotEmpty();
+        assertThat(java).as("%s against %s:%s", mirrorName, fileName,
+                describe(fileName, header.definesAsInt32(), mirrorName, java))
+                .isEqualTo(header.definesAsInt32());
     }
 
     /** The static final int fields of {@code mirror} whose names start with {@code prefix}, by name. */

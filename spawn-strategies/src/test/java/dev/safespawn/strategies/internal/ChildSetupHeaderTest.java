@@ -24,12 +24,7 @@ class ChildSetupHeaderTest {
 
     @Test
     void everyDefineOfTheHeaderIsInItsMirrorWithTheSameValue() throws Exception {
-        CHeader header = CHeader.read("child_setup.h");
-        Map<String, Long> mirror = CHeader.constants(ChildSetupAbi.class, "SS_");
-        assertThat(header.defines()).as("child_setup.h's #defines").isNotEmpty();
-        assertThat(mirror).as("ChildSetupAbi against child_setup.h:%s",
-                CHeader.describe("child_setup.h", header.definesAsInt32(), "ChildSetupAbi", mirror))
-                .isEqualTo(header.definesAsInt32());
+        CHeader.assertDefinesMirrored("child_setup.h", ChildSetupAbi.class, "SS_");
     }
 
     @Test

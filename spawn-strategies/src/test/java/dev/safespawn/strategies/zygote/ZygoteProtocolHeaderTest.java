@@ -19,12 +19,7 @@ class ZygoteProtocolHeaderTest {
 
     @Test
     void everyDefineOfTheHeaderIsInItsMirrorWithTheSameValue() throws Exception {
-        CHeader header = CHeader.read("zygote_protocol.h");
-        Map<String, Long> mirror = CHeader.constants(ZygoteProtocol.class, "SSZ_");
-        assertThat(header.defines()).as("zygote_protocol.h's #defines").isNotEmpty();
-        assertThat(mirror).as("ZygoteProtocol against zygote_protocol.h:%s",
-                CHeader.describe("zygote_protocol.h", header.definesAsInt32(), "ZygoteProtocol", mirror))
-                .isEqualTo(header.definesAsInt32());
+        CHeader.assertDefinesMirrored("zygote_protocol.h", ZygoteProtocol.class, "SSZ_");
     }
 
     @Test
