@@ -42,5 +42,11 @@ public enum Feature {
     /** {@link Command.Builder#rlimit(Command.Limit, long, long)}. */
     RLIMITS,
     /** {@link Command.Builder#killOnParentDeath()}. */
-    KILL_ON_PARENT_DEATH
+    KILL_ON_PARENT_DEATH,
+    /**
+     * {@link Spawner#spawnAsync(Command, ChildHandler)}: the child's streams
+     * are driven by the library's event loop through a {@link ChildHandler},
+     * with no thread per child.
+     */
+    ASYNC_IO
 }

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 /**
@@ -203,27 +204,80 @@ public final class Spawner implements AutoCloseable {
         if (preferred.covers(needed)) {
             return preferred.started().spawn(command);
         }
+        return route(needed).spawn(command);
+    }
+
+    /**
+     * Starts {@code command} with its standard streams driven by
+     * {@code handler} on the library's event-loop thread: no thread per child
+     * and no pump threads, for thousands of children at once. Shorthand for
+     * {@code spawnAsync(command, handler, null)}; see there.
+     *
+     * @param command what to run
+     * @param handler the callbacks, which must not block (see {@link ChildHandler})
+     * @return the started child, never null
+     * @throws NullPointerException if {@code command} or {@code handler} is null
+     * @throws SpawnException as {@link #spawnAsync(Command, ChildHandler, Executor)}
+     * @throws IOException for other I/O failures
+     */
+    public AsyncChild spawnAsync(Command command, ChildHandler handler) throws IOException {
+        return spawnAsync(command, handler, null);
+    }
+
+    /**
+     * Starts {@code command} with its standard streams driven by
+     * {@code handler} (see {@link ChildHandler} for the order, threading and
+     * buffer rules of its callbacks). Needs {@link Feature#ASYNC_IO} besides
+     * the command's own features, and is routed like {@link #spawn(Command)}.
+     * Streams that are {@link Redirect#PIPE} (the default) are the handler's;
+     * a stream redirected elsewhere gets only its final {@code closed} call.
+     *
+     * @param command what to run
+     * @param handler the callbacks
+     * @param handlerExecutor where this child's callbacks run, one at a time;
+     *        null to run them on the library's event-loop thread, where they
+     *        must not block. With an executor a slow callback delays only its
+     *        own child. The executor must run every task it accepts; a task
+     *        it rejects kills the child, as a throwing callback does
+     * @return the started child, never null; if it cannot be started no
+     *         callback is called
+     * @throws NullPointerException if {@code command} or {@code handler} is null
+     * @throws SpawnException if it could not be started; stage
+     *         {@link SpawnException.Stage#FEATURE} when no strategy of this
+     *         spawner has {@link Feature#ASYNC_IO} and the command's features
+     * @throws IOException for other I/O failures
+     */
+    public AsyncChild spawnAsync(Command command, ChildHandler handler, Executor handlerExecutor)
+            throws IOException {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(handler, "handler");
+        int needed = command.featureMask() | 1 << Feature.ASYNC_IO.ordinal();
+        return route(needed).spawnAsync(command, handler, handlerExecutor);
+    }
+
+    /**
+     * The started strategy that runs commands needing {@code needed}: the
+     * first route that covers them and starts.
+     */
+    private SpawnStrategy route(int needed) throws IOException {
         IOException startFailure = null;
-        for (int i = 1; i < routes.length; i++) {
-            StrategyRoute r = routes[i];
+        for (StrategyRoute r : routes) {
             if (!r.covers(needed)) {
                 continue;
             }
-            SpawnStrategy s;
             try {
-                s = r.started();
+                return r.started();
             } catch (IOException failed) {
                 if (startFailure == null) {
                     startFailure = failed;
                 }
-                continue; // never retried: the next route that covers the command, if any
+                // never retried: the next route that covers the command, if any
             }
-            return s.spawn(command);
         }
         if (startFailure != null) {
             throw startFailure;
         }
-        throw missingFeature(command);
+        throw missingFeature(needed);
     }
 
     /**
@@ -327,8 +381,7 @@ public final class Spawner implements AutoCloseable {
         return sb.append(']').toString();
     }
 
-    private SpawnException missingFeature(Command command) {
-        int needed = command.featureMask();
+    private SpawnException missingFeature(int needed) {
         int served = 0;
         for (StrategyRoute r : routes) {
             served |= r.features;
@@ -336,7 +389,13 @@ public final class Spawner implements AutoCloseable {
         int missing = needed & ~served;
         String message;
         if (missing == 0) { // each is served somewhere, but no strategy has them all
-            message = "no one strategy of " + this + " supports all of " + command.requiredFeatures();
+            Set<Feature> all = EnumSet.noneOf(Feature.class);
+            for (Feature f : Feature.values()) {
+                if ((needed & 1 << f.ordinal()) != 0) {
+                    all.add(f);
+                }
+            }
+            message = "no one strategy of " + this + " supports all of " + all;
         } else {
             Feature f = Feature.values()[Integer.numberOfTrailingZeros(missing)];
             String able = strategies().stream()

@@ -1,5 +1,7 @@
 package dev.safespawn.spi;
 
+import dev.safespawn.AsyncChild;
+import dev.safespawn.ChildHandler;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
@@ -7,6 +9,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * A way of starting child processes, found with {@link java.util.ServiceLoader}.
@@ -133,6 +136,29 @@ public interface SpawnStrategy extends AutoCloseable {
      * @throws IOException for other I/O failures
      */
     ChildProcess spawn(Command command) throws IOException;
+
+    /**
+     * Starts {@code command} with its standard streams driven by
+     * {@code handler}, as {@link dev.safespawn.Spawner#spawnAsync(Command,
+     * ChildHandler, Executor)} describes. A strategy that implements it lists
+     * {@link Feature#ASYNC_IO} in {@link #features()}; the library calls it
+     * only then. The same rules as {@link #spawn(Command)} apply; in
+     * particular a failure leaves nothing behind and calls no callback.
+     *
+     * @param command what to run, already checked against {@link #features()}; never null
+     * @param handler the callbacks; never null
+     * @param handlerExecutor where the callbacks run, or null for the
+     *        strategy's own event-loop thread
+     * @return the started child, never null
+     * @throws dev.safespawn.SpawnException if the child could not be started
+     * @throws IOException for other I/O failures
+     * @throws UnsupportedOperationException always, in this default, which
+     *         strategies without {@link Feature#ASYNC_IO} keep
+     */
+    default AsyncChild spawnAsync(Command command, ChildHandler handler, Executor handlerExecutor)
+            throws IOException {
+        throw new UnsupportedOperationException(name() + " has no " + Feature.ASYNC_IO);
+    }
 
     /**
      * Releases what {@link #start()} acquired. Children already started are

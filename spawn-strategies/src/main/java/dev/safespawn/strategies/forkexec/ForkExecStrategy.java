@@ -1,5 +1,7 @@
 package dev.safespawn.strategies.forkexec;
 
+import dev.safespawn.AsyncChild;
+import dev.safespawn.ChildHandler;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
@@ -8,6 +10,7 @@ import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.ChildSetupRequest;
 import dev.safespawn.strategies.internal.DescriptorPlan;
+import dev.safespawn.strategies.internal.HandlerDriver;
 import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.NativeSupport;
@@ -18,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Fork, then exec, with the child's set-up done in C ({@code child_setup.c},
@@ -107,6 +111,17 @@ public final class ForkExecStrategy implements SpawnStrategy {
 
     @Override
     public ChildProcess spawn(Command command) throws IOException {
+        return start(command, null);
+    }
+
+    @Override
+    public AsyncChild spawnAsync(Command command, ChildHandler handler, Executor handlerExecutor)
+            throws IOException {
+        return HandlerDriver.start(handler, handlerExecutor, claim -> start(command, claim));
+    }
+
+    /** Launches and adopts the child; with a claim, its stdio pipes go to the claim instead of its streams. */
+    private NativeChildProcess start(Command command, HandlerDriver.StdioClaim claim) throws IOException {
         if (!isAvailable()) {
             throw new IllegalStateException(NAME + " is not available: " + unavailabilityCause().orElseThrow());
         }
@@ -117,6 +132,9 @@ public final class ForkExecStrategy implements SpawnStrategy {
             int pid = command.killOnParentDeath()
                     ? ParentDeathThread.run(() -> request.launch(shim, mode))
                     : request.launch(shim, mode);
+            if (claim != null) {
+                claim.takeFrom(plan);
+            }
             return NativeChildProcess.adopt(NAME, pid, command, plan);
         }
     }

@@ -218,6 +218,23 @@ public final class DescriptorPlan implements AutoCloseable {
     public record ParentEnds(int stdin, int stdout, int stderr, SortedMap<Integer, Integer> extra) {
     }
 
+    /**
+     * Gives the caller the parent's ends of the standard streams' pipes
+     * ({@code [stdin, stdout, stderr]}, -1 where a stream has none), for a
+     * {@link HandlerDriver}: from now on the caller must close them, and
+     * {@link #handOver()} no longer includes them.
+     */
+    int[] takeStdio() {
+        int[] taken = parentEnds.clone();
+        for (int i = 0; i < parentEnds.length; i++) {
+            if (parentEnds[i] >= 0) {
+                parentSide.remove(Integer.valueOf(parentEnds[i]));
+                parentEnds[i] = -1;
+            }
+        }
+        return taken;
+    }
+
     /** Gives the caller the parent's ends of every pipe; {@link #close()} then leaves them open. */
     public ParentEnds handOver() {
         handedOver = true;

@@ -6,7 +6,9 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import dev.safespawn.internal.Errno;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,6 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A registration is a key, a number never reused, that an event carries
  * back in {@code epoll_data}: a late event for a registration already
  * removed finds no handler and is dropped, never run for a stranger.
+ *
+ * <p>Other threads hand work to the loop's thread with {@link #execute}: an
+ * eventfd, under the reserved key 0, wakes the loop to run it. A handler or
+ * task that throws is logged and the loop goes on.
  */
 final class EventLoop {
     /** Runs on the loop's thread; must not block. */
@@ -37,9 +43,14 @@ final class EventLoop {
     private static final int EVENT_SIZE = Platform.isIntel() ? 12 : 16;
     private static final int EVENT_DATA_OFFSET = Platform.isIntel() ? 4 : 8;
 
+    private static final long TASKS_KEY = 0; // registrations count from 1
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
     private final Map<Long, Handler> handlers = new ConcurrentHashMap<>();
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicLong keys = new AtomicLong();
     private int epfd = -1; // guarded by this
+    private int taskFd = -1; // guarded by this: the eventfd execute() writes to
     private Thread thread; // guarded by this
 
     private EventLoop() {
@@ -49,18 +60,48 @@ final class EventLoop {
     long register(Handler handler) {
         long key = keys.incrementAndGet();
         handlers.put(key, handler);
-        synchronized (this) {
-            if (epfd < 0) {
-                epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
-            }
-            if (thread == null) {
-                // Named for its first job: the thread-leak checks and tools already know it.
-                thread = new Thread(this::run, "safespawn-reaper");
-                thread.setDaemon(true);
-                thread.start();
-            }
-        }
+        ensureRunning();
         return key;
+    }
+
+    /**
+     * Runs {@code task} on the loop's thread, soon, after the tasks handed
+     * over before it. It must not block.
+     */
+    void execute(Runnable task) {
+        tasks.add(task); // before ensureRunning(): a thread about to leave for idleness sees it and stays
+        int fd = ensureRunning();
+        try (Memory one = new Memory(8)) {
+            one.setLong(0, 1);
+            LibC.write(fd, one, 8);
+        } catch (LastErrorException ignored) {
+            // EAGAIN: the counter is already non-zero, so the loop wakes anyway
+        }
+    }
+
+    /** Whether the caller runs on the loop's thread. */
+    boolean inLoop() {
+        return Thread.currentThread() == currentThread();
+    }
+
+    private synchronized Thread currentThread() {
+        return thread;
+    }
+
+    /** Makes the epoll set and starts the thread if needed; returns the task eventfd. */
+    private synchronized int ensureRunning() {
+        if (epfd < 0) {
+            epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+            taskFd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+            control(LibC.EPOLL_CTL_ADD, TASKS_KEY, taskFd, LibC.EPOLLIN);
+        }
+        if (thread == null) {
+            // Named for its first job: the thread-leak checks and tools already know it.
+            thread = new Thread(this::run, "safespawn-reaper");
+            thread.setDaemon(true);
+            thread.start();
+        }
+        return taskFd;
     }
 
     /** Forgets a registration; stop watching its descriptor first ({@link #unwatch}). */
@@ -77,11 +118,25 @@ final class EventLoop {
      *         over {@code max_user_watches})
      */
     void watch(long key, int fd, int events) {
+        control(LibC.EPOLL_CTL_ADD, key, fd, events);
+    }
+
+    /**
+     * Watches {@code fd}, already in the set for {@code key} and disabled by
+     * its {@code EPOLLONESHOT} event, again for {@code events}.
+     *
+     * @throws LastErrorException as {@link #watch}
+     */
+    void rewatch(long key, int fd, int events) {
+        control(LibC.EPOLL_CTL_MOD, key, fd, events);
+    }
+
+    private void control(int op, long key, int fd, int events) {
         try (Memory ev = new Memory(16)) {
             ev.clear();
             ev.setInt(0, events);
             ev.setLong(EVENT_DATA_OFFSET, key);
-            LibC.epoll_ctl(epfd(), LibC.EPOLL_CTL_ADD, fd, ev);
+            LibC.epoll_ctl(epfd(), op, fd, ev);
         }
     }
 
@@ -92,6 +147,31 @@ final class EventLoop {
         } catch (LastErrorException ignored) {
             // not in the set (closing a descriptor takes it out anyway)
         }
+    }
+
+    /** Resets the task eventfd, then runs what is queued (tasks queued meanwhile write it again). */
+    private void runTasks(Pointer scratch) {
+        try {
+            LibC.read(taskFd(), scratch, 8);
+        } catch (LastErrorException ignored) {
+            // EAGAIN: another wake-up already reset it
+        }
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            runSafely(task);
+        }
+    }
+
+    private static void runSafely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "safespawn's event loop caught an exception and goes on", e);
+        }
+    }
+
+    private synchronized int taskFd() {
+        return taskFd;
     }
 
     private synchronized int epfd() {
@@ -113,14 +193,19 @@ final class EventLoop {
                     throw e;
                 }
                 for (int i = 0; i < n; i++) {
-                    Handler h = handlers.get(events.getLong((long) i * EVENT_SIZE + EVENT_DATA_OFFSET));
+                    long key = events.getLong((long) i * EVENT_SIZE + EVENT_DATA_OFFSET);
+                    if (key == TASKS_KEY) {
+                        runTasks(scratch);
+                        continue;
+                    }
+                    Handler h = handlers.get(key);
                     if (h != null) {
-                        h.ready(scratch);
+                        runSafely(() -> h.ready(scratch));
                     }
                 }
                 if (n == 0) {
                     synchronized (this) {
-                        if (handlers.isEmpty()) {
+                        if (handlers.isEmpty() && tasks.isEmpty()) {
                             thread = null;
                             return;
                         }

@@ -54,6 +54,7 @@ public final class LibC {
     public static final int EPOLL_CLOEXEC = O_CLOEXEC;
     public static final int EPOLL_CTL_ADD = 1;
     public static final int EPOLL_CTL_DEL = 2;
+    public static final int EPOLL_CTL_MOD = 3;
     public static final int EPOLLIN = 0x1;
     public static final int EPOLLOUT = 0x4;
     public static final int EPOLLONESHOT = 1 << 30;

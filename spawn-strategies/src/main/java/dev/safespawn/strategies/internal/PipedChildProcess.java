@@ -95,6 +95,14 @@ public abstract class PipedChildProcess extends ChildProcess {
         return true;
     }
 
+    /**
+     * Runs {@code action} once the exit is recorded: at once on this thread if
+     * it is, else on the thread that records it, which must not be held up.
+     */
+    void whenExited(Runnable action) {
+        exitFuture.thenRun(action);
+    }
+
     /** The parent's ends of the pipes made with {@code pipeToChild}/{@code pipeFromChild}. */
     @Override
     protected void closeExtraPipes() throws IOException {

@@ -3,6 +3,8 @@ package dev.safespawn.strategies.posixspawn;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import dev.safespawn.AsyncChild;
+import dev.safespawn.ChildHandler;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
@@ -12,6 +14,7 @@ import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.DescriptorPlan;
 import dev.safespawn.strategies.internal.EncodedStrings;
+import dev.safespawn.strategies.internal.HandlerDriver;
 import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.LibCSpawnExtensions;
 import dev.safespawn.strategies.internal.NativeChildProcess;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Starts children with glibc's {@code posix_spawn}, which clones with
@@ -43,7 +47,7 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
     static final String NAME = "posix_spawn";
     private static final Set<Feature> FEATURES = EnumSet.of(
             Feature.PASS_FD, Feature.NEW_SESSION, Feature.PROCESS_GROUP, Feature.SIGNALS, Feature.SIGNAL_RESET,
-            Feature.ASYNC_CLOSE);
+            Feature.ASYNC_CLOSE, Feature.ASYNC_IO);
     // Offsets in launch()'s block; every size is a multiple of 8.
     private static final long EMPTY_SET_OFFSET = LibC.FILE_ACTIONS_T_SIZE;
     private static final long ALL_SIGNALS_OFFSET = EMPTY_SET_OFFSET + LibC.SIGSET_T_SIZE;
@@ -101,12 +105,27 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
 
     @Override
     public ChildProcess spawn(Command command) throws IOException {
+        return start(command, null);
+    }
+
+    @Override
+    public AsyncChild spawnAsync(Command command, ChildHandler handler, Executor handlerExecutor)
+            throws IOException {
+        return HandlerDriver.start(handler, handlerExecutor, claim -> start(command, claim));
+    }
+
+    /** Launches and adopts the child; with a claim, its stdio pipes go to the claim instead of its streams. */
+    private NativeChildProcess start(Command command, HandlerDriver.StdioClaim claim) throws IOException {
         if (!isAvailable()) {
             throw new IllegalStateException(NAME + " is not available: " + Availability.CAUSE);
         }
         String executable = ExecutableResolver.resolve(command);
         try (DescriptorPlan plan = DescriptorPlan.prepare(command)) {
-            return NativeChildProcess.adopt(NAME, launch(command, executable, plan), command, plan);
+            int pid = launch(command, executable, plan);
+            if (claim != null) {
+                claim.takeFrom(plan);
+            }
+            return NativeChildProcess.adopt(NAME, pid, command, plan);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.ChildSetupStage;
 import dev.safespawn.strategies.internal.Descriptor;
 import dev.safespawn.strategies.internal.DescriptorPlan;
+import dev.safespawn.strategies.internal.HandlerDriver;
 import dev.safespawn.strategies.internal.SeqPacketSocket;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -116,8 +117,13 @@ final class ZygoteClient {
         return lostReason == null;
     }
 
-    ChildProcess spawn(Command command, String executable, int closeMethod) throws IOException {
+    /** Spawns through the server; with a claim, the child's stdio pipes go to the claim instead of its streams. */
+    ZygoteChildProcess spawn(Command command, String executable, int closeMethod, HandlerDriver.StdioClaim claim)
+            throws IOException {
         try (DescriptorPlan plan = DescriptorPlan.prepare(command)) {
+            if (claim != null) {
+                claim.takeFrom(plan);
+            }
             long id = ids.incrementAndGet();
             byte[] message = ZygoteProtocol.spawn(id, command, executable, plan.childToParent(), closeMethod);
             if (message == null) {
@@ -137,7 +143,7 @@ final class ZygoteClient {
                 DescriptorPlan.closeAll(p.parentEnds());
                 throw failure;
             }
-            return (ChildProcess) reply;
+            return (ZygoteChildProcess) reply;
         }
     }
 

@@ -1,11 +1,14 @@
 package dev.safespawn.strategies.zygote;
 
+import dev.safespawn.AsyncChild;
+import dev.safespawn.ChildHandler;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
 import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.ChildSetupAbi;
+import dev.safespawn.strategies.internal.HandlerDriver;
 import dev.safespawn.strategies.internal.NativeSupport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -120,7 +124,15 @@ public final class ZygoteStrategy implements SpawnStrategy {
     @Override
     public ChildProcess spawn(Command command) throws IOException {
         String executable = ExecutableResolver.resolve(command);
-        return client().spawn(command, executable, ChildSetupAbi.SS_CLOSE_AUTO);
+        return client().spawn(command, executable, ChildSetupAbi.SS_CLOSE_AUTO, null);
+    }
+
+    @Override
+    public AsyncChild spawnAsync(Command command, ChildHandler handler, Executor handlerExecutor)
+            throws IOException {
+        String executable = ExecutableResolver.resolve(command);
+        return HandlerDriver.start(handler, handlerExecutor,
+                claim -> client().spawn(command, executable, ChildSetupAbi.SS_CLOSE_AUTO, claim));
     }
 
     /** The pid of the running server, for diagnostics and tests. */
