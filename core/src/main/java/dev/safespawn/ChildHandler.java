@@ -87,6 +87,8 @@ public interface ChildHandler {
      * {@link AsyncChild#wantWrite()} (or by returning true last time). Put the
      * bytes to write into {@code buffer} and {@link ByteBuffer#flip() flip} it;
      * the library writes from its position to its limit before calling again.
+     * Flip it even when you put nothing in: an untouched buffer is
+     * indistinguishable from a full one, and its 64 KiB would be written.
      *
      * @param buffer an empty buffer (position 0, limit = capacity, 64 KiB);
      *        valid only during this call; never null

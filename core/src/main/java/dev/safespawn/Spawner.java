@@ -255,6 +255,17 @@ public final class Spawner implements AutoCloseable {
         return route(needed).spawnAsync(command, handler, handlerExecutor);
     }
 
+    /** Whether {@link #spawnAsync} can run {@code command} here: a strategy covers it with {@link Feature#ASYNC_IO}. */
+    boolean canSpawnAsync(Command command) {
+        int needed = command.featureMask() | 1 << Feature.ASYNC_IO.ordinal();
+        for (StrategyRoute r : routes) {
+            if (r.covers(needed) && !r.failed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The started strategy that runs commands needing {@code needed}: the
      * first route that covers them and starts.
