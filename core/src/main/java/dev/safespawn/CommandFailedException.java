@@ -9,7 +9,8 @@ import java.io.IOException;
  * message names the command, how it ended and the tail of its standard
  * error; {@link #result()} has everything.
  *
- * <p>Immutable once thrown and thread-safe; {@link #result()} is never null.
+ * <p>Immutable once thrown and thread-safe; {@link #result()} is never null,
+ * except in a deserialised copy, which does not carry the result.
  */
 public final class CommandFailedException extends IOException {
     private static final long serialVersionUID = 1L;

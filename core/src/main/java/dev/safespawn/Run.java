@@ -188,7 +188,11 @@ public final class Run {
         }
     }
 
-    /** The command as it runs: with the input file as its stdin and stderr merged if asked. */
+    /**
+     * The command as it runs.
+     *
+     * @return the command given, with the input file as its stdin and stderr merged if asked
+     */
     public Command command() {
         return command;
     }
