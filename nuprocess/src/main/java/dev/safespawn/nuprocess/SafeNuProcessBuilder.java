@@ -18,11 +18,14 @@ import java.util.Objects;
  * takes one keeps working; the command list, the environment map, the
  * handler and the working directory are set as there.
  *
- * <p>What the child gains: it holds only descriptors 0, 1 and 2, starts with
- * an empty signal mask and default signal dispositions (a NuProcess child
- * inherits the {@code SIGPIPE} that NuProcess ignores in the JVM), its exit
- * is noticed at once, and a launch failure keeps its cause, a typed
+ * <p>What changes: the child starts with an empty signal mask and default
+ * signal dispositions (a NuProcess child inherits the {@code SIG_IGN} that
+ * NuProcess sets for {@code SIGPIPE} in the whole JVM); the parent's ends of
+ * its pipes are close-on-exec (NuProcess's are not, so a child that other
+ * code starts meanwhile inherits them); its exit is noticed at once; exit
+ * code 127 stays 127; and a launch failure keeps its cause, a typed
  * {@link dev.safespawn.SpawnException} ({@link SafeNuProcess#spawnFailure()}).
+ * As under NuProcess, the child holds only descriptors 0, 1 and 2.
  *
  * <p>Launching: through {@link #setSpawner(Spawner) the spawner given}, or a
  * shared routing spawner ({@link Spawner#create()}, honouring the
