@@ -19,8 +19,9 @@ import java.util.Objects;
  * handler and the working directory are set as there.
  *
  * <p>What changes: the child starts with an empty signal mask and default
- * signal dispositions (a NuProcess child inherits the {@code SIG_IGN} that
- * NuProcess sets for {@code SIGPIPE} in the whole JVM); the parent's ends of
+ * signal dispositions (a NuProcess child inherits, depending on the JDK, the
+ * {@code SIG_IGN} that NuProcess sets for {@code SIGPIPE} in the whole JVM,
+ * or the calling thread's mask with {@code SIGQUIT} blocked); the parent's ends of
  * its pipes are close-on-exec (NuProcess's are not, so a child that other
  * code starts meanwhile inherits them); its exit is noticed at once; exit
  * code 127 stays 127; and a launch failure keeps its cause, a typed
@@ -155,7 +156,8 @@ public final class SafeNuProcessBuilder extends NuProcessBuilder {
      * @throws IllegalArgumentException if no handler is set, or the command,
      *         environment or directory holds a NUL byte (checked before
      *         {@code onPreStart})
-     * @throws IllegalStateException if no spawner was given and none can be made here
+     * @throws IllegalStateException if no spawner was given and none can be
+     *         made here, or the spawner given was closed
      */
     @Override
     public SafeNuProcess start() {
