@@ -42,5 +42,11 @@ public enum Feature {
     /** {@link Command.Builder#rlimit(Command.Limit, long, long)}. */
     RLIMITS,
     /** {@link Command.Builder#killOnParentDeath()}. */
-    KILL_ON_PARENT_DEATH
+    KILL_ON_PARENT_DEATH,
+    /**
+     * {@link Command.KillScope#TREE}: the strategy keeps track of every
+     * descendant of the child, including orphans that would otherwise be
+     * re-parented to {@code init}, and can end them all.
+     */
+    TREE_KILL
 }

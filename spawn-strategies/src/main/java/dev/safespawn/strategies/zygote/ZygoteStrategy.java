@@ -81,7 +81,7 @@ public final class ZygoteStrategy implements SpawnStrategy {
 
     @Override
     public Set<Feature> features() {
-        return EnumSet.allOf(Feature.class);
+        return EnumSet.complementOf(EnumSet.of(Feature.TREE_KILL));
     }
 
     /**
