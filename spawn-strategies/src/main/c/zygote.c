@@ -17,6 +17,14 @@
  * With --standby N it keeps N children forked in advance, each waiting on a
  * private socketpair; a checked SPAWN is forwarded to one of them, which runs
  * the same ss_child_exec, and a replacement is forked after the reply.
+ *
+ * A SPAWN with SSZ_SPAWN_TREE is launched by a tree keeper (tree_keeper.h),
+ * a child of the server that is a child subreaper and the child's parent.
+ * The server then tracks the keeper: it reaps the keeper, relays the
+ * child's end the keeper reports, forwards signals for the child to the
+ * keeper (which alone can tell whether its pid is still the child's), and
+ * reports the tree's end when the keeper exits. On end of file each keeper
+ * sees its socket close and kills its tree.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,12 +43,16 @@
 #include <unistd.h>
 
 #include "child_setup.h"
+#include "tree_keeper.h"
 #include "zygote_decode.h"
 #include "zygote_protocol.h"
 
 struct child {
     pid_t pid;
     int leads_group;
+    pid_t keeper;   /* 0, or the tree keeper: then the server's child is the keeper, not pid */
+    int sock;       /* with a keeper: the server's end of its socket, else -1 */
+    int exited;     /* with a keeper: the child's end was relayed (the tree may live on) */
 };
 
 static struct child *children;
@@ -89,10 +101,24 @@ static void send_failure(int sock, uint32_t type, uint64_t id, int32_t stage, in
     send_message(sock, type, id, &f, sizeof f);
 }
 
-static struct child *find_child(pid_t pid)
+/* The record of a child still running with this pid and keeper (0: none); a
+ * tree's record is found by its keeper once the child has ended. */
+static struct child *find_child(pid_t pid, pid_t keeper, int scope)
 {
     for (size_t i = 0; i < child_count; i++) {
-        if (children[i].pid == pid) {
+        struct child *c = &children[i];
+        if (c->pid == pid && c->keeper == keeper && (scope == SSZ_SCOPE_TREE || !c->exited)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* The record whose process (the child, or its keeper) the server has just reaped. */
+static struct child *find_reaped(pid_t pid)
+{
+    for (size_t i = 0; i < child_count; i++) {
+        if (children[i].keeper != 0 ? children[i].keeper == pid : children[i].pid == pid) {
             return &children[i];
         }
     }
@@ -202,7 +228,7 @@ static struct ss_request request_for(const struct ssz_spawn *s, const int *fds, 
         .path = s->path, .argv = s->argv, .envp = s->envp, .dir = s->dir,
         .fd_from = fds, .fd_to = s->fd_to, .fd_count = nfds,
         /* Unless told otherwise, children die with the zygote, which dies with the JVM. */
-        .flags = f->flags | (keep_children ? 0 : SS_KILL_ON_PARENT_DEATH),
+        .flags = (f->flags & ~SSZ_SPAWN_TREE) | (keep_children ? 0 : SS_KILL_ON_PARENT_DEATH),
         .pgid = f->pgid, .umask_value = f->umask_value,
         .rlimit_count = f->rlimit_count, .close_method = f->close_method,
         .rlimit_resource = s->rlimit_resource, .rlimit_soft = s->rlimit_soft, .rlimit_hard = s->rlimit_hard,
@@ -222,6 +248,11 @@ static void standby_main(int ctl)
     close(chld_fd);
     for (int i = 0; i < standby_count; i++) {
         close(standbys[i].ctl); /* the others': their end of file must not wait for us */
+    }
+    for (size_t i = 0; i < child_count; i++) {
+        if (children[i].sock >= 0) {
+            close(children[i].sock); /* a keeper's end of file must not wait for us either */
+        }
     }
     int fds[SSZ_MAX_FDS];
     int nfds;
@@ -300,6 +331,83 @@ static int launch_on_standby(const unsigned char *message, size_t len, const int
     return 1;
 }
 
+/* Receives one message from a keeper; 1 if one came, 0 if none is waiting (dontwait) or the keeper is gone. */
+static int keeper_receive(int ksock, struct ssk_message *m, int dontwait)
+{
+    ssize_t n;
+    do {
+        n = recv(ksock, m, sizeof *m, dontwait ? MSG_DONTWAIT : 0);
+    } while (n < 0 && errno == EINTR);
+    return n == (ssize_t) sizeof *m;
+}
+
+/* Tells the client how a keeper's child ended, once. */
+static void relay_exit(int sock, struct child *c, int32_t kind, int32_t value)
+{
+    if (c->exited) {
+        return;
+    }
+    c->exited = 1;
+    struct ssz_exit e = { c->pid, kind, value, 0 };
+    send_message(sock, SSZ_EXITED, 0, &e, sizeof e);
+}
+
+/* Handles what a keeper sent unasked (its child's end); SSK_SIGNALED is read where it was asked for. */
+static void keeper_message(int sock, struct child *c, const struct ssk_message *m)
+{
+    if (m->type == SSK_EXITED) {
+        relay_exit(sock, c, m->a, m->b);
+    }
+}
+
+/* Reads what a keeper has sent, without waiting. */
+static void drain_keeper(int sock, struct child *c)
+{
+    struct ssk_message m;
+    while (keeper_receive(c->sock, &m, 1)) {
+        keeper_message(sock, c, &m);
+    }
+}
+
+/* Forks a tree keeper for a checked SPAWN and waits for it to launch the
+ * child. Returns 0 with the child's and the keeper's pids and the server's
+ * end of the keeper's socket, or -errno and the stage. */
+static int launch_with_keeper(const struct ssz_spawn *s, const int *fds, int nfds,
+                              int32_t *pid_out, pid_t *keeper_out, int *sock_out, int32_t *stage_out)
+{
+    *stage_out = SS_STAGE_FORK;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        return -errno;
+    }
+    pid_t keeper = fork();
+    if (keeper < 0) {
+        int err = errno;
+        close(sv[0]);
+        close(sv[1]);
+        return -err;
+    }
+    if (keeper == 0) {
+        ssk_keeper_main(sv[1], request_for(s, fds, nfds), keep_children);
+    }
+    close(sv[1]);
+    struct ssk_message m;
+    if (!keeper_receive(sv[0], &m, 0) || m.type != SSK_LAUNCHED) {
+        close(sv[0]);
+        kill(keeper, SIGKILL); /* our child, not yet reaped: the reaper collects it */
+        return -EPIPE;
+    }
+    if (m.a <= 0) {
+        close(sv[0]); /* the keeper exits by itself; the reaper collects it */
+        *stage_out = m.b;
+        return -m.c;
+    }
+    *pid_out = m.a;
+    *keeper_out = keeper;
+    *sock_out = sv[0];
+    return 0;
+}
+
 static void handle_spawn(int sock, const unsigned char *message, size_t len, const int *fds, int nfds)
 {
     uint64_t id;
@@ -314,8 +422,14 @@ static void handle_spawn(int sock, const unsigned char *message, size_t len, con
     int leads_group = (f->flags & SS_NEW_SESSION) || ((f->flags & SS_SET_PGID) && f->pgid == 0);
     int32_t pid = 0;
     int32_t stage = 0;
+    pid_t keeper = 0;
+    int keeper_sock = -1;
     int rc = -ENOMEM;
-    if (reserve_child_slot() == 0) {
+    if (reserve_child_slot() != 0) {
+        /* rc stays -ENOMEM */
+    } else if (f->flags & SSZ_SPAWN_TREE) {
+        rc = launch_with_keeper(&s, fds, nfds, &pid, &keeper, &keeper_sock, &stage);
+    } else {
         rc = launch_on_standby(message, len, fds, nfds, &pid, &stage);
         if (rc == 1) {
             struct ss_request req = request_for(&s, fds, nfds);
@@ -329,8 +443,11 @@ static void handle_spawn(int sock, const unsigned char *message, size_t len, con
     }
     children[child_count].pid = pid;
     children[child_count].leads_group = leads_group;
+    children[child_count].keeper = keeper;
+    children[child_count].sock = keeper_sock;
+    children[child_count].exited = 0;
     child_count++;
-    struct ssz_pid reply = { pid, 0 };
+    struct ssz_pid reply = { pid, keeper };
     send_message(sock, SSZ_SPAWNED, id, &reply, sizeof reply);
 }
 
@@ -342,13 +459,31 @@ static void handle_signal(int sock, uint64_t id, const unsigned char *payload, s
         return;
     }
     memcpy(&s, payload, sizeof s);
-    struct child *c = find_child(s.pid);
+    struct child *c = s.pid > 0 && s.keeper >= 0 ? find_child(s.pid, s.keeper, s.scope) : NULL;
     int32_t error = 0;
-    if (c == NULL || s.pid <= 0) {
+    if (c == NULL) {
         error = ESRCH; /* not ours, or already reaped: never signal a stranger */
-    } else if (s.group && !c->leads_group) {
+    } else if (s.scope < SSZ_SCOPE_PROCESS || s.scope > SSZ_SCOPE_TREE) {
+        error = EINVAL;
+    } else if (s.scope == SSZ_SCOPE_GROUP && !c->leads_group) {
         error = EPERM;
-    } else if (kill(s.group ? -s.pid : s.pid, s.signal) != 0) {
+    } else if (c->keeper != 0) {
+        /* Only the keeper knows whether the pid is still its child's: it asks, the keeper answers. */
+        struct ssk_message ask = { SSK_SIGNAL, s.scope, s.signal, 0 };
+        struct ssk_message m;
+        error = ESRCH;
+        if (send(c->sock, &ask, sizeof ask, MSG_NOSIGNAL) == (ssize_t) sizeof ask) {
+            while (keeper_receive(c->sock, &m, 0)) {
+                if (m.type == SSK_SIGNALED) {
+                    error = m.a;
+                    break;
+                }
+                keeper_message(sock, c, &m);
+            }
+        }
+    } else if (s.scope == SSZ_SCOPE_TREE) {
+        error = EPERM; /* a child started without a keeper has no tree to signal */
+    } else if (kill(s.scope == SSZ_SCOPE_GROUP ? -s.pid : s.pid, s.signal) != 0) {
         error = errno;
     }
     send_failure(sock, SSZ_SIGNALED, id, 0, error);
@@ -372,13 +507,23 @@ static void reap_children(int sock, int sfd)
                 break;
             }
         }
-        struct child *c = find_child(pid);
+        struct child *c = find_reaped(pid);
         if (c == NULL) {
             continue;
         }
-        *c = children[--child_count];
+        if (c->keeper != 0) {
+            /* The keeper has exited: its child's end is in its socket, unless it died first. */
+            drain_keeper(sock, c);
+            relay_exit(sock, c, SSZ_EXIT_LOST, 0);
+            close(c->sock);
+            struct ssz_pid ended = { c->pid, c->keeper };
+            *c = children[--child_count];
+            send_message(sock, SSZ_TREE_ENDED, 0, &ended, sizeof ended);
+            continue;
+        }
         struct ssz_exit e = { pid, WIFSIGNALED(status) ? SSZ_EXIT_SIGNAL : SSZ_EXIT_CODE,
                               WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), 0 };
+        *c = children[--child_count];
         send_message(sock, SSZ_EXITED, 0, &e, sizeof e);
     }
 }
@@ -467,13 +612,35 @@ int main(int argc, char **argv)
     struct ssz_hello hello = { SSZ_PROTOCOL_VERSION, SS_ABI_VERSION, getpid(), 0 };
     send_message(sock, SSZ_HELLO, 0, &hello, sizeof hello);
 
-    struct pollfd pfd[2] = { { sock, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+    struct pollfd *pfd = NULL;
+    size_t pfd_capacity = 0;
     for (;;) {
-        if (poll(pfd, 2, -1) < 0) {
+        /* The socket, the signalfd, then each keeper's socket, in the order of children[]. */
+        if (pfd_capacity < child_count + 2) {
+            struct pollfd *grown = realloc(pfd, (child_capacity + 2) * sizeof *pfd);
+            if (grown == NULL) {
+                break;
+            }
+            pfd = grown;
+            pfd_capacity = child_capacity + 2;
+        }
+        pfd[0] = (struct pollfd) { sock, POLLIN, 0 };
+        pfd[1] = (struct pollfd) { sfd, POLLIN, 0 };
+        size_t watched = child_count;
+        for (size_t i = 0; i < watched; i++) {
+            pfd[2 + i] = (struct pollfd) { children[i].sock, POLLIN, 0 }; /* -1 for a child without a keeper */
+        }
+        if (poll(pfd, 2 + watched, -1) < 0) {
             if (errno == EINTR) {
                 continue;
             }
             break;
+        }
+        /* Keepers first: reaping below reorders children[]. */
+        for (size_t i = 0; i < watched; i++) {
+            if (children[i].sock >= 0 && (pfd[2 + i].revents & POLLIN)) {
+                drain_keeper(sock, &children[i]);
+            }
         }
         if (pfd[1].revents & POLLIN) {
             reap_children(sock, sfd);
@@ -490,8 +657,12 @@ int main(int argc, char **argv)
     }
     if (!keep_children) {
         for (size_t i = 0; i < child_count; i++) {
-            kill(children[i].pid, SIGKILL);
+            if (children[i].keeper == 0) {
+                kill(children[i].pid, SIGKILL);
+            }
+            /* A keeper sees its socket close when the server exits, and kills its tree. */
         }
     }
+    free(pfd);
     return 0;
 }

@@ -41,7 +41,8 @@ int ssz_decode_spawn(const unsigned char *payload, size_t len, int nfds, struct 
     if (f->fd_count < 0 || f->fd_count > SSZ_MAX_FDS || f->fd_count != nfds
             || f->rlimit_count < 0 || f->rlimit_count > SSZ_MAX_RLIMITS
             || f->argc < 1 || f->envc < 0 || f->reserved != 0
-            || (f->flags & ~(SS_NEW_SESSION | SS_SET_PGID | SS_SET_UMASK | SS_KILL_ON_PARENT_DEATH)) != 0
+            || (f->flags & ~(SS_NEW_SESSION | SS_SET_PGID | SS_SET_UMASK | SS_KILL_ON_PARENT_DEATH
+                             | SSZ_SPAWN_TREE)) != 0
             || f->close_method < SS_CLOSE_AUTO || f->close_method > SS_CLOSE_BRUTE_FORCE) {
         return EBADMSG;
     }

@@ -18,7 +18,7 @@
 
 #define SSZ_SOCKET_FD 3                  /* where the server finds its end of the socketpair */
 #define SSZ_MAGIC 0x5a595353u            /* "SSYZ" in memory on little-endian */
-#define SSZ_PROTOCOL_VERSION 1
+#define SSZ_PROTOCOL_VERSION 2
 #define SSZ_MAX_MESSAGE (128 * 1024)      /* fits the default socket buffers */
 #define SSZ_MAX_FDS 64
 #define SSZ_MAX_RLIMITS 16
@@ -32,6 +32,20 @@
 #define SSZ_SIGNAL   6  /* client -> server: struct ssz_signal */
 #define SSZ_SIGNALED 7  /* server -> client: struct ssz_failure {0, errno or 0} */
 #define SSZ_ERROR    8  /* server -> client: struct ssz_failure {0, errno}: a request it could not read */
+#define SSZ_TREE_ENDED 9 /* server -> client, id 0: struct ssz_pid: every process of a SSZ_SPAWN_TREE
+                            child's tree has ended and been reaped (after that child's EXITED) */
+
+/*
+ * SPAWN flag, beside the SS_* flags of child_setup.h: the child's whole tree
+ * is kept (see tree_keeper.h): a tree keeper, a child subreaper, starts it,
+ * so that orphans of its descendants stay in the tree and can be killed.
+ */
+#define SSZ_SPAWN_TREE 0x10000
+
+/* Which processes a SIGNAL reaches (struct ssz_signal's scope). */
+#define SSZ_SCOPE_PROCESS 0
+#define SSZ_SCOPE_GROUP   1     /* the child's process group, which it must lead */
+#define SSZ_SCOPE_TREE    2     /* every process of a SSZ_SPAWN_TREE child's tree */
 
 struct ssz_header {
     uint32_t magic;
@@ -75,7 +89,7 @@ struct ssz_rlimit {
 
 struct ssz_pid {
     int32_t pid;
-    int32_t reserved;
+    int32_t keeper;         /* the tree keeper's pid for a SSZ_SPAWN_TREE child, else 0 */
 };
 
 struct ssz_failure {
@@ -85,19 +99,20 @@ struct ssz_failure {
 
 #define SSZ_EXIT_CODE   1
 #define SSZ_EXIT_SIGNAL 2
+#define SSZ_EXIT_LOST   3       /* a tree keeper died before it could report its child's end */
 
 struct ssz_exit {
     int32_t pid;
-    int32_t kind;           /* SSZ_EXIT_CODE or SSZ_EXIT_SIGNAL */
+    int32_t kind;           /* SSZ_EXIT_CODE, SSZ_EXIT_SIGNAL or SSZ_EXIT_LOST */
     int32_t value;
     int32_t reserved;
 };
 
 struct ssz_signal {
-    int32_t pid;
+    int32_t pid;            /* the child */
     int32_t signal;
-    int32_t group;          /* 1: the child's process group, which it must lead */
-    int32_t reserved;
+    int32_t scope;          /* SSZ_SCOPE_* */
+    int32_t keeper;         /* as SPAWNED gave it: 0, or the child's tree keeper */
 };
 
 #endif

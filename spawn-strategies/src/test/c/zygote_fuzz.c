@@ -204,7 +204,7 @@ static int oracle_valid(const unsigned char *p, size_t len, int nfds)
     if (f.rlimit_count < 0 || f.rlimit_count > SSZ_MAX_RLIMITS || f.argc < 1 || f.envc < 0 || f.reserved != 0) {
         return 0;
     }
-    if ((f.flags & ~(SS_NEW_SESSION | SS_SET_PGID | SS_SET_UMASK | SS_KILL_ON_PARENT_DEATH)) != 0) {
+    if ((f.flags & ~(SS_NEW_SESSION | SS_SET_PGID | SS_SET_UMASK | SS_KILL_ON_PARENT_DEATH | SSZ_SPAWN_TREE)) != 0) {
         return 0;
     }
     if (f.close_method < SS_CLOSE_AUTO || f.close_method > SS_CLOSE_BRUTE_FORCE) {
@@ -353,7 +353,8 @@ static struct spec specs[] = {
     },
     {
         /* every limit at its maximum: 64 descriptors, 16 rlimits, all flags */
-        .name = "maximal", .flags = SS_NEW_SESSION | SS_SET_PGID | SS_SET_UMASK | SS_KILL_ON_PARENT_DEATH,
+        .name = "maximal", .flags = SS_NEW_SESSION | SS_SET_PGID | SS_SET_UMASK | SS_KILL_ON_PARENT_DEATH
+                                     | SSZ_SPAWN_TREE,
         .pgid = 12345, .umask_value = 0777, .close_method = SS_CLOSE_BRUTE_FORCE, .fd_count = SSZ_MAX_FDS,
         .rlimit_count = SSZ_MAX_RLIMITS, .path = "/bin/sh", .dir = "/", .argc = 2, .argv = { "sh", "-c" },
     },

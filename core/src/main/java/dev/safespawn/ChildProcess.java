@@ -48,6 +48,14 @@ import java.util.concurrent.TimeUnit;
  * {@code try (ChildProcess child = spawner.spawn(command)) { ... }} leaves
  * neither a descriptor nor a running child behind.
  *
+ * <p>{@link #terminate(Duration)} and {@link #close()} end the processes of
+ * the command's {@link Command#killScope() kill scope}: the child alone
+ * ({@link Command.KillScope#PROCESS}, the default), its process group
+ * ({@link Command.KillScope#GROUP}), or every process it started, however
+ * far down ({@link Command.KillScope#TREE}). {@link #signal(int)},
+ * {@link #destroy()} and {@link #destroyForcibly()} always reach the child
+ * alone, as {@link Process} documents them.
+ *
  * <p>Null policy: the one method that takes an object argument,
  * {@link #terminate(Duration)}, rejects null with a
  * {@link NullPointerException}; no method returns null, and a stream that
@@ -96,6 +104,51 @@ public abstract class ChildProcess extends Process implements Closeable {
      *         as no signal ({@code EINVAL})
      */
     public abstract boolean signalGroup(int signal);
+
+    /**
+     * Which processes {@link #terminate(Duration)} and {@link #close()} end:
+     * the {@link Command#killScope()} of the command this child was started from.
+     *
+     * @return the scope, never null; {@link Command.KillScope#PROCESS} unless
+     *         the strategy overrides this (which a strategy must do to honour
+     *         another scope)
+     */
+    public Command.KillScope killScope() {
+        return Command.KillScope.PROCESS;
+    }
+
+    /**
+     * For strategies with {@link Feature#TREE_KILL}: sends {@code signal} to
+     * every process of the child's tree ({@link Command.KillScope#TREE}) that
+     * is still running, the child included while it runs, and only to them:
+     * never to a process outside the tree, nor to a recycled pid.
+     * {@link #terminate(Duration)} and {@link #close()} call it for a child
+     * whose {@link #killScope()} is {@code TREE}. Thread-safe.
+     *
+     * @param signal {@link Signal#TERM} or {@link Signal#KILL}
+     * @return true if it reached at least one process; false if the tree had
+     *         already ended
+     * @throws UnsupportedOperationException if the strategy cannot (the
+     *         default)
+     */
+    protected boolean signalTree(int signal) {
+        throw new UnsupportedOperationException(strategyName() + " cannot end a process tree");
+    }
+
+    /**
+     * For strategies with {@link Feature#TREE_KILL}: waits until every
+     * process of the child's tree has ended and been reaped, the child
+     * included. Thread-safe.
+     *
+     * @param nanos how long to wait at most, in nanoseconds; 0 only looks,
+     *        {@link Long#MAX_VALUE} waits as long as it takes
+     * @return true if the whole tree has ended
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     * @throws UnsupportedOperationException if the strategy cannot (the default)
+     */
+    protected boolean awaitTreeEnd(long nanos) throws InterruptedException {
+        throw new UnsupportedOperationException(strategyName() + " cannot end a process tree");
+    }
 
     /**
      * How the child ended.
@@ -182,7 +235,11 @@ public abstract class ChildProcess extends Process implements Closeable {
      *     forcibly ({@link #destroyForcibly()}, {@code SIGKILL}) and this
      *     method waits until it has ended, so on return {@link #isAlive()} is
      *     false and {@link #exitStatus()} answers. A child that has already
-     *     ended is not signalled.</li>
+     *     ended is not signalled. With a {@link #killScope()} other than
+     *     {@code PROCESS}, {@code SIGKILL} goes to the whole scope instead,
+     *     also when the child itself has already ended: to its process group
+     *     ({@code GROUP}), or to its tree, and this method then also waits
+     *     until the whole tree has ended ({@code TREE}).</li>
      * <li>If the calling thread is interrupted while waiting, the wait goes
      *     on (the child has been sent {@code SIGKILL}, so it is short) and the
      *     thread's interrupt status is set again before this method returns.</li>
@@ -209,10 +266,20 @@ public abstract class ChildProcess extends Process implements Closeable {
             closed = true;
         }
         IOException failure = closeStreams();
-        if (isAlive()) {
-            destroyForcibly();
-            awaitEndKeepingInterrupt(false);
+        boolean interrupted = false;
+        switch (killScope()) {
+            case PROCESS -> {
+                if (isAlive()) {
+                    destroyForcibly();
+                }
+            }
+            case GROUP -> signalGroup(Signal.KILL);
+            case TREE -> {
+                signalTree(Signal.KILL);
+                interrupted = awaitTreeEndKeepingInterrupt(false);
+            }
         }
+        awaitEndKeepingInterrupt(interrupted);
         if (failure != null) {
             throw failure;
         }
@@ -224,9 +291,13 @@ public abstract class ChildProcess extends Process implements Closeable {
      * public package stays as small as it is; immutable and thread-safe.
      *
      * @param status how the child ended, never null
-     * @param signalsSent the signals sent to the child, in order: empty if it
-     *        had already ended, {@code [SIGTERM]} if it ended within the grace
-     *        period, {@code [SIGTERM, SIGKILL]} if it had to be killed; an
+     * @param signalsSent the signals sent, in order, to the child or, with a
+     *        {@link ChildProcess#killScope()} other than {@code PROCESS}, to its
+     *        group or tree: empty if nothing was left to signal,
+     *        {@code [SIGTERM]} if everything ended within the grace period,
+     *        {@code [SIGTERM, SIGKILL]} if something had to be killed
+     *        ({@code [SIGKILL]} alone when the child had already ended and
+     *        only what it left in its group or tree was killed); an
      *        unmodifiable list, never null
      */
     public record Termination(ExitStatus status, List<Integer> signalsSent) {
@@ -248,14 +319,29 @@ public abstract class ChildProcess extends Process implements Closeable {
      * after {@code grace}, {@code SIGKILL}; then closes the parent's ends of
      * its pipes, as {@link #close()} does, so no reader stays blocked on a
      * pipe that a grandchild still holds open (with {@link Feature#ASYNC_CLOSE}
-     * a blocked read returns at once; see the class comment).
+     * a blocked read returns at once; see the class comment). Which processes
+     * are signalled is the command's {@link #killScope()}:
+     *
+     * <ul>
+     * <li>{@code PROCESS}: the child alone, through {@link #signal(int)},
+     *     which every strategy accepts for {@code SIGTERM} and {@code SIGKILL}.
+     *     A child that has already ended is sent nothing; its status is
+     *     returned.</li>
+     * <li>{@code GROUP}: its process group, through {@link #signalGroup(int)}:
+     *     {@code SIGTERM} to the group, and {@code SIGKILL} to the group if
+     *     the child is still alive after {@code grace}, or, once the child has
+     *     ended (within the grace period or before this call), to whatever is
+     *     left of its group, as GNU {@code timeout} ends its group. (Where the
+     *     strategy can no longer address the group of a reaped leader, as
+     *     with the zygote, what is left stays.)</li>
+     * <li>{@code TREE}: every process of its tree, through the strategy:
+     *     {@code SIGTERM} to all, then {@code SIGKILL} to whatever is left
+     *     when the whole tree has not ended within {@code grace}, or at once
+     *     when the child had already ended before this call; and on return
+     *     every process of the tree has ended and been reaped.</li>
+     * </ul>
      *
      * <ol>
-     * <li>A child that has already ended is sent nothing; its status is returned.</li>
-     * <li>Both signals go through {@link #signal(int)}, which every strategy
-     *     accepts for {@code SIGTERM} and {@code SIGKILL}; only the child is
-     *     signalled, never its process group (use {@link #signalGroup(int)}
-     *     for that).</li>
      * <li>On return the child has ended: {@link #isAlive()} is false and
      *     {@link #exitStatus()} answers.</li>
      * <li>If the calling thread is interrupted while waiting, the grace period
@@ -282,30 +368,45 @@ public abstract class ChildProcess extends Process implements Closeable {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace " + grace + " is negative");
         }
+        Command.KillScope scope = killScope();
         List<Integer> sent = new ArrayList<>(2);
+        boolean interrupted = false;
+        boolean ended = true; // the scope ended within the grace period, or needed none
         if (isAlive()) {
-            // false only if the child was reaped in the meantime; the wait below then returns at once
-            if (signal(Signal.TERM)) {
+            // false only if nothing was left to signal; the wait below then returns at once
+            if (signalScope(scope, Signal.TERM)) {
                 sent.add(Signal.TERM);
             }
-            boolean interrupted = false;
-            boolean ended;
             try {
-                ended = waitFor(saturatedNanos(grace), TimeUnit.NANOSECONDS);
+                long nanos = saturatedNanos(grace);
+                ended = scope == Command.KillScope.TREE ? awaitTreeEnd(nanos) : waitFor(nanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 interrupted = true;
                 ended = false;
             }
-            if (!ended && signal(Signal.KILL)) {
-                sent.add(Signal.KILL);
-            }
-            awaitEndKeepingInterrupt(interrupted);
         }
+        // A group or a tree may outlive its child: what is left of it is killed either way.
+        if ((!ended || scope != Command.KillScope.PROCESS) && signalScope(scope, Signal.KILL)) {
+            sent.add(Signal.KILL);
+        }
+        if (scope == Command.KillScope.TREE) {
+            interrupted = awaitTreeEndKeepingInterrupt(interrupted);
+        }
+        awaitEndKeepingInterrupt(interrupted);
         IOException failure = closeStreams();
         if (failure != null) {
             throw failure;
         }
         return new Termination(exitStatus(), sent);
+    }
+
+    /** Sends {@code signal} to the processes of {@code scope}; false if none was left. */
+    private boolean signalScope(Command.KillScope scope, int signal) {
+        return switch (scope) {
+            case PROCESS -> signal(signal);
+            case GROUP -> signalGroup(signal);
+            case TREE -> signalTree(signal);
+        };
     }
 
     /** {@code d} in nanoseconds; a duration too long for a long (292 years) waits as long as a long can. */
@@ -334,6 +435,18 @@ public abstract class ChildProcess extends Process implements Closeable {
             failure = addTo(failure, e);
         }
         return failure;
+    }
+
+    /** Waits until the whole tree has ended, through interrupts; returns whether the thread was interrupted. */
+    private boolean awaitTreeEndKeepingInterrupt(boolean interrupted) {
+        while (true) {
+            try {
+                awaitTreeEnd(Long.MAX_VALUE);
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
     }
 
     /** Waits until the child has ended, through interrupts, and then restores any interrupt. */

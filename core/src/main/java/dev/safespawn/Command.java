@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * What to run and how: argv, directory, environment, standard streams, passed
- * descriptors, session and process group.
+ * descriptors, session and process group, and which processes
+ * {@link ChildProcess#terminate(java.time.Duration)} ends ({@link KillScope}).
  *
  * <p>Immutable and thread-safe. Built with {@link #builder(String...)}; every
  * check happens in {@link Builder#build()}, which throws
@@ -65,6 +66,7 @@ public final class Command {
     private final Map<Limit, ResourceLimit> limits;
     private final boolean killOnParentDeath;
     private final boolean searchParentPath;
+    private final KillScope killScope;
     /** {@link #requiredFeatures()} as bits of {@link Feature#ordinal()}: what a spawner routes on, without allocating. */
     private final int featureMask;
 
@@ -85,6 +87,7 @@ public final class Command {
         this.limits = Collections.unmodifiableMap(limits);
         this.killOnParentDeath = b.killOnParentDeath;
         this.searchParentPath = b.searchParentPath;
+        this.killScope = b.killScope;
         this.featureMask = neededFeatures();
     }
 
@@ -136,6 +139,7 @@ public final class Command {
         limits.forEach((k, v) -> b.limits.put(k, new long[] {v.soft(), v.hard()}));
         b.killOnParentDeath = killOnParentDeath;
         b.searchParentPath = searchParentPath;
+        b.killScope = killScope;
         return b;
     }
 
@@ -292,6 +296,16 @@ public final class Command {
     }
 
     /**
+     * Which processes {@link ChildProcess#terminate(java.time.Duration)} and
+     * {@link ChildProcess#close()} end.
+     *
+     * @return the scope; {@link KillScope#PROCESS} unless set
+     */
+    public KillScope killScope() {
+        return killScope;
+    }
+
+    /**
      * The features a strategy needs to run this command faithfully.
      *
      * @return an unmodifiable set, empty for a command that every strategy can
@@ -332,6 +346,9 @@ public final class Command {
         if (killOnParentDeath) {
             needed |= bit(Feature.KILL_ON_PARENT_DEATH);
         }
+        if (killScope == KillScope.TREE) {
+            needed |= bit(Feature.TREE_KILL);
+        }
         return needed;
     }
 
@@ -339,9 +356,17 @@ public final class Command {
         return 1 << f.ordinal();
     }
 
+    /**
+     * The argv, and the kill scope when it is not the default: what a log
+     * line needs to tell two commands apart, without the environment (which
+     * may hold secrets).
+     *
+     * @return for example {@code Command[sh, -c, make]} or
+     *         {@code Command[make, -j8] killScope=GROUP}
+     */
     @Override
     public String toString() {
-        return "Command" + argv;
+        return "Command" + argv + (killScope == KillScope.PROCESS ? "" : " killScope=" + killScope);
     }
 
     /** A value for {@link Builder#rlimit} meaning no limit ({@code RLIM_INFINITY}). */
@@ -357,6 +382,34 @@ public final class Command {
         TO_CHILD,
         /** The child writes the pipe; the parent reads it through {@link ChildProcess#pipeFrom(int)}. */
         FROM_CHILD
+    }
+
+    /**
+     * Which processes {@link ChildProcess#terminate(java.time.Duration)} and
+     * {@link ChildProcess#close()} end ({@link Builder#killScope(KillScope)}).
+     * {@link ChildProcess#signal(int)}, {@link ChildProcess#destroy()} and
+     * {@link ChildProcess#destroyForcibly()} always reach the child alone, as
+     * {@link Process} documents them. An enum: immutable and thread-safe.
+     */
+    public enum KillScope {
+        /** The child alone; what it started lives on. The default, and what every strategy can do. */
+        PROCESS,
+        /**
+         * The child's process group, which the child must lead
+         * ({@link Builder#newSession()} or {@code processGroup(0)}; checked by
+         * {@link Builder#build()}): every process still in it, including
+         * those left after the child has ended. A process that moved to
+         * another group or session escapes it.
+         */
+        GROUP,
+        /**
+         * Every process the child started, and they started, however far
+         * down, even one that left the group or daemonised (forked twice,
+         * called {@code setsid()}). Needs {@link Feature#TREE_KILL}: the
+         * strategy must be able to find orphaned descendants, which are
+         * otherwise re-parented to {@code init}.
+         */
+        TREE
     }
 
     /**
@@ -443,6 +496,7 @@ public final class Command {
         private final Map<Limit, long[]> limits = new EnumMap<>(Limit.class); // {soft, hard}, checked in build()
         private boolean killOnParentDeath;
         private boolean searchParentPath;
+        private KillScope killScope = KillScope.PROCESS;
 
         private Builder() {
         }
@@ -758,6 +812,23 @@ public final class Command {
         }
 
         /**
+         * Which processes {@link ChildProcess#terminate(java.time.Duration)} and
+         * {@link ChildProcess#close()} end; default {@link KillScope#PROCESS}.
+         * {@link KillScope#GROUP} needs the child to lead its group
+         * ({@link #newSession()} or {@code processGroup(0)}), which
+         * {@link #build()} checks; {@link KillScope#TREE} needs
+         * {@link Feature#TREE_KILL}.
+         *
+         * @param scope the scope
+         * @return this builder
+         * @throws NullPointerException if {@code scope} is null
+         */
+        public Builder killScope(KillScope scope) {
+            this.killScope = Objects.requireNonNull(scope, "killScope");
+            return this;
+        }
+
+        /**
          * Checks every field and returns the command.
          *
          * @return a new immutable command, independent of later changes to
@@ -766,7 +837,8 @@ public final class Command {
          *         program or an empty one, a NUL byte in an argument, the
          *         directory or the environment, an empty environment name or one
          *         containing {@code '='}, a bad descriptor, redirect, process
-         *         group, umask or resource limit (see each setter)
+         *         group, umask or resource limit (see each setter), or a
+         *         {@link KillScope#GROUP} kill scope for a child that leads no group
          */
         public Command build() {
             check(!argv.isEmpty(), "argv: empty, it must name a program");
@@ -798,6 +870,8 @@ public final class Command {
             check(processGroup == null || processGroup >= 0, () -> "processGroup: " + processGroup + " is negative");
             check(!(newSession && processGroup != null),
                     "processGroup: a new session's leader already leads its own group");
+            check(killScope != KillScope.GROUP || newSession || (processGroup != null && processGroup == 0),
+                    "killScope: GROUP needs a child that leads its group: newSession() or processGroup(0)");
             check(umask == null || (umask >= 0 && umask <= 0777),
                     () -> "umask: " + Integer.toOctalString(umask) + " is not in 0..0777");
             Map<Limit, ResourceLimit> checkedLimits = new EnumMap<>(Limit.class);

@@ -48,5 +48,11 @@ public enum Feature {
      * are driven by the library's event loop through a {@link ChildHandler},
      * with no thread per child.
      */
-    ASYNC_IO
+    ASYNC_IO,
+    /**
+     * {@link Command.KillScope#TREE}: the strategy keeps track of every
+     * descendant of the child, including orphans that would otherwise be
+     * re-parented to {@code init}, and can end them all.
+     */
+    TREE_KILL
 }

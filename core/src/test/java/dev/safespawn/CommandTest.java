@@ -226,6 +226,17 @@ class CommandTest {
         }
 
         @Test
+        void groupKillScopeForAChildThatLeadsNoGroup() {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> sh().killScope(Command.KillScope.GROUP).build())
+                    .withMessageStartingWith("killScope: GROUP").withMessageContaining("newSession()");
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> sh().processGroup(42).killScope(Command.KillScope.GROUP).build())
+                    .withMessageStartingWith("killScope: GROUP");
+            assertThatNullPointerException().isThrownBy(() -> sh().killScope(null)).withMessage("killScope");
+        }
+
+        @Test
         void newSessionWithProcessGroup() {
             assertThatIllegalArgumentException().isThrownBy(() -> sh().newSession().processGroup(0).build())
                     .withMessageStartingWith("processGroup");
@@ -271,6 +282,18 @@ class CommandTest {
         }
 
         @Test
+        void killScopes() {
+            assertThat(sh().processGroup(0).killScope(Command.KillScope.GROUP).build().killScope())
+                    .isEqualTo(Command.KillScope.GROUP);
+            Command group = sh().newSession().killScope(Command.KillScope.GROUP).build();
+            assertThat(group.requiredFeatures()).containsExactly(Feature.NEW_SESSION);
+            assertThat(group).hasToString("Command[/bin/sh, -c, true] killScope=GROUP");
+            Command tree = sh().killScope(Command.KillScope.TREE).build();
+            assertThat(tree.killScope()).isEqualTo(Command.KillScope.TREE);
+            assertThat(tree.requiredFeatures()).containsExactly(Feature.TREE_KILL);
+        }
+
+        @Test
         void processGroupZeroAndPositive() {
             assertThat(sh().processGroup(0).build().processGroup()).hasValue(0);
             assertThat(sh().processGroup(1234).build().processGroup()).hasValue(1234);
@@ -292,6 +315,7 @@ class CommandTest {
         assertThat(c.newSession()).isFalse();
         assertThat(c.processGroup()).isEmpty();
         assertThat(c.requiredFeatures()).isEmpty();
+        assertThat(c.killScope()).isEqualTo(Command.KillScope.PROCESS);
         assertThat(c).hasToString("Command[/bin/echo, hi]");
     }
 
@@ -491,6 +515,7 @@ class CommandTest {
             assertThat(b.passedFds()).isEqualTo(a.passedFds());
             assertThat(b.newSession()).isEqualTo(a.newSession());
             assertThat(b.processGroup()).isEqualTo(a.processGroup());
+            assertThat(b.killScope()).isEqualTo(a.killScope());
             assertThat(b.requiredFeatures()).isEqualTo(a.requiredFeatures());
         }
 
@@ -514,7 +539,9 @@ class CommandTest {
                     .stderr(Redirect.appendTo(Path.of("/tmp/err")))
                     .passFd(5, 3).passFd(8, 4)
                     .newSession()
+                    .killScope(Command.KillScope.GROUP)
                     .build());
+            roundTrips(Command.builder("/bin/echo").killScope(Command.KillScope.TREE).build());
         }
 
         @Test

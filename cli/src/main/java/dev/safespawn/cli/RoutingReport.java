@@ -64,6 +64,8 @@ final class RoutingReport {
                 return Optional.of(b.rlimit(Command.Limit.CORE, 0, 0).build());
             case KILL_ON_PARENT_DEATH:
                 return Optional.of(b.killOnParentDeath().build());
+            case TREE_KILL:
+                return Optional.of(b.killScope(Command.KillScope.TREE).build());
             case SIGNALS:
             case SIGNAL_RESET:
             case ASYNC_CLOSE:

@@ -4,7 +4,7 @@ import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.Redirect;
-import dev.safespawn.Signal;
+import dev.safespawn.Feature;
 import dev.safespawn.SpawnException;
 import dev.safespawn.Spawner;
 import java.io.IOException;
@@ -38,6 +38,16 @@ import picocli.CommandLine.Spec;
  * option, an unknown or unavailable strategy, or a feature the strategy
  * lacks), so 125 only ever means that safespawn itself was misused. Every
  * error is one line on stderr.
+ *
+ * <p>With {@code --timeout} the program starts in a process group of its own
+ * (with {@code --new-session}, in a session of its own) and the timeout ends
+ * that whole group through the library's {@link ChildProcess#terminate}
+ * with {@link Command.KillScope#GROUP}, as GNU {@code timeout} ends its
+ * group, so a script's background jobs do not outlive it. A group of its
+ * own is not the terminal's foreground group, so {@code --foreground} keeps
+ * the program in the CLI's group instead (it can then read the terminal and
+ * gets Ctrl-C itself), and the timeout then ends the program alone, again
+ * as in GNU {@code timeout}.
  */
 @CommandLine.Command(name = "run",
         mixinStandardHelpOptions = true,
@@ -51,7 +61,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "N:the program's exit status, or 128+S if signal S killed it",
             "122:the program's end could not be observed",
-            "124:--timeout expired (SIGTERM, then SIGKILL 2 s later)",
+            "124:--timeout expired (SIGTERM to the program's group, then SIGKILL 2 s later)",
             "125:usage error: bad option, unknown or unavailable strategy,",
             "   :or a feature the strategy lacks",
             "127:the program could not be started"})
@@ -90,9 +100,14 @@ public final class RunCommand implements Callable<Integer> {
     private List<FdMapping> passFds = new ArrayList<>();
 
     @Option(names = "--new-session",
-            description = "start the program in a new session and process group; after --timeout"
-                    + " has stopped it, what is left of its group is killed")
+            description = "start the program in a new session and process group; --timeout ends the whole group")
     private boolean newSession;
+
+    @Option(names = "--foreground",
+            description = "with --timeout, keep the program in this terminal's process group, so it can read"
+                    + " the terminal and gets Ctrl-C itself; the timeout then ends the program alone,"
+                    + " not what it started")
+    private boolean foreground;
 
     @Option(names = "--dir", paramLabel = "D", description = "working directory of the program")
     private Path directory;
@@ -101,8 +116,9 @@ public final class RunCommand implements Callable<Integer> {
     private Map<String, String> env = new LinkedHashMap<>();
 
     @Option(names = "--timeout", paramLabel = "T", converter = DurationConverter.class,
-            description = "stop the program after T (500ms, 5s, 2m, 1h, PT5S): SIGTERM, then SIGKILL 2 s later;"
-                    + " exit 124")
+            description = "stop the program after T (500ms, 5s, 2m, 1h, PT5S): SIGTERM to its process group,"
+                    + " which it then leads, then SIGKILL 2 s later to what is left of it; exit 124."
+                    + " A strategy that cannot make process groups (jdk) stops the program alone")
     private Duration timeout;
 
     @Parameters(arity = "1..*", paramLabel = "PROGRAM", description = "the program and its arguments")
@@ -127,7 +143,7 @@ public final class RunCommand implements Callable<Integer> {
             return error(CANNOT_START, cause.getMessage() == null ? cause.toString() : cause.getMessage());
         }
         try (spawner) {
-            return run(spawner, command);
+            return run(spawner, inOwnGroup(command, spawner));
         }
     }
 
@@ -136,7 +152,9 @@ public final class RunCommand implements Callable<Integer> {
         // The child writes straight to fds 1 and 2; anything the CLI buffered must come out first.
         out.flush();
         spec.commandLine().getErr().flush();
-        try (ShutdownForwarder forwarder = newSession ? ShutdownForwarder.install() : ShutdownForwarder.none()) {
+        boolean ownGroup = command.killScope() == Command.KillScope.GROUP;
+        // A group of its own is out of the terminal's foreground group: Ctrl-C reaches only the CLI.
+        try (ShutdownForwarder forwarder = ownGroup ? ShutdownForwarder.install() : ShutdownForwarder.none()) {
             ChildProcess child;
             try {
                 child = spawner.spawn(command);
@@ -146,8 +164,8 @@ public final class RunCommand implements Callable<Integer> {
             } catch (IOException e) {
                 return error(CANNOT_START, command.program() + ": " + e.getMessage());
             }
-            // A session leader's group is ours to stop as a whole: that is how a shell script's own children go too.
-            IntPredicate signaller = newSession ? child::signalGroup : child::signal;
+            // A group leader's group is ours to stop as a whole: that is how a shell script's own children go too.
+            IntPredicate signaller = ownGroup ? child::signalGroup : child::signal;
             forwarder.forwardTo(child, signaller);
             return await(child);
         }
@@ -173,28 +191,30 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Stops a program whose time is up: the library's SIGTERM, grace, SIGKILL.
-     * A session leader's whole group is asked first, once, as GNU
-     * {@code timeout} asks its group, so a shell script's background jobs get
-     * their SIGTERM too; the leader's own termination then finds it ended, or
-     * follows with SIGKILL at once; last, SIGKILL to what is left of the group,
-     * which must not outlive the CLI.
+     * Stops a program whose time is up: the library's SIGTERM, grace, SIGKILL,
+     * to the program's kill scope: its group (SIGTERM to all of it, SIGKILL
+     * to what is left), unless {@code --foreground} kept it in ours.
      */
-    private void stop(ChildProcess child) throws InterruptedException {
-        Duration grace = GRACE;
-        if (newSession) {
-            child.signalGroup(Signal.TERM);
-            child.waitFor(GRACE.toNanos(), TimeUnit.NANOSECONDS);
-            grace = Duration.ZERO;
-        }
+    private static void stop(ChildProcess child) {
         try {
-            child.terminate(grace);
+            child.terminate(GRACE);
         } catch (IOException e) {
             // The program has ended all the same; its streams are the CLI's own, inherited, not pipes.
         }
-        if (newSession) {
-            child.signalGroup(Signal.KILL); // false only if no member is left
+    }
+
+    /**
+     * {@code command} in a process group of its own, which the timeout ends
+     * whole, when there is a timeout, no {@code --foreground} or
+     * {@code --new-session} (which makes a group already), and a strategy
+     * that can make groups: one that cannot ({@code jdk}) still runs with a
+     * timeout, which then ends the program alone, as {@code --help} says.
+     */
+    private Command inOwnGroup(Command command, Spawner spawner) {
+        if (timeout == null || foreground || newSession || !spawner.features().contains(Feature.PROCESS_GROUP)) {
+            return command;
         }
+        return command.toBuilder().processGroup(0).killScope(Command.KillScope.GROUP).build();
     }
 
     /** The command to run; standard streams not replaced by {@code --pass-fd} are the CLI's own. */
@@ -215,8 +235,12 @@ public final class RunCommand implements Callable<Integer> {
         if (!replaced.contains(2)) {
             b.stderr(Redirect.INHERIT);
         }
+        if (foreground && newSession) {
+            throw new IllegalArgumentException("--foreground and --new-session exclude each other:"
+                    + " a new session is never the terminal's foreground");
+        }
         if (newSession) {
-            b.newSession();
+            b.newSession().killScope(Command.KillScope.GROUP);
         }
         if (directory != null) {
             b.directory(directory);

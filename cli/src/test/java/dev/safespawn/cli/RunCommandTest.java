@@ -94,6 +94,60 @@ class RunCommandTest {
     }
 
     @Test
+    void timeoutEndsTheProgramsBackgroundJobsByDefault(@TempDir Path dir) throws Exception {
+        // No --new-session: the program still leads a group of its own, and the timeout ends all of it.
+        Path pidFile = dir.resolve("pid");
+        CliRun run = CliRun.of("run", "--timeout", "1s", "--",
+                "/bin/sh", "-c", "sleep 100 & echo $! > " + pidFile + "; wait");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.TIMED_OUT);
+        assertGone(pidFile);
+    }
+
+    @Test
+    void timeoutKillsWhatTheProgramLeftInItsGroup(@TempDir Path dir) throws Exception {
+        // The background sleep ignores SIGTERM, the shell dies of it: the SIGKILL to the group ends the sleep.
+        Path pidFile = dir.resolve("pid");
+        CliRun run = CliRun.of("run", "--strategy", "posix_spawn", "--timeout", "500ms", "--", "/bin/sh", "-c",
+                "trap '' TERM; sleep 100 & echo $! > " + pidFile + "; trap - TERM; wait");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.TIMED_OUT);
+        assertGone(pidFile);
+    }
+
+    @Test
+    void foregroundKeepsTheProgramInOurGroupAndStillTimesOut() {
+        CliRun run = CliRun.of("run", "--foreground", "--timeout", "200ms", "--", "/bin/sh", "-c",
+                "read -r pid comm state ppid pgrp rest < /proc/$$/stat; [ \"$pgrp\" != $$ ] && exec sleep 100");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.TIMED_OUT);
+    }
+
+    @Test
+    void foregroundAndNewSessionExcludeEachOther() {
+        CliRun run = CliRun.of("run", "--foreground", "--new-session", "--", "/bin/true");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(SafespawnCli.USAGE_ERROR);
+        assertThat(run.errLines()).singleElement().asString()
+                .isEqualTo("safespawn run: --foreground and --new-session exclude each other:"
+                        + " a new session is never the terminal's foreground");
+    }
+
+    @Test
+    void jdkStillTimesOutThoughItCannotMakeAGroup() {
+        CliRun run = CliRun.of("run", "--strategy", "jdk", "--timeout", "200ms", "--", "sleep", "100");
+
+        assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.TIMED_OUT);
+    }
+
+    /** The process whose pid is in {@code pidFile} ends; the bound is a hang guard for a survivor. */
+    private static void assertGone(Path pidFile) throws Exception {
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        // Not our child: the JDK polls for its end, hence the generous bound.
+        ProcessHandle.of(pid).ifPresent(sleep -> sleep.onExit().orTimeout(60, TimeUnit.SECONDS).join());
+    }
+
+    @Test
     void theProgramsOwnStatus2IsNotAUsageError() {
         assertThat(CliRun.of("run", "--", "/bin/sh", "-c", "exit 2").status()).isEqualTo(2);
         assertThat(SafespawnCli.USAGE_ERROR).isNotIn(2, RunCommand.END_NOT_OBSERVED, RunCommand.TIMED_OUT,

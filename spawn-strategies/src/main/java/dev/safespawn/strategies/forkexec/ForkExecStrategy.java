@@ -41,7 +41,9 @@ public final class ForkExecStrategy implements SpawnStrategy {
     public static final String MODE_PROPERTY = "safespawn.forkexec.mode";
 
     static final String NAME = "fork_exec";
-    private static final Set<Feature> FEATURES = EnumSet.allOf(Feature.class);
+    // Not TREE_KILL: the JVM cannot become a child subreaper (orphans of its
+    // children would be re-parented to it and reaped by nobody), so it never sees them.
+    private static final Set<Feature> FEATURES = EnumSet.complementOf(EnumSet.of(Feature.TREE_KILL));
 
     private final SafespawnShim.ForkExec shim;
     private final int mode;

@@ -1,6 +1,7 @@
 package dev.safespawn.strategies.internal;
 
 import dev.safespawn.ChildProcess;
+import dev.safespawn.Command;
 import dev.safespawn.Command.PipeDirection;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.Signal;
@@ -27,6 +28,7 @@ import java.util.function.Supplier;
 public abstract class PipedChildProcess extends ChildProcess {
     private final int pid;
     private final boolean leadsGroup;
+    private final Command.KillScope killScope;
     private final String strategyName;
     private final OutputStream stdin;
     private final InputStream stdout;
@@ -42,13 +44,15 @@ public abstract class PipedChildProcess extends ChildProcess {
 
     /**
      * Takes ownership of the parent's pipe ends; a standard stream without one
-     * (-1) is a null stream.
+     * (-1) is a null stream. The group, kill scope and extra pipes are those
+     * of {@code command}.
      */
-    protected PipedChildProcess(String strategyName, int pid, boolean leadsGroup, DescriptorPlan.ParentEnds ends,
-                                java.util.SortedMap<Integer, PipeDirection> pipes) {
+    protected PipedChildProcess(String strategyName, int pid, Command command, DescriptorPlan.ParentEnds ends) {
         this.strategyName = strategyName;
         this.pid = pid;
-        this.leadsGroup = leadsGroup;
+        this.leadsGroup = leadsGroup(command);
+        this.killScope = command.killScope();
+        java.util.SortedMap<Integer, PipeDirection> pipes = command.pipes();
         this.stdin = ends.stdin() < 0 ? ClosedOutputStream.INSTANCE : new FdOutputStream(new Descriptor(ends.stdin()));
         this.stdout = ends.stdout() < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(ends.stdout()));
         this.stderr = ends.stderr() < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(ends.stderr()));
@@ -305,6 +309,16 @@ public abstract class PipedChildProcess extends ChildProcess {
     public Process destroyForcibly() {
         signal(Signal.KILL);
         return this;
+    }
+
+    /** Whether {@code command} makes its child lead a process group. */
+    private static boolean leadsGroup(Command command) {
+        return command.newSession() || command.processGroup().orElse(-1) == 0;
+    }
+
+    @Override
+    public Command.KillScope killScope() {
+        return killScope;
     }
 
     /** @throws IllegalStateException unless the child was made to lead a process group */

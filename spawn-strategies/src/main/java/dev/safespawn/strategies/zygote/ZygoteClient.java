@@ -38,6 +38,8 @@ final class ZygoteClient {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Map<Integer, ZygoteChildProcess> children = new ConcurrentHashMap<>();
+    /** Children whose tree is kept, by keeper pid (unique while the server has not reaped the keeper). */
+    private final Map<Integer, ZygoteChildProcess> trees = new ConcurrentHashMap<>();
     private volatile String lostReason; // null while the server serves
     private boolean closeWhenIdle; // guarded by this
 
@@ -147,19 +149,27 @@ final class ZygoteClient {
         }
     }
 
-    /** Signals one of the server's children; false if it has been reaped. */
-    boolean signal(int pid, int signal, boolean group) {
+    /**
+     * Signals one of the server's children, its group or its tree
+     * ({@code ZygoteProtocol.SSZ_SCOPE_*}); false if it has been reaped (the
+     * tree: if it has ended).
+     */
+    boolean signal(int pid, int keeper, int signal, int scope) {
         long id = ids.incrementAndGet();
         Object reply;
         try {
             reply = request(id, new Pending(new CompletableFuture<>(), null, null, null),
-                    ZygoteProtocol.signal(id, pid, signal, group), new int[0]);
+                    ZygoteProtocol.signal(id, pid, signal, scope, keeper), new int[0]);
         } catch (IOException e) {
             return false; // the server is gone, and its children with it
         }
         int errno = (Integer) reply;
-        return errno == 0 || dev.safespawn.strategies.internal.SignalErrors.delivered(errno,
-                (group ? "process group " : "process ") + pid);
+        String target = switch (scope) {
+            case ZygoteProtocol.SSZ_SCOPE_GROUP -> "process group ";
+            case ZygoteProtocol.SSZ_SCOPE_TREE -> "the process tree of ";
+            default -> "process ";
+        };
+        return errno == 0 || dev.safespawn.strategies.internal.SignalErrors.delivered(errno, target + pid);
     }
 
     private Object request(long id, Pending p, byte[] message, int[] fds) throws IOException {
@@ -216,8 +226,12 @@ final class ZygoteClient {
             case ZygoteProtocol.SSZ_SPAWNED -> {
                 Pending p = pending.remove(id);
                 if (p != null) {
-                    ZygoteChildProcess child = new ZygoteChildProcess(this, m.pid(), p.command(), p.parentEnds());
+                    ZygoteChildProcess child = new ZygoteChildProcess(this, m.pid(), m.keeper(), p.command(),
+                            p.parentEnds());
                     children.put(m.pid(), child); // before any EXITED for it, which this same thread reads next
+                    if (m.keeper() != 0) {
+                        trees.put(m.keeper(), child);
+                    }
                     p.reply().complete(child);
                 }
             }
@@ -234,7 +248,15 @@ final class ZygoteClient {
                 ZygoteChildProcess child = children.remove(m.pid());
                 if (child != null) {
                     int value = m.exitValue();
-                    child.exited(m.killedBySignal() ? ExitStatus.killedBy(value) : ExitStatus.exited(value));
+                    child.exited(m.endLost() ? ExitStatus.lost("the zygote's tree keeper died before the child")
+                            : m.killedBySignal() ? ExitStatus.killedBy(value) : ExitStatus.exited(value));
+                    closeIfIdle();
+                }
+            }
+            case ZygoteProtocol.SSZ_TREE_ENDED -> {
+                ZygoteChildProcess child = trees.remove(m.keeper());
+                if (child != null) {
+                    child.treeEnded();
                     closeIfIdle();
                 }
             }
@@ -258,6 +280,9 @@ final class ZygoteClient {
         pending.clear();
         children.values().forEach(c -> c.exited(ExitStatus.lost(lostReason)));
         children.clear();
+        // Each keeper sees the server's end and kills its tree; nothing is left to wait for from here.
+        trees.values().forEach(ZygoteChildProcess::treeEnded);
+        trees.clear();
         socket.close();
         server.destroyForcibly(); // a server that broke the conversation is no use alive
     }
@@ -280,7 +305,7 @@ final class ZygoteClient {
     }
 
     private synchronized void closeIfIdle() {
-        if (closeWhenIdle && children.isEmpty() && pending.isEmpty()) {
+        if (closeWhenIdle && children.isEmpty() && trees.isEmpty() && pending.isEmpty()) {
             lostReason = "the zygote server was shut down";
             socket.close(); // the server sees end of file and exits; the reader sees it too
         }

@@ -21,7 +21,7 @@ final class ZygoteProtocol {
     // zygote_protocol.h: handshake and limits
     static final int SSZ_SOCKET_FD = 3;
     static final int SSZ_MAGIC = 0x5a595353;
-    static final int SSZ_PROTOCOL_VERSION = 1;
+    static final int SSZ_PROTOCOL_VERSION = 2;
     static final int SSZ_MAX_MESSAGE = 128 * 1024;
     static final int SSZ_MAX_FDS = 64;
     static final int SSZ_MAX_RLIMITS = 16;
@@ -35,10 +35,18 @@ final class ZygoteProtocol {
     static final int SSZ_SIGNAL = 6;
     static final int SSZ_SIGNALED = 7;
     static final int SSZ_ERROR = 8;
+    static final int SSZ_TREE_ENDED = 9;
+
+    // zygote_protocol.h: the SPAWN flag for a kept tree, and SIGNAL's scopes
+    static final int SSZ_SPAWN_TREE = 0x10000;
+    static final int SSZ_SCOPE_PROCESS = 0;
+    static final int SSZ_SCOPE_GROUP = 1;
+    static final int SSZ_SCOPE_TREE = 2;
 
     // zygote_protocol.h: struct ssz_exit's kind
     static final int SSZ_EXIT_CODE = 1;
     static final int SSZ_EXIT_SIGNAL = 2;
+    static final int SSZ_EXIT_LOST = 3;
 
     /** zygote_protocol.h: struct ssz_header, before every payload. */
     static final class Header {
@@ -81,10 +89,10 @@ final class ZygoteProtocol {
         static final int SIZE = 24;
     }
 
-    /** zygote_protocol.h: struct ssz_pid, SPAWNED's payload. */
+    /** zygote_protocol.h: struct ssz_pid, the payload of SPAWNED and TREE_ENDED. */
     static final class Pid {
         static final int PID = 0;
-        static final int RESERVED = 4;
+        static final int KEEPER = 4;
         static final int SIZE = 8;
     }
 
@@ -108,8 +116,8 @@ final class ZygoteProtocol {
     static final class Signal {
         static final int PID = 0;
         static final int SIGNAL = 4;
-        static final int GROUP = 8;
-        static final int RESERVED = 12;
+        static final int SCOPE = 8;
+        static final int KEEPER = 12;
         static final int SIZE = 16;
     }
 
@@ -128,9 +136,14 @@ final class ZygoteProtocol {
             return payload.getInt(Hello.ABI_VERSION);
         }
 
-        /** SPAWNED: the child; EXITED: the child that ended; HELLO: the server. */
+        /** SPAWNED, TREE_ENDED: the child; EXITED: the child that ended; HELLO: the server. */
         int pid() {
             return payload.getInt(type == SSZ_EXITED ? Exit.PID : type == SSZ_HELLO ? Hello.PID : Pid.PID);
+        }
+
+        /** SPAWNED, TREE_ENDED: the child's tree keeper, or 0 for a child without one. */
+        int keeper() {
+            return payload.getInt(Pid.KEEPER);
         }
 
         /** FAILED: the {@code SS_STAGE_*} that failed. */
@@ -146,6 +159,11 @@ final class ZygoteProtocol {
         /** EXITED: whether the child was killed by a signal rather than exiting. */
         boolean killedBySignal() {
             return payload.getInt(Exit.KIND) == SSZ_EXIT_SIGNAL;
+        }
+
+        /** EXITED: whether the child's end is unknown (its tree keeper died first). */
+        boolean endLost() {
+            return payload.getInt(Exit.KIND) == SSZ_EXIT_LOST;
         }
 
         /** EXITED: the exit code or the signal number. */
@@ -168,7 +186,7 @@ final class ZygoteProtocol {
         int type = m.getInt(Header.TYPE);
         int need = switch (type) {
             case SSZ_HELLO -> Hello.SIZE;
-            case SSZ_SPAWNED -> Pid.SIZE;
+            case SSZ_SPAWNED, SSZ_TREE_ENDED -> Pid.SIZE;
             case SSZ_FAILED, SSZ_SIGNALED, SSZ_ERROR -> Failure.SIZE;
             case SSZ_EXITED -> Exit.SIZE;
             default -> 0;
@@ -209,7 +227,8 @@ final class ZygoteProtocol {
         }
         // The server makes its children die with it unless told to keep them: no
         // SS_KILL_ON_PARENT_DEATH from here, which would tie them to the server even then.
-        int flags = ChildSetupAbi.flags(command) & ~ChildSetupAbi.SS_KILL_ON_PARENT_DEATH;
+        int flags = ChildSetupAbi.flags(command) & ~ChildSetupAbi.SS_KILL_ON_PARENT_DEATH
+                | (command.killScope() == Command.KillScope.TREE ? SSZ_SPAWN_TREE : 0);
         ByteBuffer b = message(SSZ_SPAWN, id, stringsAt + stringsLength);
         ByteBuffer fixed = b.slice().order(ByteOrder.nativeOrder());
         fixed.putInt(SpawnFixed.FLAGS, flags).putInt(SpawnFixed.PGID, command.processGroup().orElse(0))
@@ -232,10 +251,21 @@ final class ZygoteProtocol {
         return b.array();
     }
 
+    /** A SIGNAL for the child {@code pid} or its group, started without a keeper. */
     static byte[] signal(long id, int pid, int signal, boolean group) {
+        return signal(id, pid, signal, group ? SSZ_SCOPE_GROUP : SSZ_SCOPE_PROCESS, 0);
+    }
+
+    /**
+     * A SIGNAL for the child {@code pid}, its group or its tree.
+     *
+     * @param scope {@code SSZ_SCOPE_*}
+     * @param keeper the child's tree keeper as SPAWNED gave it, 0 for none
+     */
+    static byte[] signal(long id, int pid, int signal, int scope, int keeper) {
         ByteBuffer b = message(SSZ_SIGNAL, id, Signal.SIZE);
         b.slice().order(ByteOrder.nativeOrder()).putInt(Signal.PID, pid).putInt(Signal.SIGNAL, signal)
-                .putInt(Signal.GROUP, group ? 1 : 0).putInt(Signal.RESERVED, 0);
+                .putInt(Signal.SCOPE, scope).putInt(Signal.KEEPER, keeper);
         return b.array();
     }
 }

@@ -39,6 +39,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * lets children outlive the JVM instead, and {@value #STANDBY_PROPERTY}{@code =N}
  * (0 to 16, default 0) keeps N children forked ahead of demand so a spawn
  * costs little more than the exec. Both are read when the spawner is created.
+ *
+ * <p>The only strategy with {@link Feature#TREE_KILL}: a command with
+ * {@link Command.KillScope#TREE} is started by a tree keeper, a small C
+ * process of the server that is a child subreaper
+ * ({@code PR_SET_CHILD_SUBREAPER}), so every orphan of the child's tree is
+ * re-parented to the keeper rather than to {@code init}, and the keeper can
+ * kill and reap them all (see {@code tree_keeper.h}). The JVM cannot do
+ * this itself: as a subreaper it would adopt orphans it has no way to reap
+ * without taking children of other libraries' {@code waitpid}. Without
+ * pidfds (Linux before 5.3) {@code SIGTERM} reaches the child and the
+ * orphans the keeper has adopted, and {@code SIGKILL} still the whole tree.
  */
 public final class ZygoteStrategy implements SpawnStrategy {
     /** System property: {@code true} to let children outlive the JVM and the server. */

@@ -85,8 +85,8 @@ class ChildHandleTest {
         int signalsAsked;
 
         FakeChild(long pid) {
-            super("fake", (int) pid, false, new DescriptorPlan.ParentEnds(-1, -1, -1, Collections.emptySortedMap()),
-                    Collections.emptySortedMap());
+            super("fake", (int) pid, dev.safespawn.Command.of("fake"),
+                    new DescriptorPlan.ParentEnds(-1, -1, -1, Collections.emptySortedMap()));
         }
 
         @Override

@@ -82,6 +82,31 @@ class DefaultRoutingTest {
     }
 
     @Test
+    void aCommandWhoseTreeMustBeKilledGoesToTheZygote() throws Exception {
+        Command command = Command.builder("/bin/sh", "-c", "echo kept").killScope(Command.KillScope.TREE).build();
+        assumeThat(best(EnumSet.of(Feature.TREE_KILL))).isEqualTo("zygote");
+        assertThat(spawner.strategyFor(command)).contains("zygote");
+        ChildProcess child = spawner.spawn(command);
+        assertThat(child.strategyName()).isEqualTo("zygote");
+        assertThat(output(child)).isEqualTo("kept");
+    }
+
+    @Test
+    void aStrategyThatCannotKillATreeRefusesToStartOne() {
+        for (String name : new String[] {"posix_spawn", "fork_exec", "jdk"}) {
+            assumeThat(Spawner.strategies().stream().anyMatch(i -> i.name().equals(name) && i.available())).isTrue();
+            try (Spawner pinned = Spawner.of(name)) {
+                Command command = Command.builder("/bin/true").killScope(Command.KillScope.TREE).build();
+                assertThat(pinned.features()).as(name).doesNotContain(Feature.TREE_KILL);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> pinned.spawn(command)).as(name)
+                        .isInstanceOfSatisfying(dev.safespawn.SpawnException.class,
+                                e -> assertThat(e.stage()).isEqualTo(dev.safespawn.SpawnException.Stage.FEATURE))
+                        .hasMessageContaining("TREE_KILL").hasMessageContaining("zygote");
+            }
+        }
+    }
+
+    @Test
     void theSpawnerServesTheUnionOfItsStrategiesFeatures() {
         EnumSet<Feature> union = EnumSet.noneOf(Feature.class);
         Spawner.strategies().stream().filter(StrategyInfo::available).forEach(i -> union.addAll(i.features()));

@@ -332,6 +332,14 @@ class ZygoteHostileInputTest {
                 assertThat(reply.id).as("id of the reply to SIGNAL %s", c[3]).isEqualTo(id);
                 assertThat(reply.int32(4)).as("errno of SIGNAL %s", c[3]).isEqualTo(ESRCH);
             }
+            // A tree that is not the server's: the stranger named as the child, as the keeper, or both.
+            int strangerPid = (int) stranger.pid();
+            for (int[] t : new int[][] {{strangerPid, 0}, {strangerPid, strangerPid}, {1, strangerPid}}) {
+                Reply reply = server.request(ZygoteProtocol.signal(++id, t[0], SIGKILL, ZygoteProtocol.SSZ_SCOPE_TREE,
+                        t[1]));
+                assertThat(reply.int32(4)).as("errno of a tree SIGKILL to pid %d, keeper %d", t[0], t[1])
+                        .isEqualTo(ESRCH);
+            }
             // Malformed SIGNALs.
             for (int payload : new int[] {0, 4, 12, 15, 17, 32}) {
                 byte[] message = Arrays.copyOf(ZygoteProtocol.signal(++id, (int) jvm, 0, false),
@@ -365,6 +373,10 @@ class ZygoteHostileInputTest {
         Reply group = server.request(ZygoteProtocol.signal(81, pid, SIGKILL, true));
         assertThat(group.type).isEqualTo(ZygoteProtocol.SSZ_SIGNALED);
         assertThat(group.int32(4)).as("errno of a group signal to a child that leads no group").isEqualTo(EPERM);
+        Reply tree = server.request(ZygoteProtocol.signal(84, pid, SIGKILL, ZygoteProtocol.SSZ_SCOPE_TREE, 0));
+        assertThat(tree.int32(4)).as("errno of a tree signal to a child started without a keeper").isEqualTo(EPERM);
+        Reply badScope = server.request(ZygoteProtocol.signal(85, pid, SIGKILL, 3, 0));
+        assertThat(badScope.int32(4)).as("errno of a signal of scope 3").isEqualTo(EINVAL);
         Reply badSignal = server.request(ZygoteProtocol.signal(82, pid, 1000, false));
         assertThat(badSignal.int32(4)).as("errno of signal 1000").isEqualTo(EINVAL);
         Reply kill = server.request(ZygoteProtocol.signal(83, pid, SIGKILL, false));
@@ -556,7 +568,8 @@ class ZygoteHostileInputTest {
         long stringsLen = le32(m, p + SpawnFixed.STRINGS_LEN) & 0xffffffffL;
         int reserved = le32(m, p + SpawnFixed.RESERVED);
         if (fdCount < 0 || fdCount > 64 || fdCount != nfds || rlimitCount < 0 || rlimitCount > 16 || argc < 1
-                || envc < 0 || reserved != 0 || (flags & ~0x0f) != 0 || closeMethod < 0 || closeMethod > 3) {
+                || envc < 0 || reserved != 0 || (flags & ~(0x0f | ZygoteProtocol.SSZ_SPAWN_TREE)) != 0
+                || closeMethod < 0 || closeMethod > 3) {
             return false;
         }
         int fds = p + SpawnFixed.SIZE;
@@ -747,8 +760,15 @@ class ZygoteHostileInputTest {
             return r;
         }
 
-        /** Whether r is an EXITED report, which it records. */
+        /**
+         * Whether r is an EXITED report, which it records, or the TREE_ENDED
+         * of a random SPAWN that asked for a kept tree, which must follow its child's EXITED.
+         */
         private boolean recordedExit(Reply r) {
+            if (r.type == ZygoteProtocol.SSZ_TREE_ENDED && r.id == 0) {
+                assertThat(exits).as("TREE_ENDED %s after its child's EXITED", r).containsKey(r.int32(0));
+                return true;
+            }
             if (r.type != ZygoteProtocol.SSZ_EXITED || r.id != 0) {
                 return false;
             }
