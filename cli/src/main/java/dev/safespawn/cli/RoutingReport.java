@@ -69,6 +69,7 @@ final class RoutingReport {
             case SIGNALS:
             case SIGNAL_RESET:
             case ASYNC_CLOSE:
+            case ASYNC_IO: // asked for by Spawner.spawnAsync, not by a command
                 return Optional.empty();
             default:
                 throw new AssertionError(f);
