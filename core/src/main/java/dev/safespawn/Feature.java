@@ -42,5 +42,10 @@ public enum Feature {
     /** {@link Command.Builder#rlimit(Command.Limit, long, long)}. */
     RLIMITS,
     /** {@link Command.Builder#killOnParentDeath()}. */
-    KILL_ON_PARENT_DEATH
+    KILL_ON_PARENT_DEATH,
+    /**
+     * {@link Spawner#spawn(Pipeline)}: start a {@link Pipeline}'s stages
+     * connected child to child. Asked for by pipelines, never by a command.
+     */
+    PIPELINE
 }

@@ -30,6 +30,9 @@ import java.util.stream.Collectors;
  * {@link Command.Builder#killOnParentDeath() death with the parent} goes to
  * the best strategy that has those. {@link #strategyFor(Command)} says where
  * a command would go, and {@link ChildProcess#strategyName()} where it went.
+ * A {@link Pipeline} ({@link #spawn(Pipeline)}) goes, all its stages
+ * together, to the first strategy that has {@link Feature#PIPELINE} and every
+ * feature any of its stages needs.
  *
  * <p>{@link #of(String)}, and {@link #create()} when the system property
  * {@value #STRATEGY_PROPERTY} names a strategy, make a <em>pinned</em>
@@ -199,9 +202,57 @@ public final class Spawner implements AutoCloseable {
     public ChildProcess spawn(Command command) throws IOException {
         Objects.requireNonNull(command, "command");
         int needed = command.featureMask(); // no allocation: this is every spawn's path
+        SpawnStrategy s = route(needed);
+        if (s == null) {
+            throw missingFeature(needed, command.requiredFeatures());
+        }
+        return s.spawn(command);
+    }
+
+    /**
+     * Starts every stage of {@code pipeline}, connected, with one strategy:
+     * the first, in order of preference, that has {@link Feature#PIPELINE}
+     * and every feature any stage needs ({@link Pipeline#requiredFeatures()}),
+     * starting that strategy first if this is its first use.
+     *
+     * @param pipeline what to run
+     * @return the running pipeline, never null; the caller closes it
+     * @throws NullPointerException if {@code pipeline} is null
+     * @throws SpawnException if a stage could not be started, with
+     *         {@link SpawnException#pipelineStage()} naming it; the stages
+     *         started before it have been killed and reaped, and no pipe is
+     *         left open. Stage {@link SpawnException.Stage#FEATURE} when no
+     *         one strategy of this spawner has every feature needed (then
+     *         nothing was started and {@code pipelineStage()} is empty)
+     * @throws IOException as {@link #spawn(Command)}
+     * @throws IllegalStateException as {@link #spawn(Command)}
+     */
+    public Pipeline.Running spawn(Pipeline pipeline) throws IOException {
+        Objects.requireNonNull(pipeline, "pipeline");
+        int needed = pipeline.featureMask();
+        SpawnStrategy s = route(needed);
+        if (s == null) {
+            throw missingFeature(needed, pipeline.requiredFeatures());
+        }
+        List<ChildProcess> stages = s.spawnPipeline(pipeline);
+        if (stages.size() != pipeline.stages().size()) {
+            new Pipeline.Running(stages).close();
+            throw new IllegalStateException("strategy " + s.name() + " started " + stages.size()
+                    + " stages of a pipeline of " + pipeline.stages().size());
+        }
+        return new Pipeline.Running(stages);
+    }
+
+    /**
+     * The strategy for a spawn needing the features {@code needed} (a mask),
+     * started; null when no strategy of this spawner has them all.
+     *
+     * @throws IOException if the only strategies that have them failed to start
+     */
+    private SpawnStrategy route(int needed) throws IOException {
         StrategyRoute preferred = routes[0];
         if (preferred.covers(needed)) {
-            return preferred.started().spawn(command);
+            return preferred.started();
         }
         IOException startFailure = null;
         for (int i = 1; i < routes.length; i++) {
@@ -209,21 +260,19 @@ public final class Spawner implements AutoCloseable {
             if (!r.covers(needed)) {
                 continue;
             }
-            SpawnStrategy s;
             try {
-                s = r.started();
+                return r.started();
             } catch (IOException failed) {
                 if (startFailure == null) {
                     startFailure = failed;
                 }
-                continue; // never retried: the next route that covers the command, if any
+                // never retried: the next route that covers the command, if any
             }
-            return s.spawn(command);
         }
         if (startFailure != null) {
             throw startFailure;
         }
-        throw missingFeature(command);
+        return null;
     }
 
     /**
@@ -254,7 +303,24 @@ public final class Spawner implements AutoCloseable {
      * @throws NullPointerException if {@code command} is null
      */
     public Optional<String> strategyFor(Command command) {
-        int needed = Objects.requireNonNull(command, "command").featureMask();
+        return strategyFor(Objects.requireNonNull(command, "command").featureMask());
+    }
+
+    /**
+     * Which strategy {@link #spawn(Pipeline)} would start {@code pipeline}
+     * with now, as {@link #strategyFor(Command)} answers for a command.
+     * Starts nothing and spawns nothing.
+     *
+     * @param pipeline the pipeline to route
+     * @return the strategy's name; empty if no one strategy of this spawner
+     *         has every feature in {@link Pipeline#requiredFeatures()}
+     * @throws NullPointerException if {@code pipeline} is null
+     */
+    public Optional<String> strategyFor(Pipeline pipeline) {
+        return strategyFor(Objects.requireNonNull(pipeline, "pipeline").featureMask());
+    }
+
+    private Optional<String> strategyFor(int needed) {
         for (StrategyRoute r : routes) {
             if (r.covers(needed) && !r.failed()) {
                 return Optional.of(r.name);
@@ -277,7 +343,8 @@ public final class Spawner implements AutoCloseable {
     /**
      * What this spawner can serve: the union of its strategies' features. A
      * command needing any of them is routed to a strategy that has it; a
-     * command needing one not here fails at {@link #spawn(Command)}.
+     * command needing one not here fails at {@link #spawn(Command)};
+     * {@link Feature#PIPELINE} is asked for by every {@link Pipeline}.
      * Features no command asks for ({@link Feature#SIGNALS},
      * {@link Feature#SIGNAL_RESET}, {@link Feature#ASYNC_CLOSE}) describe the
      * strategy a child lands on: see {@link ChildProcess#strategyName()} and
@@ -327,8 +394,7 @@ public final class Spawner implements AutoCloseable {
         return sb.append(']').toString();
     }
 
-    private SpawnException missingFeature(Command command) {
-        int needed = command.featureMask();
+    private SpawnException missingFeature(int needed, Set<Feature> required) {
         int served = 0;
         for (StrategyRoute r : routes) {
             served |= r.features;
@@ -336,7 +402,7 @@ public final class Spawner implements AutoCloseable {
         int missing = needed & ~served;
         String message;
         if (missing == 0) { // each is served somewhere, but no strategy has them all
-            message = "no one strategy of " + this + " supports all of " + command.requiredFeatures();
+            message = "no one strategy of " + this + " supports all of " + required;
         } else {
             Feature f = Feature.values()[Integer.numberOfTrailingZeros(missing)];
             String able = strategies().stream()
