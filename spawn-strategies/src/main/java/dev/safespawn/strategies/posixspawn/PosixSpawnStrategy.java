@@ -6,6 +6,7 @@ import com.sun.jna.ptr.IntByReference;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
+import dev.safespawn.Pipeline;
 import dev.safespawn.SpawnException;
 import dev.safespawn.SpawnException.Stage;
 import dev.safespawn.internal.ExecutableResolver;
@@ -16,6 +17,7 @@ import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.LibCSpawnExtensions;
 import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.NativeSupport;
+import dev.safespawn.strategies.internal.PipeChain;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.util.EnumSet;
@@ -43,7 +45,7 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
     static final String NAME = "posix_spawn";
     private static final Set<Feature> FEATURES = EnumSet.of(
             Feature.PASS_FD, Feature.NEW_SESSION, Feature.PROCESS_GROUP, Feature.SIGNALS, Feature.SIGNAL_RESET,
-            Feature.ASYNC_CLOSE);
+            Feature.ASYNC_CLOSE, Feature.PIPELINE);
     // Offsets in launch()'s block; every size is a multiple of 8.
     private static final long EMPTY_SET_OFFSET = LibC.FILE_ACTIONS_T_SIZE;
     private static final long ALL_SIGNALS_OFFSET = EMPTY_SET_OFFSET + LibC.SIGSET_T_SIZE;
@@ -108,6 +110,12 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
         try (DescriptorPlan plan = DescriptorPlan.prepare(command)) {
             return NativeChildProcess.adopt(NAME, launch(command, executable, plan), command, plan);
         }
+    }
+
+    /** Each stage by {@link #spawn(Command)}, connected by pipes passed as fd 0 and 1. */
+    @Override
+    public List<ChildProcess> spawnPipeline(Pipeline pipeline) throws IOException {
+        return PipeChain.start(pipeline, this::spawn);
     }
 
     private static int launch(Command command, String executable, DescriptorPlan plan) throws SpawnException {

@@ -3,14 +3,17 @@ package dev.safespawn.strategies.zygote;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
+import dev.safespawn.Pipeline;
 import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.NativeSupport;
+import dev.safespawn.strategies.internal.PipeChain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -121,6 +124,12 @@ public final class ZygoteStrategy implements SpawnStrategy {
     public ChildProcess spawn(Command command) throws IOException {
         String executable = ExecutableResolver.resolve(command);
         return client().spawn(command, executable, ChildSetupAbi.SS_CLOSE_AUTO);
+    }
+
+    /** Each stage by {@link #spawn(Command)}, connected by pipes passed as fd 0 and 1. */
+    @Override
+    public List<ChildProcess> spawnPipeline(Pipeline pipeline) throws IOException {
+        return PipeChain.start(pipeline, this::spawn);
     }
 
     /** The pid of the running server, for diagnostics and tests. */
