@@ -410,7 +410,7 @@ public abstract class ChildProcess extends Process implements Closeable {
     }
 
     /** {@code d} in nanoseconds; a duration too long for a long (292 years) waits as long as a long can. */
-    private static long saturatedNanos(Duration d) {
+    static long saturatedNanos(Duration d) {
         try {
             return d.toNanos();
         } catch (ArithmeticException tooLong) {

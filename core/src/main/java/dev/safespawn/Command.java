@@ -312,13 +312,40 @@ public final class Command {
      *         run; computed on each call
      */
     public Set<Feature> requiredFeatures() {
+        return featureSet(featureMask);
+    }
+
+    /** The features whose bits of {@link Feature#ordinal()} {@code mask} has, as an unmodifiable set. */
+    static Set<Feature> featureSet(int mask) {
         EnumSet<Feature> needed = EnumSet.noneOf(Feature.class);
         for (Feature f : Feature.values()) {
-            if ((featureMask & 1 << f.ordinal()) != 0) {
+            if ((mask & 1 << f.ordinal()) != 0) {
                 needed.add(f);
             }
         }
         return Collections.unmodifiableSet(needed);
+    }
+
+    /**
+     * For {@link Pipeline}: this command with stdin and/or stdout left unset
+     * rather than set to {@link Redirect#PIPE}, which means the same, so that
+     * a strategy may place the pipe to the next stage with
+     * {@code toBuilder().passFd(fd, 0 or 1)}, which {@link Builder#build()}
+     * refuses next to an explicit redirect. The caller has checked that each
+     * is a pipe and not passed.
+     */
+    Command withStreamsUnset(boolean unsetStdin, boolean unsetStdout) {
+        if ((!unsetStdin || stdin == null) && (!unsetStdout || stdout == null)) {
+            return this;
+        }
+        Builder b = toBuilder();
+        if (unsetStdin) {
+            b.stdin = null;
+        }
+        if (unsetStdout) {
+            b.stdout = null;
+        }
+        return b.build();
     }
 
     /** {@link #requiredFeatures()} as bits of {@link Feature#ordinal()}, computed once. */

@@ -54,5 +54,10 @@ public enum Feature {
      * descendant of the child, including orphans that would otherwise be
      * re-parented to {@code init}, and can end them all.
      */
-    TREE_KILL
+    TREE_KILL,
+    /**
+     * {@link Spawner#spawn(Pipeline)}: start a {@link Pipeline}'s stages
+     * connected child to child. Asked for by pipelines, never by a command.
+     */
+    PIPELINE
 }

@@ -3,6 +3,7 @@ package dev.safespawn;
 import dev.safespawn.internal.Errno;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A child could not be started. Carries the stage that failed, the error number
@@ -12,6 +13,11 @@ import java.util.Optional;
  * <p>When this is thrown no process, descriptor or thread of the failed attempt
  * is left behind. Immutable, and so safe to share between threads. The stage is
  * never null; the path may be absent ({@link #path()} is then empty).
+ *
+ * <p>When a stage of a {@link Pipeline} fails to start,
+ * {@link #pipelineStage()} says which, and the message starts with
+ * {@code pipeline stage N: }; the stages started before it have been killed
+ * and reaped.
  */
 public class SpawnException extends java.io.IOException {
     private static final long serialVersionUID = 1L;
@@ -69,6 +75,8 @@ public class SpawnException extends java.io.IOException {
     private final int errno;
     /** The file, directory or descriptor involved; null when none is. */
     private final String path;
+    /** The index of the pipeline stage that failed; null outside a pipeline (and in streams from before pipelines). */
+    private final Integer pipelineStage;
 
     /**
      * A failure whose message is the error number's own text.
@@ -97,6 +105,41 @@ public class SpawnException extends java.io.IOException {
         this.stage = stage;
         this.errno = errno;
         this.path = path;
+        this.pipelineStage = null;
+    }
+
+    /** {@code failure} of the pipeline stage {@code index}; see {@link #inPipelineStage(int)}. */
+    private SpawnException(SpawnException failure, int index) {
+        super("pipeline stage " + index + ": " + failure.getMessage(), failure);
+        this.stage = failure.stage;
+        this.errno = failure.errno;
+        this.path = failure.path;
+        this.pipelineStage = index;
+    }
+
+    /**
+     * For strategies: this failure, as the failure to start stage
+     * {@code index} of a {@link Pipeline}. The result has the same
+     * {@link #stage()}, {@link #errno()} and {@link #path()}, this exception
+     * as its cause, and a message prefixed with {@code pipeline stage N: }.
+     *
+     * @param index the stage's index in {@link Pipeline#stages()}, 0 or more
+     * @return a new exception, never null; or this one if it already names
+     *         that stage
+     * @throws IllegalArgumentException if {@code index} is negative, or this
+     *         exception already names another stage
+     */
+    public SpawnException inPipelineStage(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("pipeline stage " + index + " is negative");
+        }
+        if (pipelineStage != null) {
+            if (pipelineStage == index) {
+                return this;
+            }
+            throw new IllegalArgumentException("already the failure of pipeline stage " + pipelineStage);
+        }
+        return new SpawnException(this, index);
     }
 
     private static String format(Stage stage, int errno, String path, String detail) {
@@ -139,5 +182,15 @@ public class SpawnException extends java.io.IOException {
      */
     public Optional<String> path() {
         return Optional.ofNullable(path);
+    }
+
+    /**
+     * Which stage of a {@link Pipeline} failed to start.
+     *
+     * @return the stage's index in {@link Pipeline#stages()}; empty when the
+     *         failure is not a pipeline's
+     */
+    public OptionalInt pipelineStage() {
+        return pipelineStage == null ? OptionalInt.empty() : OptionalInt.of(pipelineStage);
     }
 }

@@ -31,6 +31,9 @@ import java.util.stream.Collectors;
  * {@link Command.Builder#killOnParentDeath() death with the parent} goes to
  * the best strategy that has those. {@link #strategyFor(Command)} says where
  * a command would go, and {@link ChildProcess#strategyName()} where it went.
+ * A {@link Pipeline} ({@link #spawn(Pipeline)}) goes, all its stages
+ * together, to the first strategy that has {@link Feature#PIPELINE} and every
+ * feature any of its stages needs.
  *
  * <p>{@link #of(String)}, and {@link #create()} when the system property
  * {@value #STRATEGY_PROPERTY} names a strategy, make a <em>pinned</em>
@@ -200,11 +203,45 @@ public final class Spawner implements AutoCloseable {
     public ChildProcess spawn(Command command) throws IOException {
         Objects.requireNonNull(command, "command");
         int needed = command.featureMask(); // no allocation: this is every spawn's path
-        StrategyRoute preferred = routes[0];
-        if (preferred.covers(needed)) {
-            return preferred.started().spawn(command);
+        SpawnStrategy s = route(needed);
+        if (s == null) {
+            throw missingFeature(needed, command.requiredFeatures());
         }
-        return route(needed).spawn(command);
+        return s.spawn(command);
+    }
+
+    /**
+     * Starts every stage of {@code pipeline}, connected, with one strategy:
+     * the first, in order of preference, that has {@link Feature#PIPELINE}
+     * and every feature any stage needs ({@link Pipeline#requiredFeatures()}),
+     * starting that strategy first if this is its first use.
+     *
+     * @param pipeline what to run
+     * @return the running pipeline, never null; the caller closes it
+     * @throws NullPointerException if {@code pipeline} is null
+     * @throws SpawnException if a stage could not be started, with
+     *         {@link SpawnException#pipelineStage()} naming it; the stages
+     *         started before it have been killed and reaped, and no pipe is
+     *         left open. Stage {@link SpawnException.Stage#FEATURE} when no
+     *         one strategy of this spawner has every feature needed (then
+     *         nothing was started and {@code pipelineStage()} is empty)
+     * @throws IOException as {@link #spawn(Command)}
+     * @throws IllegalStateException as {@link #spawn(Command)}
+     */
+    public Pipeline.Running spawn(Pipeline pipeline) throws IOException {
+        Objects.requireNonNull(pipeline, "pipeline");
+        int needed = pipeline.featureMask();
+        SpawnStrategy s = route(needed);
+        if (s == null) {
+            throw missingFeature(needed, pipeline.requiredFeatures());
+        }
+        List<ChildProcess> stages = s.spawnPipeline(pipeline);
+        if (stages.size() != pipeline.stages().size()) {
+            new Pipeline.Running(stages).close();
+            throw new IllegalStateException("strategy " + s.name() + " started " + stages.size()
+                    + " stages of a pipeline of " + pipeline.stages().size());
+        }
+        return new Pipeline.Running(stages);
     }
 
     /**
@@ -252,7 +289,13 @@ public final class Spawner implements AutoCloseable {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(handler, "handler");
         int needed = command.featureMask() | 1 << Feature.ASYNC_IO.ordinal();
-        return route(needed).spawnAsync(command, handler, handlerExecutor);
+        SpawnStrategy s = route(needed);
+        if (s == null) {
+            Set<Feature> required = EnumSet.of(Feature.ASYNC_IO);
+            required.addAll(command.requiredFeatures());
+            throw missingFeature(needed, required);
+        }
+        return s.spawnAsync(command, handler, handlerExecutor);
     }
 
     /** Whether {@link #spawnAsync} can run {@code command} here: a strategy covers it with {@link Feature#ASYNC_IO}. */
@@ -267,12 +310,21 @@ public final class Spawner implements AutoCloseable {
     }
 
     /**
-     * The started strategy that runs commands needing {@code needed}: the
-     * first route that covers them and starts.
+     * The strategy for a spawn needing the features {@code needed} (a mask),
+     * started; null when no strategy of this spawner has them all. The
+     * preferred strategy is tried first without a loop: this is every plain
+     * spawn's path.
+     *
+     * @throws IOException if the only strategies that have them failed to start
      */
     private SpawnStrategy route(int needed) throws IOException {
+        StrategyRoute preferred = routes[0];
+        if (preferred.covers(needed)) {
+            return preferred.started();
+        }
         IOException startFailure = null;
-        for (StrategyRoute r : routes) {
+        for (int i = 1; i < routes.length; i++) {
+            StrategyRoute r = routes[i];
             if (!r.covers(needed)) {
                 continue;
             }
@@ -288,7 +340,7 @@ public final class Spawner implements AutoCloseable {
         if (startFailure != null) {
             throw startFailure;
         }
-        throw missingFeature(needed);
+        return null;
     }
 
     /**
@@ -319,7 +371,24 @@ public final class Spawner implements AutoCloseable {
      * @throws NullPointerException if {@code command} is null
      */
     public Optional<String> strategyFor(Command command) {
-        int needed = Objects.requireNonNull(command, "command").featureMask();
+        return strategyFor(Objects.requireNonNull(command, "command").featureMask());
+    }
+
+    /**
+     * Which strategy {@link #spawn(Pipeline)} would start {@code pipeline}
+     * with now, as {@link #strategyFor(Command)} answers for a command.
+     * Starts nothing and spawns nothing.
+     *
+     * @param pipeline the pipeline to route
+     * @return the strategy's name; empty if no one strategy of this spawner
+     *         has every feature in {@link Pipeline#requiredFeatures()}
+     * @throws NullPointerException if {@code pipeline} is null
+     */
+    public Optional<String> strategyFor(Pipeline pipeline) {
+        return strategyFor(Objects.requireNonNull(pipeline, "pipeline").featureMask());
+    }
+
+    private Optional<String> strategyFor(int needed) {
         for (StrategyRoute r : routes) {
             if (r.covers(needed) && !r.failed()) {
                 return Optional.of(r.name);
@@ -342,7 +411,8 @@ public final class Spawner implements AutoCloseable {
     /**
      * What this spawner can serve: the union of its strategies' features. A
      * command needing any of them is routed to a strategy that has it; a
-     * command needing one not here fails at {@link #spawn(Command)}.
+     * command needing one not here fails at {@link #spawn(Command)};
+     * {@link Feature#PIPELINE} is asked for by every {@link Pipeline}.
      * Features no command asks for ({@link Feature#SIGNALS},
      * {@link Feature#SIGNAL_RESET}, {@link Feature#ASYNC_CLOSE}) describe the
      * strategy a child lands on: see {@link ChildProcess#strategyName()} and
@@ -392,7 +462,7 @@ public final class Spawner implements AutoCloseable {
         return sb.append(']').toString();
     }
 
-    private SpawnException missingFeature(int needed) {
+    private SpawnException missingFeature(int needed, Set<Feature> required) {
         int served = 0;
         for (StrategyRoute r : routes) {
             served |= r.features;
@@ -400,13 +470,7 @@ public final class Spawner implements AutoCloseable {
         int missing = needed & ~served;
         String message;
         if (missing == 0) { // each is served somewhere, but no strategy has them all
-            Set<Feature> all = EnumSet.noneOf(Feature.class);
-            for (Feature f : Feature.values()) {
-                if ((needed & 1 << f.ordinal()) != 0) {
-                    all.add(f);
-                }
-            }
-            message = "no one strategy of " + this + " supports all of " + all;
+            message = "no one strategy of " + this + " supports all of " + required;
         } else {
             Feature f = Feature.values()[Integer.numberOfTrailingZeros(missing)];
             String able = strategies().stream()

@@ -17,6 +17,7 @@ class FakeStrategy implements SpawnStrategy {
     final AtomicInteger starts = new AtomicInteger();
     final AtomicInteger closes = new AtomicInteger();
     final List<Command> spawned = new CopyOnWriteArrayList<>();
+    final List<Pipeline> pipelines = new CopyOnWriteArrayList<>();
     volatile IOException startFailure;
 
     FakeStrategy(String name, Set<Feature> features) {
@@ -61,6 +62,14 @@ class FakeStrategy implements SpawnStrategy {
     public ChildProcess spawn(Command command) {
         spawned.add(command);
         return new Child(name);
+    }
+
+    @Override
+    public List<ChildProcess> spawnPipeline(Pipeline pipeline) {
+        pipelines.add(pipeline);
+        List<ChildProcess> stages = new java.util.ArrayList<>();
+        pipeline.stages().forEach(stage -> stages.add(new Child(name)));
+        return stages;
     }
 
     @Override

@@ -98,6 +98,40 @@ class RoutingSpawnerTest {
     }
 
     @Test
+    void aPipelineGoesToTheFirstStrategyWithPipelinesAndEveryStagesFeatures() throws IOException {
+        try (Spawner s = routing(cheap, helper, full)) {
+            Pipeline plain = Pipeline.of(Command.of("/bin/true"), Command.of("/bin/true"));
+            Pipeline dies = Pipeline.of(Command.of("/bin/true"),
+                    Command.builder("/bin/true").killOnParentDeath().build());
+
+            assertThat(s.strategyFor(plain)).contains("helper");
+            try (Pipeline.Running run = s.spawn(plain)) {
+                assertThat(run.stages()).hasSize(2).allSatisfy(c -> assertThat(c.strategyName()).isEqualTo("helper"));
+            }
+            try (Pipeline.Running run = s.spawn(dies)) {
+                assertThat(run.stages()).allSatisfy(c -> assertThat(c.strategyName()).isEqualTo("full"));
+            }
+            assertThat(helper.pipelines).containsExactly(plain);
+            assertThat(full.pipelines).containsExactly(dies);
+            assertThat(cheap.pipelines).isEmpty();
+        }
+    }
+
+    @Test
+    void aPipelineNoStrategyCanStartFailsNamingThePipelineFeature() {
+        try (Spawner s = routing(cheap)) {
+            Pipeline plain = Pipeline.of(Command.of("/bin/true"));
+            assertThat(s.strategyFor(plain)).isEmpty();
+            assertThatThrownBy(() -> s.spawn(plain)).isInstanceOfSatisfying(SpawnException.class, e -> {
+                assertThat(e.stage()).isEqualTo(SpawnException.Stage.FEATURE);
+                assertThat(e.pipelineStage()).isEmpty();
+                assertThat(e.getMessage()).contains("PIPELINE");
+            });
+            assertThat(cheap.pipelines).isEmpty();
+        }
+    }
+
+    @Test
     void onlyThePreferredStrategyStartsWithTheSpawner() throws IOException {
         try (Spawner s = routing(cheap, helper, full)) {
             assertThat(cheap.starts).hasValue(1);
@@ -212,7 +246,8 @@ class RoutingSpawnerTest {
     @Test
     void strategyForNull() {
         try (Spawner s = routing(cheap)) {
-            assertThatNullPointerException().isThrownBy(() -> s.strategyFor(null));
+            assertThatNullPointerException().isThrownBy(() -> s.strategyFor((Command) null));
+            assertThatNullPointerException().isThrownBy(() -> s.strategyFor((Pipeline) null));
         }
     }
 

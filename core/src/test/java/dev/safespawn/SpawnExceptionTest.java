@@ -102,4 +102,39 @@ class SpawnExceptionTest {
         assertThat(new SpawnException(stage, 2, "/p"))
                 .hasMessage(verb + " /p: No such file or directory (ENOENT)");
     }
+
+    @Test
+    void aPipelineStagesFailureNamesTheStageAndKeepsTheRest() {
+        SpawnException plain = new SpawnException(Stage.EXEC, 2, "/opt/nope");
+        SpawnException staged = plain.inPipelineStage(2);
+
+        assertThat(plain.pipelineStage()).isEmpty();
+        assertThat(staged.pipelineStage()).hasValue(2);
+        assertThat(staged).hasMessage("pipeline stage 2: exec /opt/nope: No such file or directory (ENOENT)")
+                .hasCause(plain);
+        assertThat(staged.stage()).isEqualTo(Stage.EXEC);
+        assertThat(staged.errno()).isEqualTo(2);
+        assertThat(staged.path()).contains("/opt/nope");
+        assertThat(staged.inPipelineStage(2)).isSameAs(staged);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> staged.inPipelineStage(1)).withMessageContaining("stage 2");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> plain.inPipelineStage(-1));
+    }
+
+    @Test
+    void thePipelineStageSurvivesSerialization() throws Exception {
+        SpawnException staged = new SpawnException(Stage.CHDIR, 2, "/missing").inPipelineStage(1);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(staged);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            SpawnException back = (SpawnException) in.readObject();
+            assertThat(back.pipelineStage()).hasValue(1);
+            assertThat(back.stage()).isEqualTo(Stage.CHDIR);
+            assertThat(back).hasMessage(staged.getMessage());
+        }
+    }
 }

@@ -17,12 +17,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SpawnerTest {
 
     @Test
-    void strategiesListsJdkAsAvailableWithNoFeatures() {
+    void strategiesListsJdkAsAvailableWithOnlyPipelines() {
         assertThat(Spawner.strategies()).singleElement().satisfies(info -> {
             assertThat(info.name()).isEqualTo("jdk");
             assertThat(info.available()).isTrue();
             assertThat(info.unavailabilityCause()).isEmpty();
-            assertThat(info.features()).isEmpty();
+            assertThat(info.features()).containsExactly(Feature.PIPELINE);
         });
     }
 
@@ -47,7 +47,7 @@ class SpawnerTest {
     void ofJdk() {
         try (Spawner s = Spawner.of("jdk")) {
             assertThat(s.strategyName()).isEqualTo("jdk");
-            assertThat(s.features()).isEmpty();
+            assertThat(s.features()).containsExactly(Feature.PIPELINE);
             assertThat(s).hasToString("Spawner[jdk]");
         }
     }

@@ -2,6 +2,7 @@ package dev.safespawn.cli;
 
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
+import dev.safespawn.Pipeline;
 import dev.safespawn.Spawner;
 import dev.safespawn.Spawner.StrategyInfo;
 import java.util.ArrayList;
@@ -32,7 +33,11 @@ final class RoutingReport {
         for (Feature f : Feature.values()) {
             Optional<Command> needing = commandNeeding(f);
             String where;
-            if (needing.isEmpty()) {
+            if (f == Feature.PIPELINE) { // asked for by a pipeline, not a command
+                Pipeline plain = Pipeline.of(Command.of("true"), Command.of("true"));
+                where = spawner.strategyFor(plain).map(name -> "-> " + name + " (a pipeline of plain commands)")
+                        .orElseGet(() -> "-> none: fails at spawn (stage FEATURE); has it: " + able(strategies, f));
+            } else if (needing.isEmpty()) {
                 where = "   not asked for by commands; " + spawner.strategyName() + " (plain commands) "
                         + (strategyHas(strategies, spawner.strategyName(), f) ? "has it" : "lacks it");
             } else {
@@ -70,6 +75,7 @@ final class RoutingReport {
             case SIGNAL_RESET:
             case ASYNC_CLOSE:
             case ASYNC_IO: // asked for by Spawner.spawnAsync, not by a command
+            case PIPELINE: // a pipeline needs it, never a command
                 return Optional.empty();
             default:
                 throw new AssertionError(f);

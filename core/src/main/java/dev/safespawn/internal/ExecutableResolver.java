@@ -85,6 +85,30 @@ public final class ExecutableResolver {
                 "not found in PATH=" + searchPath);
     }
 
+    /**
+     * What {@code execve} would say of {@code executable} (as {@link #resolve}
+     * returned it), found in the parent: for a pipeline, whose stages must
+     * not start when a later one cannot. {@code ENOENT} when the file is
+     * missing (or a part of its path is not a directory), {@code EACCES} for
+     * a directory or a file without execute permission. A relative path is
+     * taken from {@code directory}, as the child would take it.
+     *
+     * @param directory the child's working directory; null for the parent's
+     * @throws SpawnException stage EXEC, naming {@code executable}
+     */
+    public static void checkExecutable(String executable, Path directory) throws SpawnException {
+        Path file = directory == null ? Path.of(executable) : directory.resolve(executable);
+        int errno = 0;
+        if (!Files.exists(file)) {
+            errno = Errno.ENOENT;
+        } else if (Files.isDirectory(file) || !Files.isExecutable(file)) {
+            errno = Errno.EACCES;
+        }
+        if (errno != 0) {
+            throw new SpawnException(SpawnException.Stage.EXEC, errno, executable);
+        }
+    }
+
     private static SpawnException relativeResult(String program, String entry, String candidate) {
         String where = entry.isEmpty() ? "an empty entry" : "the relative entry '" + entry + "'";
         String asPath = candidate.startsWith("/") || candidate.startsWith("./") || candidate.startsWith("../")

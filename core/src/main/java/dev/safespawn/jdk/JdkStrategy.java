@@ -5,6 +5,7 @@ import dev.safespawn.internal.Errno;
 import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
+import dev.safespawn.Pipeline;
 import dev.safespawn.Redirect;
 import dev.safespawn.SpawnException;
 import dev.safespawn.SpawnException.Stage;
@@ -16,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,9 +53,22 @@ import java.util.regex.Pattern;
  * <p>To keep errors as precise as the native strategies', the program, the
  * directory and redirect files are checked in the parent first; the JDK's own
  * {@code error=N} is parsed for what only {@code execve} can find.
+ *
+ * <p>Pipelines ({@link Feature#PIPELINE}) are started by
+ * {@link ProcessBuilder#startPipeline}, after every stage has been checked
+ * (the program's file too: it must exist, be no directory and be
+ * executable), so that a stage that cannot start is found before any stage
+ * runs. The check matters beyond the first error: when a stage fails in
+ * {@code startPipeline} itself, the JDK (17 to 25 at least) kills and reaps
+ * the stages before it but leaves its own copy of the pipe from the previous
+ * stage open. Only a failure that {@code execve} alone finds after the checks
+ * (the file replaced meanwhile, {@code E2BIG}) still meets that gap; the
+ * native strategies have none.
  */
 public final class JdkStrategy implements SpawnStrategy {
     private static final Pattern JDK_ERRNO = Pattern.compile("error=(\\d+)");
+    /** How the JDK names the program it could not start. */
+    private static final Pattern JDK_PROGRAM = Pattern.compile("Cannot run program \"([^\"]*)\"");
     /** The search path the JDK's launcher uses when the JVM has no {@code PATH}. */
     private static final String JDK_DEFAULT_PATH = ":/bin:/usr/bin";
     /** The JDK's own switch between {@code POSIX_SPAWN}, {@code FORK} and {@code VFORK}. */
@@ -81,7 +96,7 @@ public final class JdkStrategy implements SpawnStrategy {
 
     @Override
     public Set<Feature> features() {
-        return Set.of();
+        return Set.of(Feature.PIPELINE);
     }
 
     /** How the JDK itself launches: its {@code jdk.lang.Process.launchMechanism} setting. */
@@ -93,6 +108,49 @@ public final class JdkStrategy implements SpawnStrategy {
     @Override
     public ChildProcess spawn(Command command) throws IOException {
         String executable = ExecutableResolver.resolve(command);
+        ProcessBuilder pb = builder(command, executable);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw translate(e, executable);
+        }
+        return new JdkChildProcess(p);
+    }
+
+    /**
+     * Checks every stage (program, directory, redirect files) before
+     * {@link ProcessBuilder#startPipeline} starts any, which kills and reaps
+     * the stages it started when a later one fails.
+     */
+    @Override
+    public List<ChildProcess> spawnPipeline(Pipeline pipeline) throws IOException {
+        List<Command> stages = pipeline.stages();
+        List<ProcessBuilder> builders = new ArrayList<>(stages.size());
+        List<String> executables = new ArrayList<>(stages.size());
+        for (int i = 0; i < stages.size(); i++) {
+            try {
+                String executable = ExecutableResolver.resolve(stages.get(i));
+                builders.add(builder(stages.get(i), executable));
+                ExecutableResolver.checkExecutable(executable, stages.get(i).directory().orElse(null));
+                executables.add(executable);
+            } catch (SpawnException e) {
+                throw e.inPipelineStage(i);
+            }
+        }
+        List<Process> started;
+        try {
+            started = ProcessBuilder.startPipeline(builders);
+        } catch (IOException e) {
+            throw translateStage(e, builders, executables);
+        }
+        List<ChildProcess> children = new ArrayList<>(started.size());
+        started.forEach(p -> children.add(new JdkChildProcess(p)));
+        return children;
+    }
+
+    /** A ProcessBuilder for {@code command}, whose directory and redirect files are checked first. */
+    private static ProcessBuilder builder(Command command, String executable) throws SpawnException {
         ProcessBuilder pb = new ProcessBuilder(argv(command, executable));
         if (command.directory().isPresent()) {
             Path dir = command.directory().get();
@@ -108,13 +166,7 @@ public final class JdkStrategy implements SpawnStrategy {
         } else {
             pb.redirectError(toJdk(command.stderr(), false));
         }
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw translate(e, executable);
-        }
-        return new JdkChildProcess(p);
+        return pb;
     }
 
     /**
@@ -197,6 +249,27 @@ public final class JdkStrategy implements SpawnStrategy {
             throw new SpawnException(Stage.OPEN, errno, file.toString(),
                     errno == Errno.EISDIR ? null : e.getMessage());
         }
+    }
+
+    /**
+     * {@link #translate} for a stage of a pipeline: the JDK names the program
+     * it could not run, and the first stage with that program is the one
+     * (the stages before it started). Without a name the failure is
+     * translated but names no stage.
+     */
+    private static IOException translateStage(IOException e, List<ProcessBuilder> builders,
+                                              List<String> executables) {
+        Matcher m = JDK_PROGRAM.matcher(String.valueOf(e.getMessage()));
+        int stage = -1;
+        if (m.find()) {
+            for (int i = 0; i < builders.size() && stage < 0; i++) {
+                if (builders.get(i).command().get(0).equals(m.group(1))) {
+                    stage = i;
+                }
+            }
+        }
+        IOException t = translate(e, stage < 0 ? null : executables.get(stage));
+        return stage >= 0 && t instanceof SpawnException se ? se.inPipelineStage(stage) : t;
     }
 
     private static IOException translate(IOException e, String executable) {

@@ -5,7 +5,9 @@ import dev.safespawn.ChildHandler;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
+import dev.safespawn.Pipeline;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +29,9 @@ import java.util.concurrent.Executor;
  *     {@link dev.safespawn.SpawnException} leaving no descriptor, process or
  *     thread behind. The {@link dev.safespawn.Spawner} has already checked the
  *     command's features against {@link #features()}.</li>
+ * <li>{@link #spawnPipeline(Pipeline)} is overridden exactly by the
+ *     strategies that declare {@link Feature#PIPELINE}, and keeps the child
+ *     contract for every stage.</li>
  * <li>{@link #diagnostics()} is cheap, thread-safe and never fails: it is what
  *     {@code safespawn doctor} shows, and it runs whenever
  *     {@link dev.safespawn.Spawner#strategies()} lists strategies.</li>
@@ -158,6 +163,38 @@ public interface SpawnStrategy extends AutoCloseable {
     default AsyncChild spawnAsync(Command command, ChildHandler handler, Executor handlerExecutor)
             throws IOException {
         throw new UnsupportedOperationException(name() + " has no " + Feature.ASYNC_IO);
+    }
+
+    /**
+     * Starts every stage of {@code pipeline}, first to last, each stage's
+     * stdout connected to the next stage's stdin by a pipe that only those
+     * two stages hold: the parent's copies of its ends are closed as soon as
+     * both stages hold theirs, and no other stage (nor any other child)
+     * inherits them. The first stage's stdin, the last stage's stdout and
+     * every stderr are as the stages' commands say.
+     *
+     * <p>If a stage cannot be started, the stages already started are killed
+     * and reaped and every pipe end is closed, and then a
+     * {@link dev.safespawn.SpawnException} is thrown whose
+     * {@link dev.safespawn.SpawnException#pipelineStage()} names the stage
+     * (see {@link dev.safespawn.SpawnException#inPipelineStage(int)}). A
+     * program that cannot be found should be reported before any stage starts.
+     *
+     * <p>A strategy with {@link Feature#PIPELINE} overrides this; the default
+     * throws {@link UnsupportedOperationException}, and the
+     * {@link dev.safespawn.Spawner} never calls it on a strategy without
+     * that feature.
+     *
+     * @param pipeline what to run, already checked against {@link #features()}
+     *        (every stage's features and {@link Feature#PIPELINE}); never null
+     * @return the started stages, first to last, as many as
+     *         {@link Pipeline#stages()}; never null
+     * @throws dev.safespawn.SpawnException if a stage could not be started,
+     *         naming it and leaving nothing behind
+     * @throws IOException for other I/O failures, leaving nothing behind
+     */
+    default List<ChildProcess> spawnPipeline(Pipeline pipeline) throws IOException {
+        throw new UnsupportedOperationException("strategy " + name() + " cannot start pipelines");
     }
 
     /**

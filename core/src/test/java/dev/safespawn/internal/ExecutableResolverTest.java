@@ -281,4 +281,23 @@ class ExecutableResolverTest {
         assertThatThrownBy(() -> ExecutableResolver.resolve(PROG, tmp, "elsewhere"))
                 .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.errno()).isEqualTo(2));
     }
+
+    @Test
+    void checkExecutableSaysWhatExecveWouldOfAFile() throws IOException {
+        Path ok = executable(tmp.resolve("bin"), PROG);
+        ExecutableResolver.checkExecutable(ok.toString(), null);
+        ExecutableResolver.checkExecutable("bin/" + PROG, tmp); // relative to the child's directory
+
+        assertThatThrownBy(() -> ExecutableResolver.checkExecutable(tmp.resolve("missing").toString(), null))
+                .isInstanceOfSatisfying(SpawnException.class, e -> {
+                    assertThat(e.stage()).isEqualTo(SpawnException.Stage.EXEC);
+                    assertThat(e.errnoName()).isEqualTo("ENOENT");
+                    assertThat(e.path()).hasValue(tmp.resolve("missing").toString());
+                });
+        Path plain = notExecutable(tmp, "plain");
+        assertThatThrownBy(() -> ExecutableResolver.checkExecutable(plain.toString(), null))
+                .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.errnoName()).isEqualTo("EACCES"));
+        assertThatThrownBy(() -> ExecutableResolver.checkExecutable(tmp.toString(), null))
+                .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.errnoName()).isEqualTo("EACCES"));
+    }
 }

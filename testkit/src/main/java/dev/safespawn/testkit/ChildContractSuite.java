@@ -11,5 +11,6 @@ package dev.safespawn.testkit;
  */
 public interface ChildContractSuite extends DescriptorContract, SignalContract, FailureContract,
         LifecycleContract, StreamContract, EnvironmentContract, ConcurrencyContract, OptionsContract,
-        ProcessContract, CloseContract, TerminateContract, KillScopeContract, AsyncContract, RunContract {
+        ProcessContract, CloseContract, TerminateContract, KillScopeContract, AsyncContract, RunContract,
+        PipelineContract {
 }

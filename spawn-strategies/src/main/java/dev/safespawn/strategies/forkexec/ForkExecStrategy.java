@@ -5,6 +5,7 @@ import dev.safespawn.ChildHandler;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
+import dev.safespawn.Pipeline;
 import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.ChildSetupAbi;
@@ -14,9 +15,11 @@ import dev.safespawn.strategies.internal.HandlerDriver;
 import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.NativeSupport;
+import dev.safespawn.strategies.internal.PipeChain;
 import dev.safespawn.strategies.internal.SafespawnShim;
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -139,5 +142,11 @@ public final class ForkExecStrategy implements SpawnStrategy {
             }
             return NativeChildProcess.adopt(NAME, pid, command, plan);
         }
+    }
+
+    /** Each stage by {@link #spawn(Command)}, connected by pipes passed as fd 0 and 1. */
+    @Override
+    public List<ChildProcess> spawnPipeline(Pipeline pipeline) throws IOException {
+        return PipeChain.start(pipeline, this::spawn);
     }
 }

@@ -8,6 +8,7 @@ import dev.safespawn.ChildHandler;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
+import dev.safespawn.Pipeline;
 import dev.safespawn.SpawnException;
 import dev.safespawn.SpawnException.Stage;
 import dev.safespawn.internal.ExecutableResolver;
@@ -19,6 +20,7 @@ import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.LibCSpawnExtensions;
 import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.NativeSupport;
+import dev.safespawn.strategies.internal.PipeChain;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.util.EnumSet;
@@ -47,7 +49,7 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
     static final String NAME = "posix_spawn";
     private static final Set<Feature> FEATURES = EnumSet.of(
             Feature.PASS_FD, Feature.NEW_SESSION, Feature.PROCESS_GROUP, Feature.SIGNALS, Feature.SIGNAL_RESET,
-            Feature.ASYNC_CLOSE, Feature.ASYNC_IO);
+            Feature.ASYNC_CLOSE, Feature.ASYNC_IO, Feature.PIPELINE);
     // Offsets in launch()'s block; every size is a multiple of 8.
     private static final long EMPTY_SET_OFFSET = LibC.FILE_ACTIONS_T_SIZE;
     private static final long ALL_SIGNALS_OFFSET = EMPTY_SET_OFFSET + LibC.SIGSET_T_SIZE;
@@ -127,6 +129,12 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
             }
             return NativeChildProcess.adopt(NAME, pid, command, plan);
         }
+    }
+
+    /** Each stage by {@link #spawn(Command)}, connected by pipes passed as fd 0 and 1. */
+    @Override
+    public List<ChildProcess> spawnPipeline(Pipeline pipeline) throws IOException {
+        return PipeChain.start(pipeline, this::spawn);
     }
 
     private static int launch(Command command, String executable, DescriptorPlan plan) throws SpawnException {

@@ -5,15 +5,18 @@ import dev.safespawn.ChildHandler;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
+import dev.safespawn.Pipeline;
 import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.HandlerDriver;
 import dev.safespawn.strategies.internal.NativeSupport;
+import dev.safespawn.strategies.internal.PipeChain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -144,6 +147,12 @@ public final class ZygoteStrategy implements SpawnStrategy {
         String executable = ExecutableResolver.resolve(command);
         return HandlerDriver.start(handler, handlerExecutor,
                 claim -> client().spawn(command, executable, ChildSetupAbi.SS_CLOSE_AUTO, claim));
+    }
+
+    /** Each stage by {@link #spawn(Command)}, connected by pipes passed as fd 0 and 1. */
+    @Override
+    public List<ChildProcess> spawnPipeline(Pipeline pipeline) throws IOException {
+        return PipeChain.start(pipeline, this::spawn);
     }
 
     /** The pid of the running server, for diagnostics and tests. */
