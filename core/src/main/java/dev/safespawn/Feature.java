@@ -42,5 +42,12 @@ public enum Feature {
     /** {@link Command.Builder#rlimit(Command.Limit, long, long)}. */
     RLIMITS,
     /** {@link Command.Builder#killOnParentDeath()}. */
-    KILL_ON_PARENT_DEATH
+    KILL_ON_PARENT_DEATH,
+    /**
+     * {@link Command.Builder#streamEnd(Command.StreamEnd)} with
+     * {@link Command.StreamEnd#LAST_WRITER}: a child's streams stay open after
+     * its exit while a grandchild holds the pipes. ProcessBuilder's streams
+     * always end at the child's exit.
+     */
+    STREAMS_OUTLIVE_CHILD
 }

@@ -292,6 +292,7 @@ class CommandTest {
         assertThat(c.newSession()).isFalse();
         assertThat(c.processGroup()).isEmpty();
         assertThat(c.requiredFeatures()).isEmpty();
+        assertThat(c.streamEnd()).isEqualTo(Command.StreamEnd.AT_EXIT);
         assertThat(c).hasToString("Command[/bin/echo, hi]");
     }
 
@@ -420,6 +421,17 @@ class CommandTest {
                 .stdout(Redirect.INHERIT).redirectErrorStream().build().requiredFeatures()).isEmpty();
     }
 
+    @Test
+    void streamsThatOutliveTheChildAreAFeatureAndShowInToString() {
+        Command lastWriter = sh().streamEnd(Command.StreamEnd.LAST_WRITER).build();
+        assertThat(lastWriter.streamEnd()).isEqualTo(Command.StreamEnd.LAST_WRITER);
+        assertThat(lastWriter.requiredFeatures()).containsExactly(Feature.STREAMS_OUTLIVE_CHILD);
+        assertThat(lastWriter.toString()).endsWith("]{streamEnd=LAST_WRITER}");
+        Command atExit = sh().streamEnd(Command.StreamEnd.AT_EXIT).build();
+        assertThat(atExit.requiredFeatures()).isEmpty();
+        assertThat(atExit.toString()).doesNotContain("streamEnd");
+    }
+
     @Nested
     class NoAliasing {
 
@@ -492,6 +504,7 @@ class CommandTest {
             assertThat(b.newSession()).isEqualTo(a.newSession());
             assertThat(b.processGroup()).isEqualTo(a.processGroup());
             assertThat(b.requiredFeatures()).isEqualTo(a.requiredFeatures());
+            assertThat(b.streamEnd()).isEqualTo(a.streamEnd());
         }
 
         private void roundTrips(Command c) {
@@ -514,6 +527,7 @@ class CommandTest {
                     .stderr(Redirect.appendTo(Path.of("/tmp/err")))
                     .passFd(5, 3).passFd(8, 4)
                     .newSession()
+                    .streamEnd(Command.StreamEnd.LAST_WRITER)
                     .build());
         }
 
@@ -667,7 +681,8 @@ class CommandTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"directory", "envName", "envValue", "removeEnv", "stdin", "stdout", "stderr"})
+        @ValueSource(strings = {"directory", "envName", "envValue", "removeEnv", "stdin", "stdout", "stderr",
+            "streamEnd"})
         void setters(String which) {
             Map<String, UnaryOperator<Command.Builder>> setters = Map.of(
                     "directory", b -> b.directory(null),
@@ -676,7 +691,8 @@ class CommandTest {
                     "removeEnv", b -> b.removeEnv(null),
                     "stdin", b -> b.stdin(null),
                     "stdout", b -> b.stdout(null),
-                    "stderr", b -> b.stderr(null));
+                    "stderr", b -> b.stderr(null),
+                    "streamEnd", b -> b.streamEnd(null));
             assertThatNullPointerException().isThrownBy(() -> setters.get(which).apply(sh()));
         }
 

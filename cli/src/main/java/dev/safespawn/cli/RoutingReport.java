@@ -64,6 +64,8 @@ final class RoutingReport {
                 return Optional.of(b.rlimit(Command.Limit.CORE, 0, 0).build());
             case KILL_ON_PARENT_DEATH:
                 return Optional.of(b.killOnParentDeath().build());
+            case STREAMS_OUTLIVE_CHILD:
+                return Optional.of(b.streamEnd(Command.StreamEnd.LAST_WRITER).build());
             case SIGNALS:
             case SIGNAL_RESET:
             case ASYNC_CLOSE:

@@ -11,5 +11,5 @@ package dev.safespawn.testkit;
  */
 public interface ChildContractSuite extends DescriptorContract, SignalContract, FailureContract,
         LifecycleContract, StreamContract, EnvironmentContract, ConcurrencyContract, OptionsContract,
-        ProcessContract, CloseContract, TerminateContract {
+        ProcessContract, CloseContract, TerminateContract, StreamEndContract {
 }

@@ -24,7 +24,7 @@ public final class NativeChildProcess extends PipedChildProcess {
 
     private NativeChildProcess(String strategyName, int pid, int pidfd, Command command,
                                DescriptorPlan.ParentEnds ends) {
-        super(strategyName, pid, leadsGroup(command), ends, command.pipes());
+        super(strategyName, pid, command, ends);
         this.pidfd = pidfd;
     }
 
@@ -48,11 +48,6 @@ public final class NativeChildProcess extends PipedChildProcess {
                     e instanceof LastErrorException l ? l.getErrorCode() : Errno.ENOMEM, null,
                     "cannot watch the child: " + e.getMessage());
         }
-    }
-
-    /** Whether {@code command} makes its child lead a process group. */
-    public static boolean leadsGroup(Command command) {
-        return command.newSession() || command.processGroup().orElse(-1) == 0;
     }
 
     private static int openPidfd(int pid) {

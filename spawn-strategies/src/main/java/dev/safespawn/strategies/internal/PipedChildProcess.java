@@ -1,6 +1,7 @@
 package dev.safespawn.strategies.internal;
 
 import dev.safespawn.ChildProcess;
+import dev.safespawn.Command;
 import dev.safespawn.Command.PipeDirection;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.Signal;
@@ -8,7 +9,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +26,11 @@ import java.util.function.Supplier;
  * streams, and the record of its end, set once by whoever reaps it. How the
  * child is signalled is left to subclasses; each must make sure a signal
  * never reaches a recycled pid.
+ *
+ * <p>With {@link Command.StreamEnd#AT_EXIT} the pipe ends are told of the
+ * exit as it is recorded, before anyone can see it ({@link #waitFor()},
+ * {@link #isAlive()}, {@link #onExit()}): whoever learns that the child has
+ * ended finds its descriptors released and what its pipes held kept.
  */
 public abstract class PipedChildProcess extends ChildProcess {
     private final int pid;
@@ -32,6 +40,8 @@ public abstract class PipedChildProcess extends ChildProcess {
     private final InputStream stdout;
     private final InputStream stderr;
     private final Map<Integer, Closeable> extra; // child fd -> FdOutputStream or FdInputStream
+    /** The pipe ends told of the exit; empty with {@link Command.StreamEnd#LAST_WRITER}. */
+    private final List<ChildEnd> endAtExit;
     /** Guards the exit record. */
     protected final Object lock = new Object();
     private final CompletableFuture<Process> exitFuture = new CompletableFuture<>();
@@ -42,20 +52,32 @@ public abstract class PipedChildProcess extends ChildProcess {
 
     /**
      * Takes ownership of the parent's pipe ends; a standard stream without one
-     * (-1) is a null stream.
+     * (-1) is a null stream. {@code command} says which extra pipe goes which
+     * way, whether the child leads a process group, and when the streams end.
      */
-    protected PipedChildProcess(String strategyName, int pid, boolean leadsGroup, DescriptorPlan.ParentEnds ends,
-                                java.util.SortedMap<Integer, PipeDirection> pipes) {
+    protected PipedChildProcess(String strategyName, int pid, Command command, DescriptorPlan.ParentEnds ends) {
         this.strategyName = strategyName;
         this.pid = pid;
-        this.leadsGroup = leadsGroup;
-        this.stdin = ends.stdin() < 0 ? ClosedOutputStream.INSTANCE : new FdOutputStream(new Descriptor(ends.stdin()));
-        this.stdout = ends.stdout() < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(ends.stdout()));
-        this.stderr = ends.stderr() < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(ends.stderr()));
+        this.leadsGroup = command.newSession() || command.processGroup().orElse(-1) == 0;
+        List<ChildEnd> ending = new ArrayList<>(3 + ends.extra().size());
+        this.stdin = ends.stdin() < 0 ? ClosedOutputStream.INSTANCE
+                : add(ending, new FdOutputStream(new Descriptor(ends.stdin())));
+        this.stdout = ends.stdout() < 0 ? InputStream.nullInputStream()
+                : add(ending, new FdInputStream(new Descriptor(ends.stdout())));
+        this.stderr = ends.stderr() < 0 ? InputStream.nullInputStream()
+                : add(ending, new FdInputStream(new Descriptor(ends.stderr())));
         Map<Integer, Closeable> streams = new HashMap<>();
-        ends.extra().forEach((childFd, parentFd) -> streams.put(childFd, pipes.get(childFd) == PipeDirection.TO_CHILD
-                ? new FdOutputStream(new Descriptor(parentFd)) : new FdInputStream(new Descriptor(parentFd))));
+        ends.extra().forEach((childFd, parentFd) -> streams.put(childFd,
+                command.pipes().get(childFd) == PipeDirection.TO_CHILD
+                        ? add(ending, new FdOutputStream(new Descriptor(parentFd)))
+                        : add(ending, new FdInputStream(new Descriptor(parentFd)))));
         this.extra = Map.copyOf(streams);
+        this.endAtExit = command.streamEnd() == Command.StreamEnd.AT_EXIT ? List.copyOf(ending) : List.of();
+    }
+
+    private static <T extends ChildEnd> T add(List<ChildEnd> ends, T end) {
+        ends.add(end);
+        return end;
     }
 
     /** Called under {@link #lock} when the exit is recorded, to release what signalling needed. */
@@ -86,6 +108,9 @@ public abstract class PipedChildProcess extends ChildProcess {
             }
             status = s;
             released();
+            // Before anyone is woken or can see the exit: a waitFor() that
+            // returns finds the descriptors released. Never blocks.
+            endAtExit.forEach(ChildEnd::childExited);
             lock.notifyAll();
         }
         // Completed here, on the reaping thread: only onExit() adds dependents

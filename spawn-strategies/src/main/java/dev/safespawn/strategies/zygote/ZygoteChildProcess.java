@@ -2,7 +2,6 @@ package dev.safespawn.strategies.zygote;
 
 import dev.safespawn.Command;
 import dev.safespawn.strategies.internal.DescriptorPlan;
-import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.PipedChildProcess;
 
 /**
@@ -16,7 +15,7 @@ final class ZygoteChildProcess extends PipedChildProcess {
     private final ZygoteClient client;
 
     ZygoteChildProcess(ZygoteClient client, int pid, Command command, DescriptorPlan.ParentEnds ends) {
-        super("zygote", pid, NativeChildProcess.leadsGroup(command), ends, command.pipes());
+        super("zygote", pid, command, ends);
         this.client = client;
     }
 

@@ -3,6 +3,7 @@ package dev.safespawn.strategies.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.safespawn.Command;
 import dev.safespawn.ExitStatus;
 import java.util.Collections;
 import java.util.concurrent.TimeUnit;
@@ -85,8 +86,8 @@ class ChildHandleTest {
         int signalsAsked;
 
         FakeChild(long pid) {
-            super("fake", (int) pid, false, new DescriptorPlan.ParentEnds(-1, -1, -1, Collections.emptySortedMap()),
-                    Collections.emptySortedMap());
+            super("fake", (int) pid, Command.of("fake"),
+                    new DescriptorPlan.ParentEnds(-1, -1, -1, Collections.emptySortedMap()));
         }
 
         @Override
