@@ -8,8 +8,9 @@ package dev.safespawn.strategies.internal;
 interface ChildEnd {
     /**
      * The child has been reaped. Called once, on the thread that recorded the
-     * exit (the reaper, the zygote's reader, a waiter): must never block and
-     * never throw.
+     * exit (the reaper, the zygote's reader, a waiter), under the child's
+     * lock: must never block. A {@code RuntimeException} it throws is logged
+     * and keeps neither the other ends nor the exit's report from going on.
      */
     void childExited();
 }

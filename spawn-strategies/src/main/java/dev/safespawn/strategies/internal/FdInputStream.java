@@ -153,10 +153,18 @@ final class FdInputStream extends InputStream implements ChildEnd {
         }
     }
 
-    /** Under the read lock: from now on reads return {@code kept}, then the end; the descriptor goes. */
+    /**
+     * Under the read lock: from now on reads return {@code kept}, then the
+     * end; the descriptor goes, and the native buffer with it (no read needs
+     * it again), so a finished child holds no native memory either.
+     */
     private void letGo(byte[] kept) {
         rest = new ByteArrayInputStream(kept); // before the close: see available()
         fd.close();
+        if (buffer != null) {
+            buffer.close();
+            buffer = null;
+        }
     }
 
     /**

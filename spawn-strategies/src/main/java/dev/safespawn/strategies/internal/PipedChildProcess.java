@@ -49,6 +49,7 @@ public abstract class PipedChildProcess extends ChildProcess {
     /** Tells children apart that had the same pid at different times; orders their handles. */
     final long serial = SERIALS.incrementAndGet();
     private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
+    private static final System.Logger LOG = System.getLogger(PipedChildProcess.class.getName());
 
     /**
      * Takes ownership of the parent's pipe ends; a standard stream without one
@@ -110,7 +111,7 @@ public abstract class PipedChildProcess extends ChildProcess {
             released();
             // Before anyone is woken or can see the exit: a waitFor() that
             // returns finds the descriptors released. Never blocks.
-            endAtExit.forEach(ChildEnd::childExited);
+            endStreams();
             lock.notifyAll();
         }
         // Completed here, on the reaping thread: only onExit() adds dependents
@@ -118,6 +119,21 @@ public abstract class PipedChildProcess extends ChildProcess {
         // a spawn nobody asks onExit() of wakes no other thread.
         exitFuture.complete(this);
         return true;
+    }
+
+    /**
+     * Tells each pipe end that the child has exited. A failure (no native
+     * memory left for the copy, say) leaves that stream to be closed by its
+     * user, and must not keep the exit from being recorded and reported.
+     */
+    private void endStreams() {
+        for (ChildEnd end : endAtExit) {
+            try {
+                end.childExited();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot end a stream of child {0} at its exit: {1}", pid, e);
+            }
+        }
     }
 
     /** The parent's ends of the pipes made with {@code pipeToChild}/{@code pipeFromChild}. */
