@@ -19,6 +19,21 @@ import java.util.concurrent.TimeUnit;
  * process group can be signalled when it leads one, and its end is reported as
  * an {@link ExitStatus} that keeps exit codes and signals apart.
  *
+ * <p>When the streams end ({@link Command.StreamEnd}, chosen per command):
+ * by default as {@link ProcessBuilder}'s do, at the child's exit. When the
+ * child is reaped, what its output pipes hold then stays readable and after
+ * it each output stream reports the end of stream, even if a grandchild it
+ * left running still holds the pipe (output the grandchild writes later is
+ * not read); the stream to stdin and any extra pipe to the child are closed
+ * (a write fails with "Stream closed"); and the parent's descriptors are
+ * released at once, so children whose streams are never touched hold no
+ * descriptor once they have ended. A thread blocked reading at the child's
+ * exit reads what is left, then the end of stream (with
+ * {@link Feature#ASYNC_CLOSE}). With {@link Command.StreamEnd#LAST_WRITER}
+ * ({@link Feature#STREAMS_OUTLIVE_CHILD}) an output stream instead ends when
+ * the last process holding the pipe closes it, grandchildren included, and
+ * descriptors are released by closing the streams or this child.
+ *
  * <p>Thread-safe. Streams may be closed while other threads read or write
  * them, and no call ever touches a descriptor number the operating system has
  * since given to someone else; with {@link Feature#ASYNC_CLOSE} the blocked

@@ -67,6 +67,7 @@ public final class Command {
     private final boolean killOnParentDeath;
     private final boolean searchParentPath;
     private final KillScope killScope;
+    private final StreamEnd streamEnd;
     /** {@link #requiredFeatures()} as bits of {@link Feature#ordinal()}: what a spawner routes on, without allocating. */
     private final int featureMask;
 
@@ -88,6 +89,7 @@ public final class Command {
         this.killOnParentDeath = b.killOnParentDeath;
         this.searchParentPath = b.searchParentPath;
         this.killScope = b.killScope;
+        this.streamEnd = b.streamEnd;
         this.featureMask = neededFeatures();
     }
 
@@ -140,6 +142,7 @@ public final class Command {
         b.killOnParentDeath = killOnParentDeath;
         b.searchParentPath = searchParentPath;
         b.killScope = killScope;
+        b.streamEnd = streamEnd;
         return b;
     }
 
@@ -306,6 +309,16 @@ public final class Command {
     }
 
     /**
+     * When the parent's ends of the child's pipes end: at the child's exit
+     * (the JDK's way) or when the last writer closes them.
+     *
+     * @return {@link StreamEnd#AT_EXIT} unless {@link Builder#streamEnd(StreamEnd)} chose otherwise
+     */
+    public StreamEnd streamEnd() {
+        return streamEnd;
+    }
+
+    /**
      * The features a strategy needs to run this command faithfully.
      *
      * @return an unmodifiable set, empty for a command that every strategy can
@@ -376,6 +389,9 @@ public final class Command {
         if (killScope == KillScope.TREE) {
             needed |= bit(Feature.TREE_KILL);
         }
+        if (streamEnd == StreamEnd.LAST_WRITER) {
+            needed |= bit(Feature.STREAMS_OUTLIVE_CHILD);
+        }
         return needed;
     }
 
@@ -384,16 +400,17 @@ public final class Command {
     }
 
     /**
-     * The argv, and the kill scope when it is not the default: what a log
-     * line needs to tell two commands apart, without the environment (which
-     * may hold secrets).
+     * The argv, and the kill scope and stream end when they are not the
+     * defaults: what a log line needs to tell two commands apart, without the
+     * environment (which may hold secrets).
      *
      * @return for example {@code Command[sh, -c, make]} or
-     *         {@code Command[make, -j8] killScope=GROUP}
+     *         {@code Command[make, -j8] killScope=GROUP streamEnd=LAST_WRITER}
      */
     @Override
     public String toString() {
-        return "Command" + argv + (killScope == KillScope.PROCESS ? "" : " killScope=" + killScope);
+        return "Command" + argv + (killScope == KillScope.PROCESS ? "" : " killScope=" + killScope)
+                + (streamEnd == StreamEnd.AT_EXIT ? "" : " streamEnd=" + streamEnd);
     }
 
     /** A value for {@link Builder#rlimit} meaning no limit ({@code RLIM_INFINITY}). */
@@ -437,6 +454,52 @@ public final class Command {
          * otherwise re-parented to {@code init}.
          */
         TREE
+    }
+
+    /**
+     * When the streams of a child's pipes ({@link ChildProcess#getInputStream()},
+     * {@link ChildProcess#getErrorStream()}, {@link ChildProcess#getOutputStream()}
+     * and the extra pipes) end, chosen per command with
+     * {@link Builder#streamEnd(StreamEnd)}. The difference shows only when
+     * something besides the child holds the other end of a pipe: typically a
+     * grandchild the child started in the background, which inherited its
+     * stdout. An enum: immutable and thread-safe.
+     */
+    public enum StreamEnd {
+        /**
+         * The default, and {@link ProcessBuilder}'s semantics: when the child
+         * is reaped, what its output pipes hold at that moment stays readable,
+         * and then each output stream ends (end of stream), even if a
+         * grandchild still holds the pipe; output written later by a
+         * grandchild is never read by the parent (the grandchild's writes
+         * fail with {@code EPIPE}/{@code SIGPIPE} once nothing else reads the
+         * pipe). The stream to the child's stdin and the extra pipes to the
+         * child are closed; a write then fails with "Stream closed". The
+         * parent's descriptors are released when the exit is recorded, before
+         * {@link ChildProcess#waitFor()} returns or {@link ChildProcess#onExit()}
+         * completes on a native strategy (the {@code jdk} strategy's, just
+         * after), so a loop of spawns that never touches the streams holds no
+         * descriptor of a finished child. A thread blocked reading when the
+         * child exits reads what is left, then the end of stream (with
+         * {@link Feature#ASYNC_CLOSE}; the {@code jdk} strategy's reader
+         * stays blocked until the pipe has data or ends).
+         */
+        AT_EXIT,
+        /**
+         * The operating system's semantics, as Python's {@code communicate()}
+         * and Go's {@code os/exec} without {@code WaitDelay}: an output
+         * stream ends only when every writer has closed the pipe, so it
+         * carries what a grandchild writes after the child's exit and a read
+         * blocks until the grandchild exits or closes it; the stream to stdin
+         * stays open: a write reaches a grandchild that reads the pipe, and
+         * fails with "Broken pipe" once nobody does. The parent's
+         * descriptors are released by {@link java.io.InputStream#close()},
+         * {@link ChildProcess#close()} or {@link ChildProcess#terminate}, or
+         * when the child becomes unreachable. Needs
+         * {@link Feature#STREAMS_OUTLIVE_CHILD}, which the {@code jdk}
+         * strategy lacks.
+         */
+        LAST_WRITER
     }
 
     /**
@@ -524,6 +587,7 @@ public final class Command {
         private boolean killOnParentDeath;
         private boolean searchParentPath;
         private KillScope killScope = KillScope.PROCESS;
+        private StreamEnd streamEnd = StreamEnd.AT_EXIT;
 
         private Builder() {
         }
@@ -852,6 +916,27 @@ public final class Command {
          */
         public Builder killScope(KillScope scope) {
             this.killScope = Objects.requireNonNull(scope, "killScope");
+            return this;
+        }
+
+        /**
+         * When the child's streams end; default {@link StreamEnd#AT_EXIT}, as
+         * {@link ProcessBuilder}'s do. With the default, a child that leaves a
+         * grandchild running in the background (a daemon, {@code sh -c 'server &'})
+         * does not keep a reader of its output waiting for that grandchild:
+         * once the child has exited, what it wrote is read and the stream
+         * ends. {@link StreamEnd#LAST_WRITER} keeps reading until the
+         * grandchild closes the pipe too, and needs
+         * {@link Feature#STREAMS_OUTLIVE_CHILD}. See {@link StreamEnd} for
+         * what a reader and a writer see in each case, and when descriptors
+         * are released.
+         *
+         * @param end when the streams end
+         * @return this builder
+         * @throws NullPointerException if {@code end} is null
+         */
+        public Builder streamEnd(StreamEnd end) {
+            this.streamEnd = Objects.requireNonNull(end, "streamEnd");
             return this;
         }
 

@@ -59,5 +59,12 @@ public enum Feature {
      * {@link Spawner#spawn(Pipeline)}: start a {@link Pipeline}'s stages
      * connected child to child. Asked for by pipelines, never by a command.
      */
-    PIPELINE
+    PIPELINE,
+    /**
+     * {@link Command.Builder#streamEnd(Command.StreamEnd)} with
+     * {@link Command.StreamEnd#LAST_WRITER}: a child's streams stay open after
+     * its exit while a grandchild holds the pipes. ProcessBuilder's streams
+     * always end at the child's exit.
+     */
+    STREAMS_OUTLIVE_CHILD
 }

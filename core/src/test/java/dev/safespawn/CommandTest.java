@@ -316,6 +316,7 @@ class CommandTest {
         assertThat(c.processGroup()).isEmpty();
         assertThat(c.requiredFeatures()).isEmpty();
         assertThat(c.killScope()).isEqualTo(Command.KillScope.PROCESS);
+        assertThat(c.streamEnd()).isEqualTo(Command.StreamEnd.AT_EXIT);
         assertThat(c).hasToString("Command[/bin/echo, hi]");
     }
 
@@ -444,6 +445,17 @@ class CommandTest {
                 .stdout(Redirect.INHERIT).redirectErrorStream().build().requiredFeatures()).isEmpty();
     }
 
+    @Test
+    void streamsThatOutliveTheChildAreAFeatureAndShowInToString() {
+        Command lastWriter = sh().streamEnd(Command.StreamEnd.LAST_WRITER).build();
+        assertThat(lastWriter.streamEnd()).isEqualTo(Command.StreamEnd.LAST_WRITER);
+        assertThat(lastWriter.requiredFeatures()).containsExactly(Feature.STREAMS_OUTLIVE_CHILD);
+        assertThat(lastWriter.toString()).endsWith("] streamEnd=LAST_WRITER");
+        Command atExit = sh().streamEnd(Command.StreamEnd.AT_EXIT).build();
+        assertThat(atExit.requiredFeatures()).isEmpty();
+        assertThat(atExit.toString()).doesNotContain("streamEnd");
+    }
+
     @Nested
     class NoAliasing {
 
@@ -517,6 +529,7 @@ class CommandTest {
             assertThat(b.processGroup()).isEqualTo(a.processGroup());
             assertThat(b.killScope()).isEqualTo(a.killScope());
             assertThat(b.requiredFeatures()).isEqualTo(a.requiredFeatures());
+            assertThat(b.streamEnd()).isEqualTo(a.streamEnd());
         }
 
         private void roundTrips(Command c) {
@@ -540,6 +553,7 @@ class CommandTest {
                     .passFd(5, 3).passFd(8, 4)
                     .newSession()
                     .killScope(Command.KillScope.GROUP)
+                    .streamEnd(Command.StreamEnd.LAST_WRITER)
                     .build());
             roundTrips(Command.builder("/bin/echo").killScope(Command.KillScope.TREE).build());
         }
@@ -694,7 +708,8 @@ class CommandTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"directory", "envName", "envValue", "removeEnv", "stdin", "stdout", "stderr"})
+        @ValueSource(strings = {"directory", "envName", "envValue", "removeEnv", "stdin", "stdout", "stderr",
+            "streamEnd"})
         void setters(String which) {
             Map<String, UnaryOperator<Command.Builder>> setters = Map.of(
                     "directory", b -> b.directory(null),
@@ -703,7 +718,8 @@ class CommandTest {
                     "removeEnv", b -> b.removeEnv(null),
                     "stdin", b -> b.stdin(null),
                     "stdout", b -> b.stdout(null),
-                    "stderr", b -> b.stderr(null));
+                    "stderr", b -> b.stderr(null),
+                    "streamEnd", b -> b.streamEnd(null));
             assertThatNullPointerException().isThrownBy(() -> setters.get(which).apply(sh()));
         }
 

@@ -71,6 +71,8 @@ final class RoutingReport {
                 return Optional.of(b.killOnParentDeath().build());
             case TREE_KILL:
                 return Optional.of(b.killScope(Command.KillScope.TREE).build());
+            case STREAMS_OUTLIVE_CHILD:
+                return Optional.of(b.streamEnd(Command.StreamEnd.LAST_WRITER).build());
             case SIGNALS:
             case SIGNAL_RESET:
             case ASYNC_CLOSE:

@@ -70,6 +70,7 @@ class DoctorCommandTest {
                 .containsPattern("(?m)^  KILL_ON_PARENT_DEATH +-> (zygote|fork_exec)$")
                 .containsPattern("(?m)^  PASS_FD +-> posix_spawn$")
                 .containsPattern("(?m)^  PIPELINE +-> posix_spawn \\(a pipeline of plain commands\\)$")
+                .containsPattern("(?m)^  STREAMS_OUTLIVE_CHILD +-> posix_spawn$")
                 .containsPattern("(?m)^  SIGNALS +not asked for by commands; posix_spawn \\(plain commands\\) has it$");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.safespawn.ChildProcess;
+import dev.safespawn.Feature;
 import dev.safespawn.SpawnException;
 import dev.safespawn.Spawner;
 import java.io.ByteArrayInputStream;
@@ -28,8 +29,10 @@ import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.ShutdownHookProcessDestroyer;
 import org.apache.commons.exec.environment.EnvironmentUtils;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -168,6 +171,38 @@ class SafespawnExecutorTest {
         assertThat(executor.execute(new CommandLine("cat"))).isZero();
         assertThat(out.toByteArray()).isEqualTo(input);
         assertThat(err.size()).isZero();
+    }
+
+    /**
+     * Commons Exec's EXEC-57: a command that leaves a background process
+     * holding its stdout returns from {@code execute()} once it has exited,
+     * with its output, not when the background process exits. The background
+     * {@code sleep} is killed by the pid the command printed.
+     *
+     * <p>Needs {@code ASYNC_CLOSE}: Commons Exec's pump thread is usually
+     * already blocked reading stdout when the command exits, and only a
+     * strategy that can wake it ends that read at the exit. With the JDK's
+     * streams (the jdk strategy, and Commons Exec's own launcher) it is a
+     * race: the JDK's reaper waits behind the blocked read, and
+     * {@code execute()} then returns only when the background process exits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("names")
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the sleep outlasts it
+    void aBackgroundProcessHoldingStdoutDoesNotHoldUpExecute(String strategy) throws IOException {
+        Assumptions.assumeTrue(strategies.get(strategy).features().contains(Feature.ASYNC_CLOSE),
+                () -> strategy + " does not declare ASYNC_CLOSE");
+        SafespawnExecutor executor = executor(strategy);
+        Captured c = new Captured();
+        executor.setStreamHandler(c.handler());
+        try {
+            assertThat(executor.execute(sh("sleep 120 & echo $!; echo started"))).isZero();
+            assertThat(c.out()).matches("[0-9]+\nstarted\n");
+        } finally {
+            c.out().lines().findFirst().filter(pid -> pid.matches("[0-9]+"))
+                    .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)))
+                    .ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     // --- environment and working directory ---

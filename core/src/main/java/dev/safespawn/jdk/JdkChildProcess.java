@@ -11,14 +11,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@link ChildProcess} over a JDK {@link Process}. The JDK folds a signal
  * death into exit code 128+n, so {@link #exitStatus()} can only report codes.
+ * Its output streams end at the exit as the JDK's do, without the JDK's race
+ * after {@code waitFor()} (see {@link EndAtExitInputStream}).
  */
 final class JdkChildProcess extends ChildProcess {
     private final Process process;
     private final CompletableFuture<Process> onExit;
+    private final InputStream stdout;
+    private final InputStream stderr;
 
     JdkChildProcess(Process process) {
         this.process = process;
         this.onExit = process.onExit().thenApply(p -> this);
+        this.stdout = new EndAtExitInputStream(process.getInputStream(), process);
+        this.stderr = new EndAtExitInputStream(process.getErrorStream(), process);
     }
 
     @Override
@@ -28,12 +34,12 @@ final class JdkChildProcess extends ChildProcess {
 
     @Override
     public InputStream getInputStream() {
-        return process.getInputStream();
+        return stdout;
     }
 
     @Override
     public InputStream getErrorStream() {
-        return process.getErrorStream();
+        return stderr;
     }
 
     @Override

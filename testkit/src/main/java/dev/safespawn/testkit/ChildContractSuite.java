@@ -12,5 +12,5 @@ package dev.safespawn.testkit;
 public interface ChildContractSuite extends DescriptorContract, SignalContract, FailureContract,
         LifecycleContract, StreamContract, EnvironmentContract, ConcurrencyContract, OptionsContract,
         ProcessContract, CloseContract, TerminateContract, KillScopeContract, AsyncContract, RunContract,
-        PipelineContract {
+        PipelineContract, StreamEndContract {
 }

@@ -32,6 +32,8 @@ final class Libc {
     static final int SIGSET_T_SIZE = 128;
     // <asm/unistd.h>: the generic number, shared by x86-64 and aarch64
     static final long SYS_pidfd_open = 434;
+    // <sys/resource.h>: struct rlimit is {rlim_cur, rlim_max}, two 64-bit values
+    static final int RLIMIT_NOFILE = 7;
 
     static native int pipe2(int[] fds, int flags) throws LastErrorException;
 
@@ -40,6 +42,10 @@ final class Libc {
     static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
     static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
+
+    static native int getrlimit(int resource, long[] rlim) throws LastErrorException;
+
+    static native int setrlimit(int resource, long[] rlim) throws LastErrorException;
 
     static native long syscall(long number, long a, long b, long c, long d) throws LastErrorException;
 

@@ -17,6 +17,10 @@ import java.io.IOException;
  * through {@link #await}, which also watches a private eventfd that
  * {@link #close()} signals (a virtual thread parks instead, and
  * {@link #close()} unparks it). The descriptor must be in non-blocking mode.
+ *
+ * <p>{@link #childExited()} wakes a waiter the same way without closing: the
+ * waiter then reads what is left without waiting and lets the descriptor go
+ * (see {@link FdInputStream}).
  */
 public final class Descriptor {
     /** Bytes of native scratch {@link #await} needs for its two {@code struct pollfd}. */
@@ -25,6 +29,7 @@ public final class Descriptor {
     private final int fd;
     private int users;
     private boolean closed;
+    private volatile boolean childExited; // read without the monitor on every read's way out
     private boolean released;
     private int wakeFd = -1;
     private ReadinessWait parked; // a virtual thread's wait in progress
@@ -51,7 +56,9 @@ public final class Descriptor {
 
     /**
      * Waits until the descriptor is ready for {@code events} (POLLIN or POLLOUT,
-     * including error and hang-up) or {@link #close()} is called.
+     * including error and hang-up), {@link #close()} is called, or
+     * {@link #childExited()} is or was called (the caller must then stop
+     * waiting for more).
      * Must be called between {@link #acquire()} and {@link #release()};
      * {@code pfd} is the caller's {@link #POLL_SCRATCH_SIZE} bytes of native
      * memory for the poll set, so that a wait allocates nothing.
@@ -66,6 +73,9 @@ public final class Descriptor {
         synchronized (this) {
             if (closed) {
                 throw new IOException("Stream closed");
+            }
+            if (childExited) {
+                return;
             }
             if (wakeFd < 0) {
                 wakeFd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
@@ -109,6 +119,9 @@ public final class Descriptor {
             if (closed) {
                 throw new IOException("Stream closed");
             }
+            if (childExited) {
+                return true;
+            }
             parked = wait;
         }
         boolean watched;
@@ -133,6 +146,36 @@ public final class Descriptor {
             return;
         }
         closed = true;
+        wakeWaiter();
+        if (users == 0) {
+            free();
+        }
+    }
+
+    /**
+     * The child at the other end has been reaped: wakes a waiter, which must
+     * not wait again, and makes {@link #await} return at once from now on.
+     * Never blocks. Idempotent.
+     */
+    synchronized void childExited() {
+        if (closed || childExited) {
+            return;
+        }
+        childExited = true;
+        wakeWaiter();
+    }
+
+    /** Whether {@link #childExited()} was called; a volatile read, no lock. */
+    boolean hasChildExited() {
+        return childExited;
+    }
+
+    /**
+     * Under the monitor: ends a wait in progress. The eventfd is never reset,
+     * so every later poll returns at once too: both callers end the waiting
+     * for good.
+     */
+    private void wakeWaiter() {
         if (parked != null) {
             parked.wake();
         }
@@ -141,11 +184,8 @@ public final class Descriptor {
                 one.setLong(0, 1);
                 LibC.write(wakeFd, one, 8);
             } catch (LastErrorException ignored) {
-                // the counter cannot overflow from one write; nothing else can fail here
+                // the counter cannot overflow from two writes; nothing else can fail here
             }
-        }
-        if (users == 0) {
-            free();
         }
     }
 

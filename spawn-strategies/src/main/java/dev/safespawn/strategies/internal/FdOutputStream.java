@@ -12,8 +12,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * the pipe before it returns. {@link #close()} from another thread wakes a
  * writer blocked on a full pipe (it gets "Stream closed"). A child that closed
  * its end makes writes fail with "Broken pipe". Thread-safe.
+ *
+ * <p>{@link #childExited()} closes it, as the JDK closes a child's stdin
+ * when it reaps the child.
  */
-final class FdOutputStream extends OutputStream {
+final class FdOutputStream extends OutputStream implements ChildEnd {
     private static final int CHUNK = 64 * 1024;
 
     private final Descriptor fd;
@@ -66,6 +69,12 @@ final class FdOutputStream extends OutputStream {
 
     @Override
     public void close() {
+        fd.close();
+    }
+
+    /** Closes; a writer blocked on a full pipe gets "Stream closed". Never blocks. */
+    @Override
+    public void childExited() {
         fd.close();
     }
 }

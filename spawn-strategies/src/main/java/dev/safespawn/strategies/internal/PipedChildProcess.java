@@ -9,7 +9,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +26,11 @@ import java.util.function.Supplier;
  * streams, and the record of its end, set once by whoever reaps it. How the
  * child is signalled is left to subclasses; each must make sure a signal
  * never reaches a recycled pid.
+ *
+ * <p>With {@link Command.StreamEnd#AT_EXIT} the pipe ends are told of the
+ * exit as it is recorded, before anyone can see it ({@link #waitFor()},
+ * {@link #isAlive()}, {@link #onExit()}): whoever learns that the child has
+ * ended finds its descriptors released and what its pipes held kept.
  */
 public abstract class PipedChildProcess extends ChildProcess {
     private final int pid;
@@ -34,6 +41,8 @@ public abstract class PipedChildProcess extends ChildProcess {
     private final InputStream stdout;
     private final InputStream stderr;
     private final Map<Integer, Closeable> extra; // child fd -> FdOutputStream or FdInputStream
+    /** The pipe ends told of the exit; empty with {@link Command.StreamEnd#LAST_WRITER}. */
+    private final List<ChildEnd> endAtExit;
     /** Guards the exit record. */
     protected final Object lock = new Object();
     private final CompletableFuture<Process> exitFuture = new CompletableFuture<>();
@@ -41,25 +50,38 @@ public abstract class PipedChildProcess extends ChildProcess {
     /** Tells children apart that had the same pid at different times; orders their handles. */
     final long serial = SERIALS.incrementAndGet();
     private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
+    private static final System.Logger LOG = System.getLogger(PipedChildProcess.class.getName());
 
     /**
      * Takes ownership of the parent's pipe ends; a standard stream without one
-     * (-1) is a null stream. The group, kill scope and extra pipes are those
-     * of {@code command}.
+     * (-1) is a null stream. {@code command} says which extra pipe goes which
+     * way, whether the child leads a process group, its kill scope, and when
+     * the streams end.
      */
     protected PipedChildProcess(String strategyName, int pid, Command command, DescriptorPlan.ParentEnds ends) {
         this.strategyName = strategyName;
         this.pid = pid;
         this.leadsGroup = leadsGroup(command);
         this.killScope = command.killScope();
-        java.util.SortedMap<Integer, PipeDirection> pipes = command.pipes();
-        this.stdin = ends.stdin() < 0 ? ClosedOutputStream.INSTANCE : new FdOutputStream(new Descriptor(ends.stdin()));
-        this.stdout = ends.stdout() < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(ends.stdout()));
-        this.stderr = ends.stderr() < 0 ? InputStream.nullInputStream() : new FdInputStream(new Descriptor(ends.stderr()));
+        List<ChildEnd> ending = new ArrayList<>(3 + ends.extra().size());
+        this.stdin = ends.stdin() < 0 ? ClosedOutputStream.INSTANCE
+                : add(ending, new FdOutputStream(new Descriptor(ends.stdin())));
+        this.stdout = ends.stdout() < 0 ? InputStream.nullInputStream()
+                : add(ending, new FdInputStream(new Descriptor(ends.stdout())));
+        this.stderr = ends.stderr() < 0 ? InputStream.nullInputStream()
+                : add(ending, new FdInputStream(new Descriptor(ends.stderr())));
         Map<Integer, Closeable> streams = new HashMap<>();
-        ends.extra().forEach((childFd, parentFd) -> streams.put(childFd, pipes.get(childFd) == PipeDirection.TO_CHILD
-                ? new FdOutputStream(new Descriptor(parentFd)) : new FdInputStream(new Descriptor(parentFd))));
+        ends.extra().forEach((childFd, parentFd) -> streams.put(childFd,
+                command.pipes().get(childFd) == PipeDirection.TO_CHILD
+                        ? add(ending, new FdOutputStream(new Descriptor(parentFd)))
+                        : add(ending, new FdInputStream(new Descriptor(parentFd)))));
         this.extra = Map.copyOf(streams);
+        this.endAtExit = command.streamEnd() == Command.StreamEnd.AT_EXIT ? List.copyOf(ending) : List.of();
+    }
+
+    private static <T extends ChildEnd> T add(List<ChildEnd> ends, T end) {
+        ends.add(end);
+        return end;
     }
 
     /** Called under {@link #lock} when the exit is recorded, to release what signalling needed. */
@@ -90,6 +112,9 @@ public abstract class PipedChildProcess extends ChildProcess {
             }
             status = s;
             released();
+            // Before anyone is woken or can see the exit: a waitFor() that
+            // returns finds the descriptors released. Never blocks.
+            endStreams();
             lock.notifyAll();
         }
         // Completed here, on the reaping thread: only onExit() adds dependents
@@ -105,6 +130,21 @@ public abstract class PipedChildProcess extends ChildProcess {
      */
     void whenExited(Runnable action) {
         exitFuture.thenRun(action);
+    }
+
+    /**
+     * Tells each pipe end that the child has exited. A failure (no native
+     * memory left for the copy, say) leaves that stream to be closed by its
+     * user, and must not keep the exit from being recorded and reported.
+     */
+    private void endStreams() {
+        for (ChildEnd end : endAtExit) {
+            try {
+                end.childExited();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot end a stream of child {0} at its exit: {1}", pid, e);
+            }
+        }
     }
 
     /** The parent's ends of the pipes made with {@code pipeToChild}/{@code pipeFromChild}. */

@@ -49,7 +49,7 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
     static final String NAME = "posix_spawn";
     private static final Set<Feature> FEATURES = EnumSet.of(
             Feature.PASS_FD, Feature.NEW_SESSION, Feature.PROCESS_GROUP, Feature.SIGNALS, Feature.SIGNAL_RESET,
-            Feature.ASYNC_CLOSE, Feature.ASYNC_IO, Feature.PIPELINE);
+            Feature.ASYNC_CLOSE, Feature.ASYNC_IO, Feature.PIPELINE, Feature.STREAMS_OUTLIVE_CHILD);
     // Offsets in launch()'s block; every size is a multiple of 8.
     private static final long EMPTY_SET_OFFSET = LibC.FILE_ACTIONS_T_SIZE;
     private static final long ALL_SIGNALS_OFFSET = EMPTY_SET_OFFSET + LibC.SIGSET_T_SIZE;

@@ -3,6 +3,7 @@ package dev.safespawn.strategies.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.safespawn.Command;
 import dev.safespawn.ExitStatus;
 import java.util.Collections;
 import java.util.concurrent.TimeUnit;

@@ -1,12 +1,17 @@
 package dev.safespawn.strategies.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.jna.LastErrorException;
 
 import dev.safespawn.testkit.ParentState;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +74,80 @@ class FdInputStreamTest {
         writer.join();
         assertThat(Arrays.equals(got, sent)).as("every byte, in order").isTrue();
         assertThat(LibC.fcntl(readEnd, F_GETPIPE_SZ, 0)).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void theChildsExitKeepsWhatThePipeHoldsAndLetsTheDescriptorGo() throws Exception {
+        out.write("kept".getBytes(StandardCharsets.US_ASCII)); // the write end stays open, as a grandchild's
+
+        in.childExited();
+
+        assertThat(isOpen(readEnd)).as("the read end after the exit").isFalse();
+        assertThat(in.available()).isEqualTo(4);
+        assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("kept");
+        assertThat(in.read()).isEqualTo(-1);
+        assertThatThrownBy(() -> out.write(1)).as("writing with no reader left").isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aReaderBlockedAtTheChildsExitGetsTheEndAndLetsTheDescriptorGo() throws Exception {
+        CompletableFuture<Integer> read = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                read.complete(in.read());
+            } catch (Throwable t) {
+                read.completeExceptionally(t);
+            }
+        });
+        reader.start();
+        awaitWaiting(reader);
+
+        in.childExited();
+
+        assertThat(read.get(60, TimeUnit.SECONDS)).isEqualTo(-1);
+        reader.join();
+        assertThat(isOpen(readEnd)).as("the read end after the exit").isFalse();
+        assertThat(in.read()).isEqualTo(-1);
+    }
+
+    @Test
+    void closingAfterTheChildsExitDropsWhatWasKept() throws Exception {
+        out.write(7);
+        in.childExited();
+
+        in.close();
+
+        assertThatThrownBy(in::read).isInstanceOf(IOException.class).hasMessage("Stream closed");
+        assertThatThrownBy(in::available).isInstanceOf(IOException.class).hasMessage("Stream closed");
+    }
+
+    @Test
+    void aClosedStreamStaysClosedAtTheChildsExit() throws Exception {
+        in.close();
+
+        in.childExited();
+
+        assertThatThrownBy(in::read).isInstanceOf(IOException.class).hasMessage("Stream closed");
+    }
+
+    /** Waits (bounded) until {@code t} waits in {@link Descriptor#await}: blocked, holding the stream. */
+    private static void awaitWaiting(Thread t) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Arrays.stream(t.getStackTrace()).noneMatch(f -> f.getClassName().equals(Descriptor.class.getName())
+                && f.getMethodName().equals("await"))) {
+            assertThat(System.nanoTime()).as("the reader never waited").isLessThan(deadline);
+            Thread.yield();
+        }
+    }
+
+    /** Whether {@code fd} is still open here; nothing else in this test opens descriptors meanwhile. */
+    private static boolean isOpen(int fd) {
+        try {
+            LibC.fcntl(fd, LibC.F_GETFD, 0);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
     }
 
     @Test

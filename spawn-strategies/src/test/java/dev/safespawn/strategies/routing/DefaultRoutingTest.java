@@ -107,6 +107,20 @@ class DefaultRoutingTest {
     }
 
     @Test
+    void aCommandWhoseStreamsOutliveTheChildGoesToANativeStrategyAndTheJdkRefusesIt() throws Exception {
+        Command command = Command.builder("/bin/sh", "-c", "echo outlives")
+                .streamEnd(Command.StreamEnd.LAST_WRITER).build();
+        String expected = best(EnumSet.of(Feature.STREAMS_OUTLIVE_CHILD));
+        ChildProcess child = spawner.spawn(command);
+        assertThat(child.strategyName()).isEqualTo(expected).isNotEqualTo("jdk");
+        assertThat(output(child)).isEqualTo("outlives");
+        try (Spawner jdk = Spawner.of("jdk")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdk.spawn(command))
+                    .hasMessageContaining("STREAMS_OUTLIVE_CHILD");
+        }
+    }
+
+    @Test
     void theSpawnerServesTheUnionOfItsStrategiesFeatures() {
         EnumSet<Feature> union = EnumSet.noneOf(Feature.class);
         Spawner.strategies().stream().filter(StrategyInfo::available).forEach(i -> union.addAll(i.features()));

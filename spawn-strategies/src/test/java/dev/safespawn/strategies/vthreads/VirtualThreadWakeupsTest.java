@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What ends a parked virtual thread's wait ends it as it ends a platform
  * thread's: an interrupt ends {@code waitFor} with InterruptedException, a
- * timeout ends {@code waitFor(timeout)} with false, and {@code close()} from
- * another thread ends a blocked read or write with "Stream closed". Each test
+ * timeout ends {@code waitFor(timeout)} with false, {@code close()} from
+ * another thread ends a blocked read or write with "Stream closed", and the
+ * child's exit ends a blocked read with the end of the stream. Each test
  * first sees the thread parked (WAITING), which a thread blocked in native
  * code never is. Native strategies only: the jdk strategy's streams are the
  * JDK's.
@@ -101,6 +102,43 @@ class VirtualThreadWakeupsTest {
         } finally {
             child.destroyForcibly().waitFor();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"posix_spawn", "fork_exec", "zygote"})
+    void theChildsExitEndsBlockedRead(String strategy) throws Exception {
+        // The shell leaves a sleep holding its stdout, waits for a line, and exits.
+        ChildProcess child = SPAWNERS.computeIfAbsent(strategy, Spawner::of).spawn(Command.builder("/bin/sh", "-c",
+                "sleep 120 & echo $!; read line").stderr(Redirect.DISCARD).build());
+        long grandchild = -1;
+        try (Tasks tasks = new Tasks()) {
+            grandchild = Long.parseLong(new String(readLine(child), java.nio.charset.StandardCharsets.US_ASCII));
+            CompletableFuture<Thread> thread = new CompletableFuture<>();
+            Future<Integer> read = tasks.executor.submit(() -> {
+                thread.complete(Thread.currentThread());
+                return child.getInputStream().read();
+            });
+            awaitParked(thread.get(BOUND_SECONDS, TimeUnit.SECONDS));
+
+            child.getOutputStream().write('\n');
+
+            assertThat(read.get(BOUND_SECONDS, TimeUnit.SECONDS)).as("the parked read after the exit").isEqualTo(-1);
+        } finally {
+            ProcessHandle.of(grandchild).ifPresent(ProcessHandle::destroyForcibly);
+            child.close();
+        }
+    }
+
+    /** The child's first line, read a byte at a time so that nothing after it is consumed. */
+    private static byte[] readLine(ChildProcess child) throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        for (int b; (b = child.getInputStream().read()) != '\n'; ) {
+            if (b < 0) {
+                fail("stdout ended after %s", line);
+            }
+            line.write(b);
+        }
+        return line.toByteArray();
     }
 
     /** What ends a thread's wait, given the thread. */
