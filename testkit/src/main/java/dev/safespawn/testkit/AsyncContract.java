@@ -166,6 +166,37 @@ public interface AsyncContract extends StrategyUnderTest {
     }
 
     /**
+     * With {@code LAST_WRITER} the handler keeps a grandchild's streams after
+     * the child's exit: stdin still reaches it, and its late output arrives
+     * before {@code onExit}.
+     *
+     * @throws Exception if the test cannot run to its end; a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    @Timeout(60)
+    default void asyncLastWriterKeepsAGrandchildsStreams() throws Exception {
+        require(Feature.ASYNC_IO);
+        require(Feature.STREAMS_OUTLIVE_CHILD);
+        Recorder rec = new Recorder() {
+            @Override
+            public void onStdout(ByteBuffer buffer, boolean closed) {
+                super.onStdout(buffer, closed);
+                if (!closed && stdout.toString(StandardCharsets.US_ASCII).equals("started\n")) {
+                    child.writeStdin(ByteBuffer.wrap("late\n".getBytes(StandardCharsets.US_ASCII)));
+                    child.closeStdin(false);
+                }
+            }
+        };
+        AsyncChild child = spawner().spawnAsync(Command.builder("sh", "-c",
+                        // fd 3: a background job's own stdin is /dev/null in a shell without job control
+                        "exec 3<&0; (read line <&3; echo \"$line\") & echo started")
+                .streamEnd(Command.StreamEnd.LAST_WRITER).build(), rec);
+
+        assertThat(child.completion().get(60, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(0));
+        assertThat(rec.stdout.toString(StandardCharsets.US_ASCII)).isEqualTo("started\nlate\n");
+    }
+
+    /**
      * A callback that throws ends only its own child: it is killed, its streams get their
      * {@code closed} calls, {@code onExit} comes, and the exception is kept; another child is untouched.
      *

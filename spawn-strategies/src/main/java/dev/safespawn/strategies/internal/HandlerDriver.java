@@ -34,7 +34,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>At the child's exit the bytes already in its pipes are delivered and
  * the pipes closed, so a grandchild still holding them cannot keep the handler
- * waiting (the JDK's semantics for {@code Process} streams).
+ * waiting (the JDK's semantics for {@code Process} streams, the command's
+ * default {@link dev.safespawn.Command.StreamEnd#AT_EXIT}). With
+ * {@link dev.safespawn.Command.StreamEnd#LAST_WRITER} the streams are read
+ * to their end of file and stdin stays open, and {@code onExit} waits for both
+ * output streams to end.
  */
 public final class HandlerDriver implements AsyncChild {
     /** The size of the buffers handed to the handler. */
@@ -171,12 +175,17 @@ public final class HandlerDriver implements AsyncChild {
         stdin.arm();
     }
 
-    /** The exit is recorded: deliver what the pipes hold now, close them, and finish. */
+    /**
+     * The exit is recorded: deliver what the pipes hold now, close them, and
+     * finish; with {@code LAST_WRITER} finish once the streams end by themselves.
+     */
     private void exited() {
         status = child.exitStatus();
-        stdout.drainAndEnd();
-        stderr.drainAndEnd();
-        stdin.close();
+        if (child.streamEnd() == dev.safespawn.Command.StreamEnd.AT_EXIT) {
+            stdout.drainAndEnd();
+            stderr.drainAndEnd();
+            stdin.close();
+        }
         finishIfDone();
     }
 

@@ -40,6 +40,7 @@ public abstract class PipedChildProcess extends ChildProcess {
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
+    private final Command.StreamEnd streamEnd;
     private final Map<Integer, Closeable> extra; // child fd -> FdOutputStream or FdInputStream
     /** The pipe ends told of the exit; empty with {@link Command.StreamEnd#LAST_WRITER}. */
     private final List<ChildEnd> endAtExit;
@@ -76,7 +77,13 @@ public abstract class PipedChildProcess extends ChildProcess {
                         ? add(ending, new FdOutputStream(new Descriptor(parentFd)))
                         : add(ending, new FdInputStream(new Descriptor(parentFd)))));
         this.extra = Map.copyOf(streams);
-        this.endAtExit = command.streamEnd() == Command.StreamEnd.AT_EXIT ? List.copyOf(ending) : List.of();
+        this.streamEnd = command.streamEnd();
+        this.endAtExit = streamEnd == Command.StreamEnd.AT_EXIT ? List.copyOf(ending) : List.of();
+    }
+
+    /** When the command's streams end; a {@link HandlerDriver} keeps to it too. */
+    Command.StreamEnd streamEnd() {
+        return streamEnd;
     }
 
     private static <T extends ChildEnd> T add(List<ChildEnd> ends, T end) {
