@@ -1,13 +1,8 @@
 package dev.safespawn.strategies.forkexec;
 
-import dev.safespawn.AsyncChild;
-import dev.safespawn.ChildHandler;
-import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
-import dev.safespawn.Pipeline;
 import dev.safespawn.internal.ExecutableResolver;
-import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.ChildSetupRequest;
 import dev.safespawn.strategies.internal.DescriptorPlan;
@@ -15,16 +10,14 @@ import dev.safespawn.strategies.internal.HandlerDriver;
 import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.NativeSupport;
-import dev.safespawn.strategies.internal.PipeChain;
+import dev.safespawn.strategies.internal.PipedStrategy;
 import dev.safespawn.strategies.internal.SafespawnShim;
 import java.io.IOException;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * Fork, then exec, with the child's set-up done in C ({@code child_setup.c},
@@ -39,7 +32,7 @@ import java.util.concurrent.Executor;
  * understand best. Chosen with the system property {@value #MODE_PROPERTY}
  * when the spawner is created.
  */
-public final class ForkExecStrategy implements SpawnStrategy {
+public final class ForkExecStrategy implements PipedStrategy {
     /** System property: {@code vfork} (default) or {@code fork}. */
     public static final String MODE_PROPERTY = "safespawn.forkexec.mode";
 
@@ -115,18 +108,7 @@ public final class ForkExecStrategy implements SpawnStrategy {
     }
 
     @Override
-    public ChildProcess spawn(Command command) throws IOException {
-        return start(command, null);
-    }
-
-    @Override
-    public AsyncChild spawnAsync(Command command, ChildHandler handler, Executor handlerExecutor)
-            throws IOException {
-        return HandlerDriver.start(handler, handlerExecutor, claim -> start(command, claim));
-    }
-
-    /** Launches and adopts the child; with a claim, its stdio pipes go to the claim instead of its streams. */
-    private NativeChildProcess start(Command command, HandlerDriver.StdioClaim claim) throws IOException {
+    public NativeChildProcess spawnPiped(Command command, HandlerDriver.StdioClaim claim) throws IOException {
         if (!isAvailable()) {
             throw new IllegalStateException(NAME + " is not available: " + unavailabilityCause().orElseThrow());
         }
@@ -142,11 +124,5 @@ public final class ForkExecStrategy implements SpawnStrategy {
             }
             return NativeChildProcess.adopt(NAME, pid, command, plan);
         }
-    }
-
-    /** Each stage by {@link #spawn(Command)}, connected by pipes passed as fd 0 and 1. */
-    @Override
-    public List<ChildProcess> spawnPipeline(Pipeline pipeline) throws IOException {
-        return PipeChain.start(pipeline, this::spawn);
     }
 }

@@ -3,16 +3,11 @@ package dev.safespawn.strategies.posixspawn;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
-import dev.safespawn.AsyncChild;
-import dev.safespawn.ChildHandler;
-import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
-import dev.safespawn.Pipeline;
-import dev.safespawn.SpawnException;
 import dev.safespawn.SpawnException.Stage;
+import dev.safespawn.SpawnException;
 import dev.safespawn.internal.ExecutableResolver;
-import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.DescriptorPlan;
 import dev.safespawn.strategies.internal.EncodedStrings;
 import dev.safespawn.strategies.internal.HandlerDriver;
@@ -20,7 +15,7 @@ import dev.safespawn.strategies.internal.LibC;
 import dev.safespawn.strategies.internal.LibCSpawnExtensions;
 import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.NativeSupport;
-import dev.safespawn.strategies.internal.PipeChain;
+import dev.safespawn.strategies.internal.PipedStrategy;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.util.EnumSet;
@@ -28,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * Starts children with glibc's {@code posix_spawn}, which clones with
@@ -45,7 +39,7 @@ import java.util.concurrent.Executor;
  * A libc without {@code addclosefrom_np} (glibc before 2.34, musl) or
  * {@code addchdir_np} makes the strategy unavailable rather than leaky.
  */
-public final class PosixSpawnStrategy implements SpawnStrategy {
+public final class PosixSpawnStrategy implements PipedStrategy {
     static final String NAME = "posix_spawn";
     private static final Set<Feature> FEATURES = EnumSet.of(
             Feature.PASS_FD, Feature.NEW_SESSION, Feature.PROCESS_GROUP, Feature.SIGNALS, Feature.SIGNAL_RESET,
@@ -106,18 +100,7 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
     }
 
     @Override
-    public ChildProcess spawn(Command command) throws IOException {
-        return start(command, null);
-    }
-
-    @Override
-    public AsyncChild spawnAsync(Command command, ChildHandler handler, Executor handlerExecutor)
-            throws IOException {
-        return HandlerDriver.start(handler, handlerExecutor, claim -> start(command, claim));
-    }
-
-    /** Launches and adopts the child; with a claim, its stdio pipes go to the claim instead of its streams. */
-    private NativeChildProcess start(Command command, HandlerDriver.StdioClaim claim) throws IOException {
+    public NativeChildProcess spawnPiped(Command command, HandlerDriver.StdioClaim claim) throws IOException {
         if (!isAvailable()) {
             throw new IllegalStateException(NAME + " is not available: " + Availability.CAUSE);
         }
@@ -129,12 +112,6 @@ public final class PosixSpawnStrategy implements SpawnStrategy {
             }
             return NativeChildProcess.adopt(NAME, pid, command, plan);
         }
-    }
-
-    /** Each stage by {@link #spawn(Command)}, connected by pipes passed as fd 0 and 1. */
-    @Override
-    public List<ChildProcess> spawnPipeline(Pipeline pipeline) throws IOException {
-        return PipeChain.start(pipeline, this::spawn);
     }
 
     private static int launch(Command command, String executable, DescriptorPlan plan) throws SpawnException {

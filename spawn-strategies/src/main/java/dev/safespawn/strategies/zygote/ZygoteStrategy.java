@@ -1,26 +1,19 @@
 package dev.safespawn.strategies.zygote;
 
-import dev.safespawn.AsyncChild;
-import dev.safespawn.ChildHandler;
-import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Feature;
-import dev.safespawn.Pipeline;
 import dev.safespawn.internal.ExecutableResolver;
-import dev.safespawn.spi.SpawnStrategy;
 import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.HandlerDriver;
 import dev.safespawn.strategies.internal.NativeSupport;
-import dev.safespawn.strategies.internal.PipeChain;
+import dev.safespawn.strategies.internal.PipedStrategy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -54,7 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * pidfds (Linux before 5.3) {@code SIGTERM} reaches the child and the
  * orphans the keeper has adopted, and {@code SIGKILL} still the whole tree.
  */
-public final class ZygoteStrategy implements SpawnStrategy {
+public final class ZygoteStrategy implements PipedStrategy {
     /** System property: {@code true} to let children outlive the JVM and the server. */
     public static final String KEEP_CHILDREN_PROPERTY = "safespawn.zygote.keepChildren";
     /** System property: how many pre-forked standby children the server keeps (0 to 16). */
@@ -136,23 +129,9 @@ public final class ZygoteStrategy implements SpawnStrategy {
     }
 
     @Override
-    public ChildProcess spawn(Command command) throws IOException {
+    public ZygoteChildProcess spawnPiped(Command command, HandlerDriver.StdioClaim claim) throws IOException {
         String executable = ExecutableResolver.resolve(command);
-        return client().spawn(command, executable, ChildSetupAbi.SS_CLOSE_AUTO, null);
-    }
-
-    @Override
-    public AsyncChild spawnAsync(Command command, ChildHandler handler, Executor handlerExecutor)
-            throws IOException {
-        String executable = ExecutableResolver.resolve(command);
-        return HandlerDriver.start(handler, handlerExecutor,
-                claim -> client().spawn(command, executable, ChildSetupAbi.SS_CLOSE_AUTO, claim));
-    }
-
-    /** Each stage by {@link #spawn(Command)}, connected by pipes passed as fd 0 and 1. */
-    @Override
-    public List<ChildProcess> spawnPipeline(Pipeline pipeline) throws IOException {
-        return PipeChain.start(pipeline, this::spawn);
+        return client().spawn(command, executable, ChildSetupAbi.SS_CLOSE_AUTO, claim);
     }
 
     /** The pid of the running server, for diagnostics and tests. */
