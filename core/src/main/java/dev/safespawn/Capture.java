@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * The bytes of one output stream, up to a limit: the head is kept, the rest
- * only counted. Confined to one thread at a time (the handler's context, then
- * the caller once the child's completion has been seen).
+ * only counted. Thread-safe: the threaded fallback may leave a pump running
+ * after the run has taken its bytes.
  */
 final class Capture {
     private final long limit;
@@ -19,7 +19,7 @@ final class Capture {
     }
 
     /** Consumes every byte of {@code buffer}; returns whether the limit has now been passed. */
-    boolean append(ByteBuffer buffer) {
+    synchronized boolean append(ByteBuffer buffer) {
         int n = buffer.remaining();
         seen += n;
         int keep = (int) Math.min(n, Math.max(0, limit - size));
@@ -33,7 +33,7 @@ final class Capture {
     }
 
     /** As {@link #append(ByteBuffer)}, for the fallback's stream reads. */
-    boolean append(byte[] b, int len) {
+    synchronized boolean append(byte[] b, int len) {
         return append(ByteBuffer.wrap(b, 0, len));
     }
 
@@ -44,11 +44,11 @@ final class Capture {
         }
     }
 
-    boolean truncated() {
+    synchronized boolean truncated() {
         return seen > limit;
     }
 
-    byte[] bytes() {
+    synchronized byte[] bytes() {
         return Arrays.copyOf(bytes, size);
     }
 }

@@ -49,7 +49,10 @@ import java.util.concurrent.TimeUnit;
  *     unless {@link Builder#check()} asked for that.</li>
  * <li>The streams end when the child exits, even if a background grandchild
  *     still holds them (the JDK's semantics), so a run never waits for a
- *     daemon its command left behind.</li>
+ *     daemon its command left behind. (On the threaded fallback the JDK
+ *     cannot wake a read already blocked at the exit: there the run waits at
+ *     most 2 seconds more for such a pipe, as Go's {@code WaitDelay}, and
+ *     returns what was read.)</li>
  * <li>Interrupting the calling thread kills the child ({@code SIGKILL}),
  *     waits for it, and throws {@link InterruptedException} saying so; on a
  *     virtual thread the wait parks, it never pins a carrier.</li>
@@ -330,6 +333,9 @@ public final class Run {
 
     /** For strategies without {@link Feature#ASYNC_IO}: a thread per piped stream. */
     private static final class ThreadedSession implements Session {
+        /** How long the pumps may take after the child's exit: Go's {@code WaitDelay}, for the JDK's blocked reads. */
+        private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
+
         private final ChildProcess child;
         private final Input input;
         private final Overflow overflow;
@@ -399,11 +405,22 @@ public final class Run {
             stdin.start();
         }
 
+        /**
+         * Waits for the pumps; once the child has exited, for at most
+         * {@link #DRAIN_AFTER_EXIT} more. The JDK cannot wake a read already
+         * blocked when the child exits, so a grandchild holding the pipe would
+         * otherwise hold the run up: the pumps are then left to end with the
+         * pipe (they are daemon threads), and what they had read is the result.
+         */
         @Override
         public void awaitCaptured() throws InterruptedException, IOException {
-            stdout.join();
-            stderr.join();
-            stdin.join();
+            long deadline = System.nanoTime() + DRAIN_AFTER_EXIT.toNanos();
+            for (Thread t : new Thread[] {stdout, stderr, stdin}) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    t.join(Math.max(1, left / 1_000_000));
+                }
+            }
             if (failure != null) {
                 throw failure;
             }

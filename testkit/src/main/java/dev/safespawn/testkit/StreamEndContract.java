@@ -196,10 +196,11 @@ public interface StreamEndContract extends StrategyUnderTest {
     default void manySpawnsWaitedForHoldNoDescriptorsUnderALowLimit() throws Exception {
         Command exit0 = probe("exit", "0").build();
         run(exit0); // warm up the strategy's long-lived state
+        long[] limit = new long[2];
+        // Before the snapshot: the first native call may open libffi's trampoline file, and keep it.
+        Libc.getrlimit(Libc.RLIMIT_NOFILE, limit);
         Set<String> before = ParentState.openFds();
         List<ChildProcess> kept = new ArrayList<>(SPAWNS_UNDER_LOW_LIMIT);
-        long[] limit = new long[2];
-        Libc.getrlimit(Libc.RLIMIT_NOFILE, limit);
         long soft = limit[0];
         long lowered = openDescriptorCount() + 64;
         skipUnless(soft < 0 || soft > lowered, "the soft RLIMIT_NOFILE is already " + soft
