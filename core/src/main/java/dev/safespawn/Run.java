@@ -155,7 +155,7 @@ public final class Run {
         try {
             long deadline = timeout == null ? Long.MAX_VALUE : start + saturatedNanos(timeout);
             session.feed(deadline);
-            if (!waitUntil(child, deadline)) {
+            if (!session.awaitEnd(deadline)) {
                 timedOut = true;
                 child.terminate(grace);
             }
@@ -175,12 +175,21 @@ public final class Run {
         return check ? result.check() : result;
     }
 
-    private static boolean waitUntil(ChildProcess child, long deadline) throws InterruptedException {
-        if (deadline == Long.MAX_VALUE) {
-            child.waitFor();
+
+    /** Waits for {@code f} until the deadline ({@link System#nanoTime()}; {@code Long.MAX_VALUE}: none). */
+    private static boolean awaitDone(java.util.concurrent.Future<?> f, long deadline) throws InterruptedException {
+        try {
+            if (deadline == Long.MAX_VALUE) {
+                f.get();
+            } else {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
             return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("an exit future never fails", e);
         }
-        return child.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private static long saturatedNanos(Duration d) {
@@ -226,6 +235,13 @@ public final class Run {
 
         /** Writes the input (an {@code InputStream}'s on this thread, until the deadline), then closes stdin. */
         void feed(long deadline) throws IOException, InterruptedException;
+
+        /**
+         * Waits until the child has ended or the deadline ({@link System#nanoTime()}) passes.
+         *
+         * @return whether it ended
+         */
+        boolean awaitEnd(long deadline) throws InterruptedException;
 
         /** Waits until both streams have been captured to their end (the child has exited). */
         void awaitCaptured() throws InterruptedException, IOException;
@@ -316,6 +332,16 @@ public final class Run {
             room.release();
         }
 
+        /**
+         * Waits for the handler's completion, not for the child: the loop
+         * reaps, delivers the last bytes and completes, and this thread wakes
+         * once, instead of waking for the exit and again for the output.
+         */
+        @Override
+        public boolean awaitEnd(long deadline) throws InterruptedException {
+            return awaitDone(child.completion(), deadline);
+        }
+
         @Override
         public void awaitCaptured() throws InterruptedException {
             try {
@@ -403,6 +429,11 @@ public final class Run {
             }, "safespawn-run-" + child.pid() + "-stdin");
             stdin.setDaemon(true);
             stdin.start();
+        }
+
+        @Override
+        public boolean awaitEnd(long deadline) throws InterruptedException {
+            return awaitDone(child.onExit(), deadline);
         }
 
         /**

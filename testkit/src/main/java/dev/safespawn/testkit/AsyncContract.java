@@ -197,6 +197,37 @@ public interface AsyncContract extends StrategyUnderTest {
     }
 
     /**
+     * A {@link dev.safespawn.LineHandler} gets the child's lines, decoded, CRLF or not.
+     *
+     * @throws Exception if the test cannot run to its end; a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    @Timeout(60)
+    default void asyncLinesArriveDecoded() throws Exception {
+        require(Feature.ASYNC_IO);
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        List<String> err = Collections.synchronizedList(new ArrayList<>());
+        AsyncChild child = spawner().spawnAsync(Command.of("sh", "-c",
+                "printf 'h\\303\\251llo\\nw\\303\\266rld\\r\\nlast'; printf 'oops\\n' >&2"),
+                new dev.safespawn.LineHandler() {
+                    @Override
+                    protected void onStdoutLine(String line) {
+                        out.add(line);
+                    }
+
+                    @Override
+                    protected void onStderrLine(String line) {
+                        err.add(line);
+                    }
+                });
+
+        child.completion().get(60, TimeUnit.SECONDS);
+
+        assertThat(out).containsExactly("héllo", "wörld", "last");
+        assertThat(err).containsExactly("oops");
+    }
+
+    /**
      * A callback that throws ends only its own child: it is killed, its streams get their
      * {@code closed} calls, {@code onExit} comes, and the exception is kept; another child is untouched.
      *
