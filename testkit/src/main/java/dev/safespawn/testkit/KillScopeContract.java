@@ -167,9 +167,10 @@ public interface KillScopeContract extends StrategyUnderTest {
     @Test
     default void closeWithTreeScopeKillsWhatAnEndedChildLeft() throws Exception {
         require(Feature.TREE_KILL);
+        require(Feature.STREAMS_OUTLIVE_CHILD); // the daemon prints its pid after the child's exit
         ChildProcess child = spawner().spawn(Command.builder("/bin/sh", "-c",
                         "(setsid /bin/sh -c 'sleep 100 & echo $!' &); exit 3")
-                .killScope(Command.KillScope.TREE).build());
+                .killScope(Command.KillScope.TREE).streamEnd(Command.StreamEnd.LAST_WRITER).build());
         Grandchildren grandchildren = Grandchildren.printedBy(child, 1);
         try {
             assertThat(child.waitFor()).isEqualTo(3);
