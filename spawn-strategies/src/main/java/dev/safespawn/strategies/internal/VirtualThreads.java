@@ -10,7 +10,7 @@ import java.lang.invoke.MethodType;
  * virtual thread, or it pins the carrier that other virtual threads need.
  * Platform threads keep the direct native wait, which is faster.
  */
-public final class VirtualThreads {
+final class VirtualThreads {
     /** {@code Thread::isVirtual}, or null before JDK 21, where no thread is virtual. */
     private static final MethodHandle IS_VIRTUAL = lookUp();
 
@@ -26,7 +26,7 @@ public final class VirtualThreads {
         }
     }
 
-    public static boolean isCurrent() {
+    static boolean isCurrent() {
         if (IS_VIRTUAL == null) {
             return false;
         }

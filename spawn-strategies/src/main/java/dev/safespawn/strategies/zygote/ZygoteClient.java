@@ -14,7 +14,6 @@ import dev.safespawn.strategies.internal.Descriptor;
 import dev.safespawn.strategies.internal.DescriptorPlan;
 import dev.safespawn.strategies.internal.HandlerDriver;
 import dev.safespawn.strategies.internal.SeqPacketSocket;
-import dev.safespawn.strategies.internal.VirtualThreads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,15 +21,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 
 /**
  * One running zygote server and the conversation with it. Any number of
- * threads send requests; one thread at a time reads the replies, matches each
- * to its request by id, and records children's exits: the event loop's
- * thread, or a platform thread that waits for a reply or an exit and reads
- * until it has it ({@link #readUntil}), so it wakes straight from the socket. If the server dies, every
+ * threads send requests; one reader thread takes every reply, matches it to
+ * its request by id, and records children's exits. If the server dies, every
  * request in flight fails with a {@link SpawnException} saying so and every
  * live child completes with {@link ExitStatus#lost}; the strategy then starts
  * a new server for the next spawn.
@@ -45,9 +40,6 @@ final class ZygoteClient {
     private final Map<Integer, ZygoteChildProcess> children = new ConcurrentHashMap<>();
     /** Children whose tree is kept, by keeper pid (unique while the server has not reaped the keeper). */
     private final Map<Integer, ZygoteChildProcess> trees = new ConcurrentHashMap<>();
-    /** Held by whoever reads replies: the loop's thread, or a platform thread waiting for its reply. */
-    private final ReentrantLock readerLock = new ReentrantLock();
-    private final Memory buffer = new Memory(ZygoteProtocol.SSZ_MAX_MESSAGE); // guarded by readerLock
     private volatile String lostReason; // null while the server serves
     private boolean closeWhenIdle; // guarded by this
 
@@ -99,7 +91,9 @@ final class ZygoteClient {
             server.destroyForcibly();
             throw e;
         }
-        pair.local().watch(client::loopReadable);
+        Thread reader = new Thread(client::readReplies, "safespawn-zygote-reader");
+        reader.setDaemon(true);
+        reader.start();
         return client;
     }
 
@@ -192,15 +186,6 @@ final class ZygoteClient {
         }
         boolean interrupted = false;
         try {
-            while (!p.reply().isDone()) {
-                try {
-                    if (!readUntil(p.reply()::isDone, Long.MAX_VALUE)) {
-                        break; // another thread reads: it, or the loop after it, dispatches the reply
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true; // the request cannot be taken back: wait for its answer
-                }
-            }
             while (true) {
                 try {
                     return p.reply().get();
@@ -217,78 +202,22 @@ final class ZygoteClient {
         }
     }
 
-    /**
-     * On the event loop's thread: a reply is there. Read and dispatch what is
-     * there, unless a caller is reading already (it watches again when done).
-     */
-    private void loopReadable() {
-        if (!readerLock.tryLock()) {
-            return;
-        }
-        boolean open;
-        try {
-            open = drain();
-        } finally {
-            readerLock.unlock();
-        }
-        if (open) {
-            socket.rewatch();
-        }
-    }
-
-    /**
-     * Reads replies on the calling platform thread until {@code done} or the
-     * deadline ({@link System#nanoTime()}; {@code Long.MAX_VALUE}: none), if
-     * no other thread is reading: the thread that waits for a reply then
-     * wakes straight from the socket, one hand-off fewer than through the
-     * loop's thread. Replies for others are dispatched on the way.
-     *
-     * @return false, at once, if another thread reads or the caller is a
-     *         virtual thread (which must not block in poll): wait for the
-     *         reply to be dispatched instead
-     * @throws InterruptedException if interrupted while waiting, status cleared
-     */
-    boolean readUntil(BooleanSupplier done, long deadline) throws InterruptedException {
-        if (VirtualThreads.isCurrent() || !readerLock.tryLock()) {
-            return false;
-        }
-        boolean open = true;
-        try {
-            while ((open = drain()) && !done.getAsBoolean()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+    private void readReplies() {
+        try (Memory buf = new Memory(ZygoteProtocol.SSZ_MAX_MESSAGE)) {
+            while (true) {
+                int n = socket.receive(buf, ZygoteProtocol.SSZ_MAX_MESSAGE);
+                if (n < 0) {
                     break;
                 }
-                socket.awaitReadable(deadline == Long.MAX_VALUE ? -1
-                        : (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
-            }
-        } finally {
-            readerLock.unlock();
-            if (open) {
-                socket.rewatch();
+                ZygoteProtocol.Message m = read(buf, n);
+                if (m == null) {
+                    LOG.log(System.Logger.Level.WARNING, "ignoring a malformed message from the zygote");
+                    continue;
+                }
+                dispatch(m);
             }
         }
-        return true;
-    }
-
-    /** Under {@link #readerLock}: dispatches every reply there now; false at the end (the server is lost). */
-    private boolean drain() {
-        while (true) {
-            int n = socket.receiveNow(buffer, ZygoteProtocol.SSZ_MAX_MESSAGE);
-            if (n == SeqPacketSocket.NO_MESSAGE) {
-                return true;
-            }
-            if (n < 0) {
-                serverLost();
-                return false;
-            }
-            ZygoteProtocol.Message m = read(buffer, n);
-            if (m == null) {
-                LOG.log(System.Logger.Level.WARNING, "ignoring a malformed message from the zygote");
-                continue;
-            }
-            dispatch(m);
-        }
+        serverLost();
     }
 
     private void dispatch(ZygoteProtocol.Message m) {
