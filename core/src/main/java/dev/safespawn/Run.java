@@ -2,16 +2,11 @@ package dev.safespawn;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a command to its end and captures its output, in one call: Python's
@@ -77,7 +72,7 @@ public final class Run {
     }
 
     private final Command command;
-    private final Input input;
+    private final RunInput input;
     private final Charset charset;
     private final long maxOutput;
     private final Overflow overflow;
@@ -147,9 +142,9 @@ public final class Run {
         long start = System.nanoTime();
         Capture out = new Capture(maxOutput);
         Capture err = new Capture(maxOutput);
-        Session session = spawner.canSpawnAsync(command)
-                ? new AsyncSession(spawner, command, input, out, err, overflow)
-                : new ThreadedSession(spawner, command, input, out, err, overflow);
+        RunSession session = spawner.canSpawnAsync(command)
+                ? new AsyncRunSession(spawner, command, input, out, err, overflow)
+                : new ThreadedRunSession(spawner, command, input, out, err, overflow);
         ChildProcess child = session.child();
         boolean timedOut = false;
         try {
@@ -176,22 +171,6 @@ public final class Run {
     }
 
 
-    /** Waits for {@code f} until the deadline ({@link System#nanoTime()}; {@code Long.MAX_VALUE}: none). */
-    private static boolean awaitDone(java.util.concurrent.Future<?> f, long deadline) throws InterruptedException {
-        try {
-            if (deadline == Long.MAX_VALUE) {
-                f.get();
-            } else {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("an exit future never fails", e);
-        }
-    }
-
     private static long saturatedNanos(Duration d) {
         try {
             return d.toNanos();
@@ -215,260 +194,12 @@ public final class Run {
                 + (maxOutput == MAX_CAPTURE ? "" : ", max output " + maxOutput + " " + overflow) + "]";
     }
 
-    /** What the child reads. */
-    private static final class Input {
-        static final Input NONE = new Input(null, null, null);
-        final byte[] bytes;
-        final Path file;
-        final InputStream stream;
-
-        private Input(byte[] bytes, Path file, InputStream stream) {
-            this.bytes = bytes;
-            this.file = file;
-            this.stream = stream;
-        }
-    }
-
-    /** One run's child and the machinery that feeds and drains it. */
-    private interface Session {
-        ChildProcess child();
-
-        /** Writes the input (an {@code InputStream}'s on this thread, until the deadline), then closes stdin. */
-        void feed(long deadline) throws IOException, InterruptedException;
-
-        /**
-         * Waits until the child has ended or the deadline ({@link System#nanoTime()}) passes.
-         *
-         * @return whether it ended
-         */
-        boolean awaitEnd(long deadline) throws InterruptedException;
-
-        /** Waits until both streams have been captured to their end (the child has exited). */
-        void awaitCaptured() throws InterruptedException, IOException;
-
-        boolean killedForOutput();
-    }
-
-    /** The event loop reads and writes; this thread only waits. */
-    private static final class AsyncSession implements Session, ChildHandler {
-        private final Input input;
-        private final Capture out;
-        private final Capture err;
-        private final Overflow overflow;
-        private final AsyncChild child;
-        private final Semaphore room = new Semaphore(0);
-        private volatile boolean killed;
-
-        AsyncSession(Spawner spawner, Command command, Input input, Capture out, Capture err, Overflow overflow)
-                throws IOException {
-            this.input = input;
-            this.out = out;
-            this.err = err;
-            this.overflow = overflow;
-            this.child = spawner.spawnAsync(command, this);
-        }
-
-        @Override
-        public void onStdout(ByteBuffer buffer, boolean closed) {
-            overflowed(out.append(buffer));
-        }
-
-        @Override
-        public void onStderr(ByteBuffer buffer, boolean closed) {
-            overflowed(err.append(buffer));
-        }
-
-        private void overflowed(boolean truncated) {
-            if (truncated && overflow == Overflow.KILL && !killed) {
-                killed = true;
-                child.process().destroyForcibly();
-            }
-        }
-
-        @Override
-        public ChildProcess child() {
-            return child.process();
-        }
-
-        @Override
-        public void feed(long deadline) throws IOException, InterruptedException {
-            if (input.bytes != null) {
-                child.writeStdin(ByteBuffer.wrap(input.bytes));
-            } else if (input.stream != null) {
-                copyStream(deadline);
-            }
-            child.closeStdin(false);
-        }
-
-        /**
-         * One chunk at a time, so memory stays bounded: the next is read once
-         * the loop has written the last and the pipe has room again, which it
-         * reports through {@link #onStdinReady}.
-         */
-        private void copyStream(long deadline) throws IOException, InterruptedException {
-            byte[] chunk = new byte[64 * 1024];
-            int n;
-            while ((n = input.stream.read(chunk)) >= 0) {
-                child.writeStdin(ByteBuffer.wrap(chunk.clone(), 0, n));
-                child.wantWrite();
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !room.tryAcquire(left, TimeUnit.NANOSECONDS) || !child.process().isAlive()) {
-                    return; // out of time (the caller terminates the child) or the child has ended
-                }
-            }
-        }
-
-        /** The queued chunk is written and the pipe has room: let the feeder go on. Writes nothing itself. */
-        @Override
-        public boolean onStdinReady(ByteBuffer buffer) {
-            buffer.flip(); // empty: nothing to write from here
-            room.release();
-            return false;
-        }
-
-        /** A feeder waiting for room must not wait for a child that has gone. */
-        @Override
-        public void onExit(ExitStatus status) {
-            room.release();
-        }
-
-        /**
-         * Waits for the handler's completion, not for the child: the loop
-         * reaps, delivers the last bytes and completes, and this thread wakes
-         * once, instead of waking for the exit and again for the output.
-         */
-        @Override
-        public boolean awaitEnd(long deadline) throws InterruptedException {
-            return awaitDone(child.completion(), deadline);
-        }
-
-        @Override
-        public void awaitCaptured() throws InterruptedException {
-            try {
-                child.completion().get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the completion never fails", e);
-            }
-        }
-
-        @Override
-        public boolean killedForOutput() {
-            return killed;
-        }
-    }
-
-    /** For strategies without {@link Feature#ASYNC_IO}: a thread per piped stream. */
-    private static final class ThreadedSession implements Session {
-        /** How long the pumps may take after the child's exit: Go's {@code WaitDelay}, for the JDK's blocked reads. */
-        private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
-
-        private final ChildProcess child;
-        private final Input input;
-        private final Overflow overflow;
-        private final Thread stdout;
-        private final Thread stderr;
-        private Thread stdin;
-        private volatile boolean killed;
-        private volatile IOException failure;
-
-        ThreadedSession(Spawner spawner, Command command, Input input, Capture out, Capture err, Overflow overflow)
-                throws IOException {
-            this.child = spawner.spawn(command);
-            this.input = input;
-            this.overflow = overflow;
-            this.stdout = pump(child.getInputStream(), out, "stdout");
-            this.stderr = pump(child.getErrorStream(), err, "stderr");
-        }
-
-        private Thread pump(InputStream from, Capture into, String name) {
-            Thread t = new Thread(() -> {
-                byte[] b = new byte[64 * 1024];
-                try (from) {
-                    int n;
-                    while ((n = from.read(b)) >= 0) {
-                        if (into.append(b, n) && overflow == Overflow.KILL && !killed) {
-                            killed = true;
-                            child.destroyForcibly();
-                        }
-                    }
-                } catch (IOException e) {
-                    if (!killed && child.isAlive()) {
-                        failure = e; // not just the stream a kill or termination closed
-                    }
-                }
-            }, "safespawn-run-" + child.pid() + "-" + name);
-            t.setDaemon(true);
-            t.start();
-            return t;
-        }
-
-        @Override
-        public ChildProcess child() {
-            return child;
-        }
-
-        /** On a thread of its own, so a child that does not read its stdin cannot hold up the timeout. */
-        @Override
-        public void feed(long deadline) {
-            stdin = new Thread(() -> {
-                try (OutputStream to = child.getOutputStream()) {
-                    if (input.bytes != null) {
-                        to.write(input.bytes);
-                    } else if (input.stream != null) {
-                        byte[] chunk = new byte[64 * 1024];
-                        int n;
-                        while (System.nanoTime() < deadline && (n = input.stream.read(chunk)) >= 0) {
-                            to.write(chunk, 0, n);
-                        }
-                    }
-                } catch (IOException e) {
-                    if (child.isAlive()) {
-                        failure = e; // a child that has exited simply stopped reading: not a failure of the run
-                    }
-                }
-            }, "safespawn-run-" + child.pid() + "-stdin");
-            stdin.setDaemon(true);
-            stdin.start();
-        }
-
-        @Override
-        public boolean awaitEnd(long deadline) throws InterruptedException {
-            return awaitDone(child.onExit(), deadline);
-        }
-
-        /**
-         * Waits for the pumps; once the child has exited, for at most
-         * {@link #DRAIN_AFTER_EXIT} more. The JDK cannot wake a read already
-         * blocked when the child exits, so a grandchild holding the pipe would
-         * otherwise hold the run up: the pumps are then left to end with the
-         * pipe (they are daemon threads), and what they had read is the result.
-         */
-        @Override
-        public void awaitCaptured() throws InterruptedException, IOException {
-            long deadline = System.nanoTime() + DRAIN_AFTER_EXIT.toNanos();
-            for (Thread t : new Thread[] {stdout, stderr, stdin}) {
-                long left = deadline - System.nanoTime();
-                if (left > 0) {
-                    t.join(Math.max(1, left / 1_000_000));
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-        }
-
-        @Override
-        public boolean killedForOutput() {
-            return killed;
-        }
-    }
-
     /**
      * Describes a run. Not thread-safe; {@link #build()} makes an immutable {@link Run}.
      */
     public static final class Builder {
         private final Command command;
-        private Input input = Input.NONE;
+        private RunInput input = RunInput.NONE;
         private Charset charset = StandardCharsets.UTF_8;
         private long maxOutput = MAX_CAPTURE;
         private Overflow overflow = Overflow.TRUNCATE;
@@ -488,7 +219,7 @@ public final class Run {
          * @return this builder
          */
         public Builder input(byte[] bytes) {
-            input = new Input(bytes.clone(), null, null);
+            input = new RunInput(bytes.clone(), null, null);
             return this;
         }
 
@@ -500,7 +231,7 @@ public final class Run {
          * @return this builder
          */
         public Builder input(String text, Charset charset) {
-            input = new Input(text.getBytes(Objects.requireNonNull(charset, "charset")), null, null);
+            input = new RunInput(text.getBytes(Objects.requireNonNull(charset, "charset")), null, null);
             return this;
         }
 
@@ -511,7 +242,7 @@ public final class Run {
          * @return this builder
          */
         public Builder input(Path file) {
-            input = new Input(null, Objects.requireNonNull(file, "file"), null);
+            input = new RunInput(null, Objects.requireNonNull(file, "file"), null);
             return this;
         }
 
@@ -523,7 +254,7 @@ public final class Run {
          * @return this builder
          */
         public Builder input(InputStream stream) {
-            input = new Input(null, null, Objects.requireNonNull(stream, "stream"));
+            input = new RunInput(null, null, Objects.requireNonNull(stream, "stream"));
             return this;
         }
 
@@ -617,7 +348,7 @@ public final class Run {
          *         command that redirects stderr itself
          */
         public Run build() {
-            if (input != Input.NONE && command.stdin() != Redirect.PIPE) {
+            if (input != RunInput.NONE && command.stdin() != Redirect.PIPE) {
                 throw new IllegalArgumentException("input: the command's stdin is already " + command.stdin());
             }
             if (mergeStderr && command.stderr() != Redirect.PIPE) {
