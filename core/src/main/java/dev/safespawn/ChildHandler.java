@@ -20,7 +20,9 @@ import java.nio.ByteBuffer;
  *     {@link #onExit} last, once.</li>
  * <li>By default they run on the library's event-loop thread, which serves
  *     every child of the JVM: a callback must not block, or it delays every
- *     other child's I/O and exit. Give {@code spawnAsync} an executor to run
+ *     other child's I/O and exit; above all it must not wait for a child
+ *     ({@code waitFor}, {@code completion().join()}), whose end that same
+ *     thread has to deliver. Give {@code spawnAsync} an executor to run
  *     a child's callbacks there instead; a slow callback then delays only its
  *     own child, because the library reads at most one buffer ahead of each
  *     stream's handler and writes stdin only when the handler has supplied it.</li>
