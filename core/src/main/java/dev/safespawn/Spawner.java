@@ -288,7 +288,7 @@ public final class Spawner implements AutoCloseable {
             throws IOException {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(handler, "handler");
-        int needed = command.featureMask() | 1 << Feature.ASYNC_IO.ordinal();
+        int needed = asyncMask(command);
         SpawnStrategy s = route(needed);
         if (s == null) {
             Set<Feature> required = EnumSet.of(Feature.ASYNC_IO);
@@ -300,13 +300,12 @@ public final class Spawner implements AutoCloseable {
 
     /** Whether {@link #spawnAsync} can run {@code command} here: a strategy covers it with {@link Feature#ASYNC_IO}. */
     boolean canSpawnAsync(Command command) {
-        int needed = command.featureMask() | 1 << Feature.ASYNC_IO.ordinal();
-        for (StrategyRoute r : routes) {
-            if (r.covers(needed) && !r.failed()) {
-                return true;
-            }
-        }
-        return false;
+        return strategyFor(asyncMask(command)).isPresent();
+    }
+
+    /** What {@link #spawnAsync} needs of a strategy: the command's features and {@link Feature#ASYNC_IO}. */
+    private static int asyncMask(Command command) {
+        return command.featureMask() | 1 << Feature.ASYNC_IO.ordinal();
     }
 
     /**

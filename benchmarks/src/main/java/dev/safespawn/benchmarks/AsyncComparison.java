@@ -122,19 +122,50 @@ public final class AsyncComparison {
         return Math.max(peak, Thread.activeCount());
     }
 
-    /** Sends {@code size} bytes from one shared chunk and counts what comes back. */
-    private static final class SafespawnEcho implements ChildHandler {
+    /**
+     * One child's side of the echo, whatever library drives it: what is left
+     * to send (from one shared chunk of zeros) and what came back.
+     */
+    private static final class EchoBytes {
         private static final ByteBuffer DATA = ByteBuffer.allocateDirect(CHUNK);
-        private long toSend;
-        private long received;
         private final long size;
+        private long toSend;
+        volatile long received;
 
-        SafespawnEcho(long size) {
+        EchoBytes(long size) {
             this.size = size;
             this.toSend = size;
         }
 
+        /** Fills and flips {@code buffer}; returns whether more is left to send after it. */
+        boolean fill(ByteBuffer buffer) {
+            int n = (int) Math.min(toSend, buffer.remaining());
+            buffer.put(DATA.duplicate().limit(n)).flip();
+            toSend -= n;
+            return toSend > 0;
+        }
+
+        /** Counts and consumes what came back. */
+        void take(ByteBuffer buffer) {
+            received += buffer.remaining();
+            buffer.position(buffer.limit());
+        }
+
+        void check(String who) {
+            if (received != size) {
+                throw new IllegalStateException(who + " echoed " + received + " of " + size + " bytes");
+            }
+        }
+    }
+
+    /** safespawn's handler for the echo. */
+    private static final class SafespawnEcho implements ChildHandler {
+        private final EchoBytes bytes;
         private AsyncChild child;
+
+        SafespawnEcho(long size) {
+            this.bytes = new EchoBytes(size);
+        }
 
         @Override
         public void onStart(AsyncChild child) {
@@ -144,27 +175,21 @@ public final class AsyncComparison {
 
         @Override
         public boolean onStdinReady(ByteBuffer buffer) {
-            int n = (int) Math.min(toSend, buffer.remaining());
-            buffer.put(DATA.duplicate().limit(n)).flip();
-            toSend -= n;
-            if (toSend == 0) {
+            boolean more = bytes.fill(buffer);
+            if (!more) {
                 child.closeStdin(false);
-                return false;
             }
-            return true;
+            return more;
         }
 
         @Override
         public void onStdout(ByteBuffer buffer, boolean closed) {
-            received += buffer.remaining();
-            buffer.position(buffer.limit());
+            bytes.take(buffer);
         }
 
         @Override
         public void onExit(dev.safespawn.ExitStatus status) {
-            if (received != size) {
-                throw new IllegalStateException("safespawn echoed " + received + " of " + size + " bytes");
-            }
+            bytes.check("safespawn");
         }
     }
 
@@ -187,22 +212,18 @@ public final class AsyncComparison {
         }
         for (int i = 0; i < started.size(); i++) {
             started.get(i).waitFor(0, TimeUnit.SECONDS);
-            if (handlers.get(i).received != sizes[i]) {
-                throw new IllegalStateException("NuProcess echoed " + handlers.get(i).received + " of " + sizes[i]);
-            }
+            handlers.get(i).bytes.check("NuProcess");
         }
         return Math.max(peak, Thread.activeCount());
     }
 
     /** NuProcess's handler for the same echo. */
     private static final class NuEcho extends NuAbstractProcessHandler {
-        private static final ByteBuffer DATA = ByteBuffer.allocateDirect(CHUNK);
+        private final EchoBytes bytes;
         private NuProcess process;
-        private long toSend;
-        volatile long received;
 
         NuEcho(long size) {
-            this.toSend = size;
+            this.bytes = new EchoBytes(size);
         }
 
         @Override
@@ -212,20 +233,16 @@ public final class AsyncComparison {
 
         @Override
         public boolean onStdinReady(ByteBuffer buffer) {
-            int n = (int) Math.min(toSend, buffer.remaining());
-            buffer.put(DATA.duplicate().limit(n)).flip();
-            toSend -= n;
-            if (toSend == 0) {
+            boolean more = bytes.fill(buffer);
+            if (!more) {
                 process.closeStdin(false);
-                return false;
             }
-            return true;
+            return more;
         }
 
         @Override
         public void onStdout(ByteBuffer buffer, boolean closed) {
-            received += buffer.remaining();
-            buffer.position(buffer.limit());
+            bytes.take(buffer);
         }
     }
 

@@ -289,7 +289,11 @@ public interface AsyncContract extends StrategyUnderTest {
                 public void onStdout(ByteBuffer buffer, boolean closed) {
                     if (!closed && blocked.getCount() > 0) {
                         blocked.countDown();
-                        awaitUninterruptibly(release);
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt(); // the executor's shutdown: stop holding the child
+                        }
                     }
                     super.onStdout(buffer, closed);
                 }
@@ -331,21 +335,6 @@ public interface AsyncContract extends StrategyUnderTest {
         byte[] b = new byte[n];
         new Random(42).nextBytes(b);
         return b;
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Collects what a handler is told; its lists are only read after the child's completion. */
