@@ -33,8 +33,8 @@ final class Capture {
     }
 
     /** As {@link #append(ByteBuffer)}, for the fallback's stream reads. */
-    synchronized boolean append(byte[] b, int len) {
-        return append(ByteBuffer.wrap(b, 0, len));
+    synchronized boolean append(byte[] b, int offset, int len) {
+        return append(ByteBuffer.wrap(b, offset, len));
     }
 
     private void ensure(int capacity) {

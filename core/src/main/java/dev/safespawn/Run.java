@@ -1,5 +1,7 @@
 package dev.safespawn;
 
+import dev.safespawn.internal.CallerStdio;
+import dev.safespawn.internal.VirtualThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
@@ -23,11 +25,14 @@ import java.util.Objects;
  * <h2>What it guarantees</h2>
  * <ul>
  * <li>No deadlock at any output size: both streams are read as the child
- *     writes them, while stdin is fed. On a strategy with
- *     {@link Feature#ASYNC_IO} this takes no thread at all (the library's
- *     event loop reads both streams and writes stdin; the calling thread only
- *     waits). A strategy without it (the {@code jdk} fallback) gets one
- *     thread per piped stream for the duration of the run.</li>
+ *     writes them, while stdin is fed. With a native strategy this takes no
+ *     thread of its own: on a platform thread the calling thread serves the
+ *     pipes itself, waiting in one {@code poll(2)} over all of them, so the
+ *     kernel wakes it and no other thread takes part; a virtual thread parks
+ *     while the library's event loop serves them ({@link Feature#ASYNC_IO}).
+ *     After a timeout, one thread reads on while the child is terminated.
+ *     The {@code jdk} fallback gets one thread per piped stream for the
+ *     duration of the run.</li>
  * <li>Input: bytes, text, a file (opened for the child, never copied through
  *     the JVM), an {@code InputStream} (copied on the calling thread; the
  *     timeout is checked between reads, so a stream that blocks forever
@@ -142,9 +147,7 @@ public final class Run {
         long start = System.nanoTime();
         Capture out = new Capture(maxOutput);
         Capture err = new Capture(maxOutput);
-        RunSession session = spawner.canSpawnAsync(command)
-                ? new AsyncRunSession(spawner, command, input, out, err, overflow)
-                : new ThreadedRunSession(spawner, command, input, out, err, overflow);
+        RunSession session = start(spawner, out, err);
         ChildProcess child = session.child();
         boolean timedOut = false;
         try {
@@ -170,6 +173,21 @@ public final class Run {
         return check ? result.check() : result;
     }
 
+    /**
+     * A virtual thread parks while the event loop serves the pipes; a platform
+     * thread serves them itself, which wakes no other thread; a child whose
+     * pipes allow neither (the {@code jdk} strategy's) gets pump threads.
+     */
+    private RunSession start(Spawner spawner, Capture out, Capture err) throws IOException {
+        boolean virtual = VirtualThreads.isCurrent();
+        if (virtual && spawner.canSpawnAsync(command)) {
+            return new AsyncRunSession(spawner, command, input, out, err, overflow);
+        }
+        ChildProcess child = spawner.spawn(command);
+        return !virtual && child instanceof CallerStdio stdio
+                ? new CallerRunSession(child, stdio, input, out, err, overflow)
+                : new ThreadedRunSession(child, input, out, err, overflow);
+    }
 
     private static long saturatedNanos(Duration d) {
         try {

@@ -18,7 +18,7 @@ interface RunSession {
      *
      * @return whether it ended
      */
-    boolean awaitEnd(long deadline) throws InterruptedException;
+    boolean awaitEnd(long deadline) throws InterruptedException, IOException;
 
     /** Waits until both streams have been captured to their end (the child has exited). */
     void awaitCaptured() throws InterruptedException, IOException;

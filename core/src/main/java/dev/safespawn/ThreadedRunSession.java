@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 
-/** For strategies without {@link Feature#ASYNC_IO}: a thread per piped stream. */
+/** For children without a caller-side pump (the {@code jdk} strategy): a thread per piped stream. */
 final class ThreadedRunSession implements RunSession {
     /** How long the pumps may take after the child's exit: Go's {@code WaitDelay}, for the JDK's blocked reads. */
     private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
@@ -19,9 +19,8 @@ final class ThreadedRunSession implements RunSession {
     private volatile boolean killed;
     private volatile IOException failure;
 
-    ThreadedRunSession(Spawner spawner, Command command, RunInput input, Capture out, Capture err, Run.Overflow overflow)
-            throws IOException {
-        this.child = spawner.spawn(command);
+    ThreadedRunSession(ChildProcess child, RunInput input, Capture out, Capture err, Run.Overflow overflow) {
+        this.child = child;
         this.input = input;
         this.overflow = overflow;
         this.stdout = pump(child.getInputStream(), out, "stdout");
@@ -34,7 +33,7 @@ final class ThreadedRunSession implements RunSession {
             try (from) {
                 int n;
                 while ((n = from.read(b)) >= 0) {
-                    if (into.append(b, n) && overflow == Run.Overflow.KILL && !killed) {
+                    if (into.append(b, 0, n) && overflow == Run.Overflow.KILL && !killed) {
                         killed = true;
                         child.destroyForcibly();
                     }

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,26 @@ public interface RunContract extends StrategyUnderTest {
         assertThat(r.stderr()).hasSize(64 << 20);
         assertThat(r.stdoutTruncated() || r.stderrTruncated() || r.timedOut()).isFalse();
         assertThat(r.succeeded()).isTrue();
+    }
+
+    /**
+     * 16 MiB in while the child echoes it back: the input is fed as the
+     * output is read (writing it all first would deadlock on the full pipes),
+     * and every byte comes back in order.
+     *
+     * @throws Exception if the test cannot run to its end; a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    @Timeout(120)
+    default void runFeedsAndCapturesAtOnceWithoutDeadlock() throws Exception {
+        byte[] input = new byte[16 << 20];
+        new Random(42).nextBytes(input);
+
+        RunResult r = Run.of(Command.of("sh", "-c", "cat; echo done >&2")).input(input).run(spawner());
+
+        assertThat(r.status()).isEqualTo(ExitStatus.exited(0));
+        assertThat(Arrays.equals(r.stdout(), input)).as("stdout equals the input").isTrue();
+        assertThat(r.stderrText()).isEqualTo("done\n");
     }
 
     /**

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.safespawn.internal.Errno;
+import dev.safespawn.internal.VirtualThreads;
 import java.io.IOException;
 
 /**
@@ -23,8 +24,10 @@ import java.io.IOException;
  * (see {@link FdInputStream}).
  */
 public final class Descriptor {
+    /** The size of one {@code struct pollfd}. */
+    static final int POLLFD_SIZE = 8;
     /** Bytes of native scratch {@link #await} needs for its two {@code struct pollfd}. */
-    static final int POLL_SCRATCH_SIZE = 16;
+    static final int POLL_SCRATCH_SIZE = 2 * POLLFD_SIZE;
 
     private final int fd;
     private int users;
@@ -69,25 +72,9 @@ public final class Descriptor {
         if (VirtualThreads.isCurrent() && parkUntilReady(events)) {
             return;
         }
-        int wake;
-        synchronized (this) {
-            if (closed) {
-                throw new IOException("Stream closed");
-            }
-            if (childExited) {
-                return;
-            }
-            if (wakeFd < 0) {
-                wakeFd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-            }
-            wake = wakeFd;
+        if (!prepareWait(events, pfd, 0)) {
+            return;
         }
-        pfd.setInt(0, fd);
-        pfd.setShort(4, events);
-        pfd.setShort(6, (short) 0);
-        pfd.setInt(8, wake);
-        pfd.setShort(12, LibC.POLLIN);
-        pfd.setShort(14, (short) 0);
         while (true) {
             try {
                 LibC.poll(pfd, 2, -1);
@@ -103,6 +90,41 @@ public final class Descriptor {
                 throw new IOException("Stream closed");
             }
         }
+    }
+
+    /**
+     * Sets up one descriptor's part of a {@code poll(2)}: at {@code slot} of
+     * {@code pfds}, this descriptor for {@code events}, and at {@code slot + 1}
+     * the eventfd that {@link #close()} and {@link #childExited()} write, so
+     * a wait over several descriptors ends for either as {@link #await} does.
+     * Must be called between {@link #acquire()} and {@link #release()}.
+     *
+     * @return false if the wait must not block: {@link #childExited()} was
+     *         called (what is left is read without waiting)
+     * @throws IOException "Stream closed" if closed meanwhile
+     */
+    boolean prepareWait(short events, Pointer pfds, int slot) throws IOException {
+        int wake;
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("Stream closed");
+            }
+            if (childExited) {
+                return false;
+            }
+            if (wakeFd < 0) {
+                wakeFd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+            }
+            wake = wakeFd;
+        }
+        long at = (long) slot * POLLFD_SIZE;
+        pfds.setInt(at, fd);
+        pfds.setShort(at + 4, events);
+        pfds.setShort(at + 6, (short) 0);
+        pfds.setInt(at + POLLFD_SIZE, wake);
+        pfds.setShort(at + POLLFD_SIZE + 4, LibC.POLLIN);
+        pfds.setShort(at + POLLFD_SIZE + 6, (short) 0);
+        return true;
     }
 
     /**

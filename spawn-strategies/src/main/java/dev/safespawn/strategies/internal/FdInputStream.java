@@ -68,13 +68,39 @@ final class FdInputStream extends InputStream implements ChildEnd {
             return 0;
         }
         try {
-            return readLocked(b, off, len);
+            return readLocked(b, off, len, true);
         } finally {
             letGoIfChildExited(); // the exit may have come while this call held the lock
         }
     }
 
-    private int readLocked(byte[] b, int off, int len) throws IOException {
+    /**
+     * {@link #read(byte[], int, int)} without waiting, for a thread that
+     * waits on several streams at once ({@link StdioPump}).
+     *
+     * @return the count read; 0 if nothing is there yet; -1 at the end, and
+     *         also once the stream is closed (whoever closed it ended the
+     *         reading: a termination, say)
+     */
+    int readNow(byte[] b, int off, int len) throws IOException {
+        try {
+            return readLocked(b, off, len, false);
+        } catch (IOException e) {
+            if (closed) {
+                return -1;
+            }
+            throw e;
+        } finally {
+            letGoIfChildExited();
+        }
+    }
+
+    /** Between {@link Descriptor#acquire()} and its release, for a wait over several streams; see {@link #readNow}. */
+    Descriptor descriptor() {
+        return fd;
+    }
+
+    private int readLocked(byte[] b, int off, int len, boolean wait) throws IOException {
         readLock.lock();
         try {
             if (closed) {
@@ -105,6 +131,9 @@ final class FdInputStream extends InputStream implements ChildEnd {
                             // Empty at or after the exit: the end, for good (nothing read later may follow it).
                             letGo(new byte[0]);
                             return -1;
+                        }
+                        if (!wait) {
+                            return 0;
                         }
                         fd.await(LibC.POLLIN, buffer.share(CHUNK));
                     }

@@ -1,6 +1,8 @@
 package dev.safespawn.strategies.internal;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import dev.safespawn.internal.Errno;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
@@ -65,6 +67,53 @@ final class FdOutputStream extends OutputStream implements ChildEnd {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * One {@code write(2)} of at most 64 KiB of {@code b} without waiting, for
+     * a thread that waits on several streams at once ({@link StdioPump}).
+     *
+     * @return the count written, 0 if the pipe is full, or -1 if the child
+     *         will read no more: the stream was closed (at the child's exit,
+     *         say) or the child closed its end
+     */
+    int writeNow(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        writeLock.lock();
+        try {
+            int raw;
+            try {
+                raw = fd.acquire();
+            } catch (IOException closed) {
+                return -1;
+            }
+            try {
+                int n = Math.min(len, CHUNK);
+                if (buffer == null) {
+                    buffer = new Memory(CHUNK + Descriptor.POLL_SCRATCH_SIZE);
+                }
+                buffer.write(0, b, off, n);
+                long wrote = NonBlockingIo.write(raw, buffer, n);
+                if (wrote >= 0) {
+                    return (int) wrote;
+                }
+                int errno = Native.getLastError();
+                if (errno == Errno.EPIPE) {
+                    return -1;
+                }
+                NonBlockingIo.afterFailure(""); // throws unless EAGAIN or EINTR: nothing written this time
+                return 0;
+            } finally {
+                fd.release();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** For a wait over several streams; see {@link #writeNow}. */
+    Descriptor descriptor() {
+        return fd;
     }
 
     @Override

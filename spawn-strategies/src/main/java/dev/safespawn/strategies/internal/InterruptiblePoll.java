@@ -21,7 +21,7 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
  */
 final class InterruptiblePoll extends AbstractInterruptibleChannel {
     /** Bytes of native scratch {@link #awaitReadable} needs: two {@code struct pollfd}. */
-    static final int SCRATCH_SIZE = 16;
+    static final int SCRATCH_SIZE = 2 * Descriptor.POLLFD_SIZE;
 
     private final int wakeFd;
 
@@ -40,18 +40,32 @@ final class InterruptiblePoll extends AbstractInterruptibleChannel {
      *         {@link Object#wait()} clears it
      */
     static void awaitReadable(int fd, int timeoutMillis, Pointer pfd) throws InterruptedException {
+        pfd.setInt(0, fd);
+        pfd.setShort(4, LibC.POLLIN);
+        pfd.setShort(6, (short) 0);
+        poll(pfd, 1, timeoutMillis);
+    }
+
+    /**
+     * {@code poll(2)} over the {@code count} entries the caller set in
+     * {@code pfds}, which must have room for one more: this wait's own
+     * eventfd goes there. Returns when any is ready, {@code timeoutMillis}
+     * pass ({@code -1}: no limit), or early (EINTR); the caller reads the
+     * {@code revents} it needs and decides.
+     *
+     * @throws InterruptedException as {@link #awaitReadable}
+     */
+    static void poll(Pointer pfds, int count, int timeoutMillis) throws InterruptedException {
         InterruptiblePoll wait = new InterruptiblePoll();
         try {
-            pfd.setInt(0, fd);
-            pfd.setShort(4, LibC.POLLIN);
-            pfd.setShort(6, (short) 0);
-            pfd.setInt(8, wait.wakeFd);
-            pfd.setShort(12, LibC.POLLIN);
-            pfd.setShort(14, (short) 0);
+            long at = (long) count * Descriptor.POLLFD_SIZE;
+            pfds.setInt(at, wait.wakeFd);
+            pfds.setShort(at + 4, LibC.POLLIN);
+            pfds.setShort(at + 6, (short) 0);
             boolean completed = false;
             wait.begin();
             try {
-                LibC.poll(pfd, 2, timeoutMillis);
+                LibC.poll(pfds, count + 1, timeoutMillis);
                 completed = true;
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Errno.EINTR) {

@@ -142,32 +142,53 @@ public final class NativeChildProcess extends PipedChildProcess {
             super.awaitExit(nanos);
             return;
         }
-        synchronized (lock) {
-            if (!isAlive()) {
+        // One block for poll's pollfds and waitid's siginfo_t.
+        try (Memory scratch = new Memory(InterruptiblePoll.SCRATCH_SIZE + LibC.SIGINFO_T_SIZE)) {
+            int fd = enterExitWait();
+            if (fd < 0) {
                 return;
+            }
+            try {
+                InterruptiblePoll.awaitReadable(fd, nanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE,
+                        (nanos + 999_999) / 1_000_000), scratch);
+            } finally {
+                leaveExitWait(scratch.share(InterruptiblePoll.SCRATCH_SIZE));
+            }
+        }
+    }
+
+    /**
+     * Starts a wait of this thread's own on the pidfd: the reaper stops
+     * watching the child while anyone waits so, and only the waiter wakes.
+     *
+     * @return the pidfd to poll; -1 if there is none or the child has ended
+     */
+    @Override
+    int enterExitWait() {
+        synchronized (lock) {
+            if (pidfd < 0 || !isAlive()) {
+                return -1;
             }
             if (waiters++ == 0 && watched) {
                 Reaper.pause(this);
                 watched = false;
             }
+            return pidfd;
         }
-        // One block for poll's pollfds and waitid's siginfo_t.
-        try (Memory scratch = new Memory(InterruptiblePoll.SCRATCH_SIZE + LibC.SIGINFO_T_SIZE)) {
-            try {
-                InterruptiblePoll.awaitReadable(pidfd, nanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE,
-                        (nanos + 999_999) / 1_000_000), scratch);
-            } finally {
-                synchronized (lock) {
-                    waiters--;
-                    if (isAlive()) {
-                        reapIfExited(scratch.share(InterruptiblePoll.SCRATCH_SIZE));
-                    }
-                    if (!isAlive()) {
-                        closePidfdIfUnused();
-                    } else if (waiters == 0) {
-                        watched = Reaper.resume(this);
-                    }
-                }
+    }
+
+    /** Ends a wait {@link #enterExitWait()} started: reaps the child if it has exited, else hands it back to the reaper. */
+    @Override
+    void leaveExitWait(Pointer siginfo) {
+        synchronized (lock) {
+            waiters--;
+            if (isAlive()) {
+                reapIfExited(siginfo);
+            }
+            if (!isAlive()) {
+                closePidfdIfUnused();
+            } else if (waiters == 0) {
+                watched = Reaper.resume(this);
             }
         }
     }

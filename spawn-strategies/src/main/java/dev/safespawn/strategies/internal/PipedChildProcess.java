@@ -5,6 +5,8 @@ import dev.safespawn.Command;
 import dev.safespawn.Command.PipeDirection;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.Signal;
+import dev.safespawn.internal.CallerStdio;
+import dev.safespawn.internal.VirtualThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +34,7 @@ import java.util.function.Supplier;
  * {@link #isAlive()}, {@link #onExit()}): whoever learns that the child has
  * ended finds its descriptors released and what its pipes held kept.
  */
-public abstract class PipedChildProcess extends ChildProcess {
+public abstract class PipedChildProcess extends ChildProcess implements CallerStdio {
     private final int pid;
     private final boolean leadsGroup;
     private final Command.KillScope killScope;
@@ -205,6 +207,19 @@ public abstract class PipedChildProcess extends ChildProcess {
         return stderr;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException on a virtual thread
+     */
+    @Override
+    public CallerStdio.Pump pump(InputStream input, CallerStdio.Sink out, CallerStdio.Sink err) {
+        if (VirtualThreads.isCurrent()) {
+            throw new IllegalStateException("a virtual thread must not wait in poll(2): it would pin its carrier");
+        }
+        return new StdioPump(this, stdin, input, stdout, out, stderr, err);
+    }
+
     @Override
     public OutputStream pipeTo(int childFd) {
         if (extra.get(childFd) instanceof OutputStream out) {
@@ -248,6 +263,27 @@ public abstract class PipedChildProcess extends ChildProcess {
             }
             await(left);
         }
+    }
+
+    /**
+     * For a platform thread that polls the child's pipes itself
+     * ({@link StdioPump}): a descriptor that becomes readable when the child
+     * exits, to add to its poll, so that it learns of the exit from the
+     * kernel rather than from another thread. Pair with
+     * {@link #leaveExitWait}.
+     *
+     * @return the descriptor, or -1 where the strategy has none (the exit then
+     *         reaches the streams the usual way) or the child has ended
+     */
+    int enterExitWait() {
+        return -1;
+    }
+
+    /**
+     * Ends what {@link #enterExitWait()} began, when it returned a descriptor.
+     * {@code siginfo} is {@link LibC#SIGINFO_T_SIZE} bytes of scratch.
+     */
+    void leaveExitWait(com.sun.jna.Pointer siginfo) {
     }
 
     /** Waits as the current thread should: see {@link #awaitExit} and {@link #parkUntilExit}. */

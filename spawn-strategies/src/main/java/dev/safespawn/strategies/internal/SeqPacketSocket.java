@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.safespawn.internal.Errno;
+import dev.safespawn.internal.VirtualThreads;
 import java.io.IOException;
 
 /**

@@ -1,4 +1,4 @@
-package dev.safespawn.strategies.internal;
+package dev.safespawn.internal;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -10,7 +10,7 @@ import java.lang.invoke.MethodType;
  * virtual thread, or it pins the carrier that other virtual threads need.
  * Platform threads keep the direct native wait, which is faster.
  */
-final class VirtualThreads {
+public final class VirtualThreads {
     /** {@code Thread::isVirtual}, or null before JDK 21, where no thread is virtual. */
     private static final MethodHandle IS_VIRTUAL = lookUp();
 
@@ -26,7 +26,10 @@ final class VirtualThreads {
         }
     }
 
-    static boolean isCurrent() {
+    /**
+     * @return whether the calling thread is virtual
+     */
+    public static boolean isCurrent() {
         if (IS_VIRTUAL == null) {
             return false;
         }
