@@ -186,7 +186,7 @@ public final class ParentState {
                 .map(Thread::getName)
                 .filter(n -> !n.startsWith("process reaper") && !n.startsWith("ForkJoinPool")
                         && !n.equals("safespawn-reaper") && !n.equals("safespawn-cleaner")
-                        && !n.equals("safespawn-parent-death-spawner") && !n.equals("safespawn-zygote-reader"))
+                        && !n.equals("safespawn-parent-death-spawner"))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 

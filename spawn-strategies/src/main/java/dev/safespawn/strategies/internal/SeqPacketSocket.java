@@ -10,17 +10,25 @@ import java.io.IOException;
 /**
  * One end of a {@code SOCK_SEQPACKET} socketpair: whole messages, optionally
  * with descriptors attached ({@code SCM_RIGHTS}). Any number of threads may
- * send; one thread receives, blocking. {@link #close()} shuts the socket down
- * first, which wakes the receiver with end of file, and releases the number
- * only once no call is using it.
+ * send; one thread at a time receives: blocking ({@link #receive}), or without
+ * blocking ({@link #receiveNow}) when the {@link EventLoop} says a message is
+ * there ({@link #watch}) or a waiting thread has polled for one
+ * ({@link #awaitReadable}). {@link #close()} stops the loop watching, shuts
+ * the socket down, which wakes a blocked receiver with end of file, and
+ * releases the number only once no call is using it.
  */
 public final class SeqPacketSocket implements AutoCloseable {
     // struct msghdr (64-bit): name, namelen, iov, iovlen, control, controllen, flags
     private static final int MSGHDR_SIZE = 56;
     private static final int CMSG_HEADER = 16; // cmsg_len (size_t), cmsg_level, cmsg_type
 
+    /** What {@link #receiveNow} returns when no message is there yet. */
+    public static final int NO_MESSAGE = -2;
+    private static final EventLoop LOOP = EventLoop.INSTANCE;
+
     private final Descriptor fd;
     private final int raw;
+    private long loopKey; // guarded by this: the event loop's registration, 0 when not watched
 
     private SeqPacketSocket(int raw) {
         this.raw = raw;
@@ -104,7 +112,7 @@ public final class SeqPacketSocket implements AutoCloseable {
         } catch (IOException closed) {
             return -1;
         }
-        // The reader thread receives blocking; a virtual thread (the first
+        // A platform thread receives blocking; a virtual thread (the first
         // spawn waits for the server's greeting) parks until a message is there.
         boolean park = VirtualThreads.isCurrent();
         try {
@@ -127,9 +135,105 @@ public final class SeqPacketSocket implements AutoCloseable {
         }
     }
 
-    /** Shuts the socket down (the peer sees end of file) and closes it once unused. Idempotent. */
+    /**
+     * Receives one message if one is there, without blocking.
+     *
+     * @return its length; {@link #NO_MESSAGE}; or -1 at end of file (the peer
+     *         is gone, or this socket was closed)
+     */
+    public int receiveNow(Pointer buffer, int capacity) {
+        int n;
+        try {
+            n = fd.acquire();
+        } catch (IOException closed) {
+            return -1;
+        }
+        try {
+            while (true) {
+                try {
+                    long got = LibC.recv(n, buffer, capacity, LibC.MSG_DONTWAIT);
+                    return got == 0 ? -1 : (int) got;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == Errno.EAGAIN) {
+                        return NO_MESSAGE;
+                    }
+                    if (e.getErrorCode() != Errno.EINTR) {
+                        return -1;
+                    }
+                }
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Blocks a platform thread until a message (or end of file) is there, or
+     * {@code timeoutMillis} pass ({@code -1}: no limit); it may return early.
+     * Only an {@code interruptible} wait notices an interrupt; the other
+     * spares the eventfd that takes (for a caller that would wait on anyway).
+     *
+     * @throws InterruptedException if {@code interruptible} and the thread is
+     *         interrupted; status cleared
+     */
+    public void awaitReadable(int timeoutMillis, boolean interruptible) throws InterruptedException {
+        int n;
+        try {
+            n = fd.acquire();
+        } catch (IOException closed) {
+            return; // the next receive reports the end
+        }
+        try (Memory scratch = new Memory(InterruptiblePoll.SCRATCH_SIZE)) {
+            if (interruptible) {
+                InterruptiblePoll.awaitReadable(n, timeoutMillis, scratch);
+            } else {
+                scratch.setInt(0, n);
+                scratch.setShort(4, LibC.POLLIN);
+                scratch.setShort(6, (short) 0);
+                LibC.poll(scratch, 1, timeoutMillis);
+            }
+        } catch (LastErrorException e) {
+            // EINTR: an early return, which the caller allows for
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Has the event loop run {@code onReadable} once, on its thread, when a
+     * message or end of file is there; {@link #watch(boolean)} asks for the
+     * next time. Called once.
+     */
+    public synchronized void watch(Runnable onReadable) {
+        if (fd.isClosed()) {
+            return;
+        }
+        loopKey = LOOP.register(scratch -> onReadable.run());
+        LOOP.watch(loopKey, raw, LibC.EPOLLIN | LibC.EPOLLONESHOT);
+    }
+
+    /**
+     * Asks the loop for the next {@link #watch(Runnable)} call, or, with
+     * false, for none until asked again (a thread that reads by itself
+     * meanwhile spares the loop a wake-up). Does nothing once closed.
+     */
+    public synchronized void watch(boolean readable) {
+        if (loopKey != 0 && !fd.isClosed()) {
+            LOOP.rewatch(loopKey, raw, (readable ? LibC.EPOLLIN : 0) | LibC.EPOLLONESHOT);
+        }
+    }
+
+    /**
+     * Stops the loop watching, shuts the socket down (the peer sees end of
+     * file) and closes it once unused. Idempotent.
+     */
     @Override
     public synchronized void close() {
+        if (loopKey != 0) {
+            LOOP.unwatch(raw); // while the number is still ours
+            LOOP.unregister(loopKey);
+            loopKey = 0;
+        }
         if (!fd.isClosed()) {
             try {
                 LibC.shutdown(raw, LibC.SHUT_RDWR);

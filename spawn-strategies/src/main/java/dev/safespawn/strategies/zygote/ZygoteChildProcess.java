@@ -40,8 +40,22 @@ final class ZygoteChildProcess extends PipedChildProcess {
         treeEnd.complete(null);
     }
 
-    // Not under the exit lock: the reply comes through the reader thread, which
-    // takes that lock to record exits.
+    /**
+     * A platform thread waits by reading the server's replies itself until
+     * its child's exit is among them (see {@link ZygoteClient#readUntil}):
+     * it wakes straight from the socket instead of being woken by another
+     * thread. A virtual thread parks until the loop records the exit.
+     */
+    @Override
+    protected void awaitExit(long nanos) throws InterruptedException {
+        long deadline = nanos < 0 ? Long.MAX_VALUE : System.nanoTime() + nanos;
+        if (!client.readUntil(() -> !isAlive(), deadline, true)) {
+            super.awaitExit(nanos);
+        }
+    }
+
+    // Not under the exit lock: the reply comes through whoever reads the
+    // replies, which takes that lock to record exits.
     @Override
     public boolean signal(int signal) {
         return isAlive() && client.signal((int) pid(), keeper, signal, ZygoteProtocol.SSZ_SCOPE_PROCESS);

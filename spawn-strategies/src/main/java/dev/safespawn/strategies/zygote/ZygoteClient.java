@@ -8,6 +8,7 @@ import dev.safespawn.Redirect;
 import dev.safespawn.SpawnException;
 import dev.safespawn.SpawnException.Stage;
 import dev.safespawn.internal.Errno;
+import dev.safespawn.internal.VirtualThreads;
 import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.ChildSetupStage;
 import dev.safespawn.strategies.internal.Descriptor;
@@ -21,11 +22,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * One running zygote server and the conversation with it. Any number of
- * threads send requests; one reader thread takes every reply, matches it to
- * its request by id, and records children's exits. If the server dies, every
+ * threads send requests; one thread at a time reads the replies, matches each
+ * to its request by id, and records children's exits. There is no reader
+ * thread of its own: a platform thread that waits for a reply or an exit
+ * reads until it has it ({@link #readUntil}), so the kernel wakes it straight
+ * from the socket; otherwise the event loop's thread reads. A platform thread
+ * that finds another reading waits until its answer is dispatched or the
+ * reader leaves, and then reads itself: so no wait depends on a reader that
+ * has gone, whichever thread (the loop's included) asks. If the server dies, every
  * request in flight fails with a {@link SpawnException} saying so and every
  * live child completes with {@link ExitStatus#lost}; the strategy then starts
  * a new server for the next spawn.
@@ -40,6 +50,12 @@ final class ZygoteClient {
     private final Map<Integer, ZygoteChildProcess> children = new ConcurrentHashMap<>();
     /** Children whose tree is kept, by keeper pid (unique while the server has not reaped the keeper). */
     private final Map<Integer, ZygoteChildProcess> trees = new ConcurrentHashMap<>();
+    /** Guards {@link #reader}; {@link #changed} is signalled when replies were dispatched or the reader left. */
+    private final ReentrantLock state = new ReentrantLock();
+    private final Condition changed = state.newCondition();
+    private Thread reader; // guarded by state: the thread reading replies now, or null
+    private int followers; // guarded by state: platform threads waiting on changed
+    private final Memory buffer = new Memory(ZygoteProtocol.SSZ_MAX_MESSAGE); // used by the reader only
     private volatile String lostReason; // null while the server serves
     private boolean closeWhenIdle; // guarded by this
 
@@ -91,9 +107,7 @@ final class ZygoteClient {
             server.destroyForcibly();
             throw e;
         }
-        Thread reader = new Thread(client::readReplies, "safespawn-zygote-reader");
-        reader.setDaemon(true);
-        reader.start();
+        pair.local().watch(client::loopReadable);
         return client;
     }
 
@@ -186,11 +200,20 @@ final class ZygoteClient {
         }
         boolean interrupted = false;
         try {
+            while (!p.reply().isDone()) {
+                try {
+                    if (!readUntil(p.reply()::isDone, Long.MAX_VALUE, false)) {
+                        break; // a virtual thread: the loop, or a platform thread reading, dispatches the reply
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // the request cannot be taken back: wait for its answer
+                }
+            }
             while (true) {
                 try {
                     return p.reply().get();
                 } catch (InterruptedException e) {
-                    interrupted = true; // the request cannot be taken back: wait for its answer
+                    interrupted = true;
                 } catch (ExecutionException e) {
                     throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
                 }
@@ -202,22 +225,159 @@ final class ZygoteClient {
         }
     }
 
-    private void readReplies() {
-        try (Memory buf = new Memory(ZygoteProtocol.SSZ_MAX_MESSAGE)) {
-            while (true) {
-                int n = socket.receive(buf, ZygoteProtocol.SSZ_MAX_MESSAGE);
-                if (n < 0) {
-                    break;
+    /**
+     * On the event loop's thread: a reply is there. Reads and dispatches what
+     * is there, unless another thread reads (which has the loop watch again
+     * when it leaves).
+     */
+    private void loopReadable() {
+        state.lock();
+        try {
+            if (reader != null) {
+                return;
+            }
+            reader = Thread.currentThread();
+        } finally {
+            state.unlock();
+        }
+        try {
+            drain();
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * Reads replies on the calling platform thread until {@code done} or the
+     * deadline ({@link System#nanoTime()}; {@code Long.MAX_VALUE}: none), so
+     * the thread that waits for an answer wakes straight from the socket: one
+     * hand-off fewer than through another thread. Replies for others are
+     * dispatched on the way. If another thread reads, waits until that one
+     * has dispatched what {@code done} waits for, or has left, and then
+     * reads itself. Only an {@code interruptible} read ends at an interrupt
+     * while it waits in {@code poll(2)}.
+     *
+     * @return false, at once, on a virtual thread, which must not block in
+     *         {@code poll(2)}: it waits for the loop to dispatch instead;
+     *         true when {@code done} or the deadline has come
+     * @throws InterruptedException if interrupted while waiting, status cleared
+     */
+    boolean readUntil(BooleanSupplier done, long deadline, boolean interruptible) throws InterruptedException {
+        if (VirtualThreads.isCurrent()) {
+            return false;
+        }
+        Thread me = Thread.currentThread();
+        boolean nested;
+        state.lock();
+        try {
+            nested = reader == me; // a reply's dispatch that waits in turn: this thread reads already
+            while (!nested && reader != null) {
+                long left = deadline - System.nanoTime();
+                if (done.getAsBoolean() || deadline != Long.MAX_VALUE && left <= 0) {
+                    return true;
                 }
-                ZygoteProtocol.Message m = read(buf, n);
+                followers++;
+                try {
+                    if (deadline == Long.MAX_VALUE) {
+                        changed.await();
+                    } else {
+                        changed.awaitNanos(left);
+                    }
+                } finally {
+                    followers--;
+                }
+            }
+            reader = me;
+        } finally {
+            state.unlock();
+        }
+        if (nested) {
+            readAsReader(done, deadline, interruptible);
+            return true;
+        }
+        socket.watch(false); // this thread wakes for the replies; the loop need not
+        try {
+            readAsReader(done, deadline, interruptible);
+        } finally {
+            leave();
+        }
+        return true;
+    }
+
+    /**
+     * As the reader: dispatches replies until {@code done}, the deadline, or
+     * the server's end.
+     *
+     * @return false once the server is lost
+     */
+    private boolean readAsReader(BooleanSupplier done, long deadline, boolean interruptible)
+            throws InterruptedException {
+        while (true) {
+            if (!drain()) {
+                return false;
+            }
+            long left = deadline - System.nanoTime();
+            if (done.getAsBoolean() || deadline != Long.MAX_VALUE && left <= 0) {
+                return true;
+            }
+            socket.awaitReadable(deadline == Long.MAX_VALUE ? -1
+                    : (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000), interruptible);
+        }
+    }
+
+    /**
+     * The reader leaves, however it ends: followers may read now, and the
+     * loop watches again (a closed socket, the server lost, is not watched).
+     */
+    private void leave() {
+        state.lock();
+        try {
+            reader = null;
+            changed.signalAll();
+        } finally {
+            state.unlock();
+        }
+        socket.watch(true);
+    }
+
+    /** By the reader: dispatches every reply there now; false at the end (the server is lost). */
+    private boolean drain() {
+        boolean dispatched = false;
+        try {
+            while (true) {
+                int n = socket.receiveNow(buffer, ZygoteProtocol.SSZ_MAX_MESSAGE);
+                if (n == SeqPacketSocket.NO_MESSAGE) {
+                    return true;
+                }
+                if (n < 0) {
+                    serverLost();
+                    return false;
+                }
+                ZygoteProtocol.Message m = read(buffer, n);
                 if (m == null) {
                     LOG.log(System.Logger.Level.WARNING, "ignoring a malformed message from the zygote");
                     continue;
                 }
                 dispatch(m);
+                dispatched = true;
+            }
+        } finally {
+            if (dispatched) {
+                wakeFollowers();
             }
         }
-        serverLost();
+    }
+
+    /** Followers whose answer was just dispatched stop waiting. */
+    private void wakeFollowers() {
+        state.lock();
+        try {
+            if (followers > 0) {
+                changed.signalAll();
+            }
+        } finally {
+            state.unlock();
+        }
     }
 
     private void dispatch(ZygoteProtocol.Message m) {
