@@ -13,7 +13,8 @@ import org.apache.commons.exec.PumpStreamHandler;
 
 /**
  * Run and capture a small output ({@code /bin/echo hello}) per call:
- * safespawn's {@link Run}, {@code ProcessBuilder} + {@code readAllBytes},
+ * safespawn's {@link Run} (and {@code Run} of the floor's own
+ * {@code /bin/true}, the like-for-like ratio), {@code ProcessBuilder} + {@code readAllBytes},
  * Commons Exec with a {@link PumpStreamHandler}, Python's
  * {@code subprocess.run(capture_output=True)} (a loop inside one Python
  * process), and the C floor's posix_spawn + waitpid of {@code /bin/true}
@@ -43,8 +44,10 @@ public final class CaptureComparison {
         Floor floor = Floor.besideJar();
         try (Spawner spawner = Spawner.create()) {
             Command echo = Command.of(ECHO, "hello");
+            Command yes = Command.of(SpawnBenchmark.TRUE);
             Side[] sides = {
                 new Side("C floor, /bin/true with pipes", n -> floor.run(true, 20, n).p50() * 1000 * n),
+                new Side("safespawn Run, /bin/true", n -> loop(n, () -> Run.run(yes, spawner).check())),
                 new Side("safespawn Run", n -> loop(n, () -> check(Run.run(echo, spawner).stdoutText()))),
                 new Side("ProcessBuilder + readAllBytes", n -> loop(n, CaptureComparison::processBuilder)),
                 new Side("Commons Exec + PumpStreamHandler", n -> loop(n, CaptureComparison::commonsExec)),
