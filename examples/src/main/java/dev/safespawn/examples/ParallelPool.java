@@ -32,6 +32,7 @@ public final class ParallelPool {
 
     /** Runs the four tasks and prints the total. */
     public static void main(String[] args) throws Exception {
+        // tag::pool[]
         long start = System.nanoTime();
         try (ProcessPool pool = ProcessPool.builder().workers(WORKERS).build()) {
             List<Future<PartialSum>> parts = new ArrayList<>();
@@ -56,6 +57,7 @@ public final class ParallelPool {
             System.out.println("ParallelPool: the primes below " + LIMIT + " sum to " + total + ", computed in "
                     + WORKERS + " ranges by " + workers.size() + " worker JVMs in " + millis + " ms");
         }
+        // end::pool[]
     }
 
     /** The sum of the primes p with {@code from <= p < to}, by trial division: slow enough to be worth sharing. */

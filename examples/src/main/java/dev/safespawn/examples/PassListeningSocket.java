@@ -49,10 +49,12 @@ public final class PassListeningSocket {
         int port;
         try (Spawner spawner = Spawner.create()) {
             port = localPort(listener);
+            // tag::pass-socket[]
             child = spawner.spawn(Command.builder("python3", "-c", SERVER)
                     .passFd(listener, CHILD_FD)
                     .stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).stderr(Redirect.INHERIT)
                     .build());
+            // end::pass-socket[]
         } finally {
             // The child has its own copy; the parent must not accept, so it lets go of its own.
             Posix.closeQuietly(listener);

@@ -71,6 +71,7 @@ public final class Pipeline {
      * the other end never sees end of file.
      */
     private static List<ChildProcess> start(Spawner spawner) throws IOException {
+        // tag::pipes-by-hand[]
         try (KernelPipe numbers = KernelPipe.open(); KernelPipe matches = KernelPipe.open()) {
             ChildProcess seq = spawner.spawn(Command.builder("seq", "1", "1000")
                     .stdin(Redirect.DISCARD).passFd(numbers.writeFd, 1).stderr(Redirect.INHERIT).build());
@@ -80,5 +81,6 @@ public final class Pipeline {
                     .passFd(matches.readFd, 0).stderr(Redirect.INHERIT).build());
             return List.of(seq, grep, wc);
         }
+        // end::pipes-by-hand[]
     }
 }

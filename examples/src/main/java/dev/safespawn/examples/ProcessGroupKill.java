@@ -38,10 +38,12 @@ public final class ProcessGroupKill {
     /** Starts the group, kills it and checks that every member is gone. */
     public static void main(String[] args) throws Exception {
         try (Spawner spawner = Spawner.create()) {
+            // tag::start-group[]
             ChildProcess shell = spawner.spawn(Command.builder("/bin/sh", "-c", SCRIPT)
                     .newSession()
                     .stdin(Redirect.DISCARD).stderr(Redirect.INHERIT)
                     .build());
+            // end::start-group[]
             List<ProcessHandle> members = new ArrayList<>();
             members.add(shell.toHandle());
             String line = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.UTF_8))
@@ -54,7 +56,9 @@ public final class ProcessGroupKill {
                         .orElseThrow(() -> new IOException("background job " + pid + " is already gone")));
             }
 
+            // tag::kill-group[]
             shell.signalGroup(Signal.KILL);
+            // end::kill-group[]
 
             CompletableFuture.allOf(members.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
                     .get(GONE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
