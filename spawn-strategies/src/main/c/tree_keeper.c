@@ -24,15 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pidfd.h"
 #include "zygote_protocol.h"
-
-/* Generic syscall numbers, the same on every architecture since Linux 5.1/5.3. */
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 
 /* One line of /proc: a process, its parent and when it started (clock ticks since boot). */
 struct proc_entry {
@@ -178,14 +171,14 @@ static int signal_tree(int sig)
             reached += kill(all[i].pid, sig) == 0;
             continue;
         }
-        int pidfd = (int) syscall(SYS_pidfd_open, all[i].pid, 0);
+        int pidfd = ss_pidfd_open(all[i].pid);
         if (pidfd < 0) {
             continue; /* gone, or no pidfds: SIGKILL gets it once it is the keeper's child */
         }
         pid_t ppid;
         unsigned long long start;
         if (read_stat(all[i].pid, &ppid, &start) == 0 && start == all[i].start) {
-            reached += syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) == 0;
+            reached += ss_pidfd_signal(pidfd, sig) == 0;
         }
         close(pidfd);
     }
@@ -193,17 +186,19 @@ static int signal_tree(int sig)
     return reached;
 }
 
-/* The answer to one SSK_SIGNAL: 0, or the errno. */
-static int32_t handle_signal(pid_t child, int child_reaped, int scope, int sig, int *killing)
+/*
+ * The answer to one SSK_SIGNAL: 0, or the errno. child_pidfd is a pidfd on
+ * the child, opened before it could be reaped, or -1.
+ */
+static int32_t handle_signal(pid_t child, int child_reaped, int child_pidfd, int scope, int sig, int *killing)
 {
     switch (scope) {
     case SSZ_SCOPE_PROCESS:
+        /* Only before the keeper reaped the child can its pid not be another's. */
+        return child_reaped ? ESRCH : kill(child, sig) == 0 ? 0 : errno;
     case SSZ_SCOPE_GROUP:
-        /* Only before the keeper reaped the child can its pid (and group id) not be another's. */
-        if (child_reaped) {
-            return ESRCH;
-        }
-        return kill(scope == SSZ_SCOPE_GROUP ? -child : child, sig) == 0 ? 0 : errno;
+        /* The zygote asks only for a child that leads its group, which may outlive it (see pidfd.h). */
+        return ss_signal_group(child_reaped ? child_pidfd : -1, child, sig);
     case SSZ_SCOPE_TREE:
         if (sig == SIGKILL) {
             *killing = 1; /* the loop kills and re-kills until no child is left */
@@ -236,6 +231,8 @@ void ssk_keeper_main(int sock, struct ss_request req, int keep_children)
     if (rc != 0) {
         _exit(0);
     }
+    /* Its own unreaped child: the pidfd is surely the child's, and keeps reaching its group after the reap. */
+    int child_pidfd = ss_pidfd_open(pid);
     sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
@@ -280,7 +277,7 @@ void ssk_keeper_main(int sock, struct ss_request req, int keep_children)
                 server_gone = 1;
                 killing = killing || !keep_children;
             } else if (n == (ssize_t) sizeof m && m.type == SSK_SIGNAL) {
-                send_to(sock, SSK_SIGNALED, handle_signal(pid, child_reaped, m.a, m.b, &killing), 0, 0);
+                send_to(sock, SSK_SIGNALED, handle_signal(pid, child_reaped, child_pidfd, m.a, m.b, &killing), 0, 0);
             } else {
                 send_to(sock, SSK_SIGNALED, EBADMSG, 0, 0);
             }

@@ -25,6 +25,9 @@
  * keeper (which alone can tell whether its pid is still the child's), and
  * reports the tree's end when the keeper exits. On end of file each keeper
  * sees its socket close and kills its tree.
+ *
+ * A child that leads its group may leave members behind; once it is reaped
+ * its group is kept in left_groups.h, so a group signal still reaches them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,6 +46,8 @@
 #include <unistd.h>
 
 #include "child_setup.h"
+#include "left_groups.h"
+#include "pidfd.h"
 #include "tree_keeper.h"
 #include "zygote_decode.h"
 #include "zygote_protocol.h"
@@ -102,12 +107,13 @@ static void send_failure(int sock, uint32_t type, uint64_t id, int32_t stage, in
 }
 
 /* The record of a child still running with this pid and keeper (0: none); a
- * tree's record is found by its keeper once the child has ended. */
+ * tree's record is found by its keeper once the child has ended, for its
+ * tree or its group, which the keeper still knows. */
 static struct child *find_child(pid_t pid, pid_t keeper, int scope)
 {
     for (size_t i = 0; i < child_count; i++) {
         struct child *c = &children[i];
-        if (c->pid == pid && c->keeper == keeper && (scope == SSZ_SCOPE_TREE || !c->exited)) {
+        if (c->pid == pid && c->keeper == keeper && (scope != SSZ_SCOPE_PROCESS || !c->exited)) {
             return c;
         }
     }
@@ -441,6 +447,11 @@ static void handle_spawn(int sock, const unsigned char *message, size_t len, con
         send_failure(sock, SSZ_FAILED, id, stage ? stage : SS_STAGE_FORK, -rc);
         return;
     }
+    /* New processes hold these numbers now: groups once numbered so have ended. */
+    ssl_number_reused(pid);
+    if (keeper != 0) {
+        ssl_number_reused(keeper);
+    }
     children[child_count].pid = pid;
     children[child_count].leads_group = leads_group;
     children[child_count].keeper = keeper;
@@ -461,7 +472,9 @@ static void handle_signal(int sock, uint64_t id, const unsigned char *payload, s
     memcpy(&s, payload, sizeof s);
     struct child *c = s.pid > 0 && s.keeper >= 0 ? find_child(s.pid, s.keeper, s.scope) : NULL;
     int32_t error = 0;
-    if (c == NULL) {
+    if (c == NULL && s.scope == SSZ_SCOPE_GROUP && s.pid > 0 && s.keeper == 0) {
+        error = ssl_signal(s.pid, s.signal); /* a reaped leader's group, if it was kept: ESRCH if not */
+    } else if (c == NULL) {
         error = ESRCH; /* not ours, or already reaped: never signal a stranger */
     } else if (s.scope < SSZ_SCOPE_PROCESS || s.scope > SSZ_SCOPE_TREE) {
         error = EINVAL;
@@ -495,10 +508,17 @@ static void reap_children(int sock, int sfd)
     while (read(sfd, &info, sizeof info) == (ssize_t) sizeof info) {
     }
     for (;;) {
-        int status;
-        pid_t pid = waitpid(-1, &status, WNOHANG);
-        if (pid <= 0) {
+        /* Look before reaping: a group leader's pidfd must be opened while its pid is still its own. */
+        siginfo_t ended;
+        ended.si_pid = 0;
+        if (waitid(P_ALL, 0, &ended, WEXITED | WNOHANG | WNOWAIT) != 0 || ended.si_pid <= 0) {
             break;
+        }
+        pid_t pid = ended.si_pid;
+        struct child *c = find_reaped(pid);
+        int leader_pidfd = c != NULL && c->keeper == 0 && c->leads_group ? ss_pidfd_open(pid) : -1;
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
         }
         for (int i = 0; i < standby_count; i++) {
             if (standbys[i].pid == pid) {
@@ -507,7 +527,6 @@ static void reap_children(int sock, int sfd)
                 break;
             }
         }
-        struct child *c = find_reaped(pid);
         if (c == NULL) {
             continue;
         }
@@ -523,6 +542,9 @@ static void reap_children(int sock, int sfd)
         }
         struct ssz_exit e = { pid, WIFSIGNALED(status) ? SSZ_EXIT_SIGNAL : SSZ_EXIT_CODE,
                               WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), 0 };
+        if (c->leads_group) {
+            ssl_keep(pid, leader_pidfd);
+        }
         *c = children[--child_count];
         send_message(sock, SSZ_EXITED, 0, &e, sizeof e);
     }

@@ -18,7 +18,7 @@
 
 #define SSZ_SOCKET_FD 3                  /* where the server finds its end of the socketpair */
 #define SSZ_MAGIC 0x5a595353u            /* "SSYZ" in memory on little-endian */
-#define SSZ_PROTOCOL_VERSION 2
+#define SSZ_PROTOCOL_VERSION 3
 #define SSZ_MAX_MESSAGE (128 * 1024)      /* fits the default socket buffers */
 #define SSZ_MAX_FDS 64
 #define SSZ_MAX_RLIMITS 16
@@ -44,7 +44,8 @@
 
 /* Which processes a SIGNAL reaches (struct ssz_signal's scope). */
 #define SSZ_SCOPE_PROCESS 0
-#define SSZ_SCOPE_GROUP   1     /* the child's process group, which it must lead */
+#define SSZ_SCOPE_GROUP   1     /* the child's process group, which it must lead; after the
+                                   child's EXITED, what is left of it (version 3 on) */
 #define SSZ_SCOPE_TREE    2     /* every process of a SSZ_SPAWN_TREE child's tree */
 
 struct ssz_header {

@@ -346,9 +346,7 @@ public abstract class ChildProcess extends Process implements Closeable {
      *     {@code SIGTERM} to the group, and {@code SIGKILL} to the group if
      *     the child is still alive after {@code grace}, or, once the child has
      *     ended (within the grace period or before this call), to whatever is
-     *     left of its group, as GNU {@code timeout} ends its group. (Where the
-     *     strategy can no longer address the group of a reaped leader, as
-     *     with the zygote, what is left stays.)</li>
+     *     left of its group, as GNU {@code timeout} ends its group.</li>
      * <li>{@code TREE}: every process of its tree, through the strategy:
      *     {@code SIGTERM} to all, then {@code SIGKILL} to whatever is left
      *     when the whole tree has not ended within {@code grace}, or at once

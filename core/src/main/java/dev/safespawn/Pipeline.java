@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -324,6 +325,36 @@ public final class Pipeline {
                 statuses.add(stage.exitStatus());
             }
             return new Result(statuses, false);
+        }
+
+        /**
+         * A future that completes, with every stage's status as
+         * {@link #waitFor()} returns it, once every stage has ended: the
+         * asynchronous {@link #waitFor()}, as {@link ChildProcess#onExit()}
+         * is for one child.
+         *
+         * <ul>
+         * <li>It completes normally, never exceptionally: a stage whose end
+         *     could not be observed counts as ended, with an
+         *     {@linkplain ExitStatus#lost(String) lost} status.</li>
+         * <li>Actions added to it before it completes run where the stages'
+         *     {@link ChildProcess#onExit()} futures complete, which for this
+         *     library's strategies is {@link java.util.concurrent.ForkJoinPool#commonPool()},
+         *     never a thread of the library that must not be held up (the
+         *     one that records children's exits, an event loop); actions
+         *     added after it has completed run on the thread that adds them.
+         *     An action may block without delaying any child's end; it
+         *     holds up only what else runs on that pool.</li>
+         * <li>Each call returns a new future: completing or cancelling it
+         *     changes neither the stages nor any other future.</li>
+         * </ul>
+         *
+         * @return the future, never null; its {@link Result#timedOut()} is false
+         */
+        public CompletableFuture<Result> onExit() {
+            CompletableFuture<?>[] ends = stages.stream().map(ChildProcess::onExit)
+                    .toArray(CompletableFuture<?>[]::new);
+            return CompletableFuture.allOf(ends).thenApply(ignored -> statuses());
         }
 
         /**

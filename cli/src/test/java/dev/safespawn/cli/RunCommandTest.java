@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code safespawn run}, in-process against the real kernel. The class
@@ -104,11 +106,13 @@ class RunCommandTest {
         assertGone(pidFile);
     }
 
-    @Test
-    void timeoutKillsWhatTheProgramLeftInItsGroup(@TempDir Path dir) throws Exception {
-        // The background sleep ignores SIGTERM, the shell dies of it: the SIGKILL to the group ends the sleep.
+    @ParameterizedTest
+    @ValueSource(strings = {"posix_spawn", "fork_exec", "zygote"})
+    void timeoutKillsWhatTheProgramLeftInItsGroup(String strategy, @TempDir Path dir) throws Exception {
+        // The background sleep ignores SIGTERM, the shell dies of it: the SIGKILL to the group ends the sleep,
+        // though the group's leader has been reaped by then.
         Path pidFile = dir.resolve("pid");
-        CliRun run = CliRun.of("run", "--strategy", "posix_spawn", "--timeout", "500ms", "--", "/bin/sh", "-c",
+        CliRun run = CliRun.of("run", "--strategy", strategy, "--timeout", "500ms", "--", "/bin/sh", "-c",
                 "trap '' TERM; sleep 100 & echo $! > " + pidFile + "; trap - TERM; wait");
 
         assertThat(run.status()).as(run.describe()).isEqualTo(RunCommand.TIMED_OUT);

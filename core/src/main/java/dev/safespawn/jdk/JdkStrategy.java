@@ -63,7 +63,13 @@ import java.util.regex.Pattern;
  * the stages before it but leaves its own copy of the pipe from the previous
  * stage open. Only a failure that {@code execve} alone finds after the checks
  * (the file replaced meanwhile, {@code E2BIG}) still meets that gap; the
- * native strategies have none.
+ * native strategies have none. Nothing public closes it: the descriptor
+ * sits in a {@code java.lang} redirect no caller can reach; finding it by
+ * number in {@code /proc/self/fd} could close a number another thread has
+ * since been given; and starting the stages one by one would need a
+ * {@link ProcessBuilder.Redirect} that names a pipe (the JDK's name only
+ * files, and reopening a stage's pipe through {@code /proc/PID/fd} can meet
+ * a recycled pid) or a thread copying between stages.
  */
 public final class JdkStrategy implements SpawnStrategy {
     private static final Pattern JDK_ERRNO = Pattern.compile("error=(\\d+)");

@@ -22,6 +22,13 @@ import java.util.stream.Stream;
 
 /** Grandchildren whose pids a child printed, one a line, each held by a pidfd. */
 final class Grandchildren implements AutoCloseable {
+    /**
+     * A shell script that prints the pid of a background {@code sleep 100},
+     * then exits with 0 once its stdin ends, leaving the sleep in its group:
+     * the test, not a race, decides when the leader goes.
+     */
+    static final String LEAVES_A_JOB_BEHIND = "sleep 100 & echo $!; read -r line; exit 0";
+
     /** Milliseconds a killed grandchild may take to end: a hang guard, not a timing assertion. */
     private static final int END_BOUND_MILLIS = 60_000;
 

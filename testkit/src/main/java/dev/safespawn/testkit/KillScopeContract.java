@@ -8,6 +8,7 @@ import dev.safespawn.Command;
 import dev.safespawn.Feature;
 import dev.safespawn.Signal;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +71,34 @@ public interface KillScopeContract extends StrategyUnderTest {
 
             assertThat(t.signalsSent()).containsExactly(Signal.TERM, Signal.KILL);
             assertThat(t.status().exitValue()).isEqualTo(128 + Signal.KILL);
+            grandchildren.assertAllEnded();
+        } finally {
+            grandchildren.close();
+        }
+    }
+
+    /**
+     * {@code GROUP}: a leader that has ended, and been reaped, leaving a
+     * background job in its group: terminate still reaches the group, and
+     * sends {@code SIGKILL} alone to what is left of it.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    default void terminateWithGroupScopeKillsWhatAReapedLeaderLeft() throws Exception {
+        require(Feature.PROCESS_GROUP);
+        ChildProcess child = spawner().spawn(Command.builder("/bin/sh", "-c", Grandchildren.LEAVES_A_JOB_BEHIND)
+                .processGroup(0).killScope(Command.KillScope.GROUP).build());
+        Grandchildren grandchildren = Grandchildren.printedBy(child, 1);
+        try {
+            child.getOutputStream().close(); // the shell's read ends: it exits, its job sleeps on
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the leader ended").isTrue();
+
+            Termination t = child.terminate(TerminateContract.LONG_GRACE);
+
+            assertThat(t.signalsSent()).containsExactly(Signal.KILL);
+            assertThat(t.status().exitValue()).isZero();
             grandchildren.assertAllEnded();
         } finally {
             grandchildren.close();

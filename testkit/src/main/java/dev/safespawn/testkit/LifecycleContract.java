@@ -244,6 +244,31 @@ public interface LifecycleContract extends StrategyUnderTest {
         closeStreams(shell);
     }
 
+    /**
+     * {@code signalGroup} still reaches a group whose leader has ended and
+     * been reaped, for the members left running. Needs {@code PROCESS_GROUP}
+     * and {@code SIGNALS}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    default void signalGroupReachesWhatAReapedLeaderLeft() throws Exception {
+        require(Feature.PROCESS_GROUP);
+        require(Feature.SIGNALS);
+        try (ChildProcess leader = spawner().spawn(Command.builder("/bin/sh", "-c",
+                Grandchildren.LEAVES_A_JOB_BEHIND).processGroup(0).build());
+             Grandchildren members = Grandchildren.printedBy(leader, 1)) {
+            leader.getOutputStream().close(); // the shell's read ends: it exits, its job sleeps on
+            assertThat(leader.waitFor(60, TimeUnit.SECONDS)).as("the leader ended").isTrue();
+            assertThat(leader.exitValue()).isZero();
+
+            assertThat(leader.signalGroup(Signal.KILL)).isTrue();
+
+            members.assertAllEnded();
+        }
+    }
+
     private static void closeStreams(ChildProcess child) throws Exception {
         child.getInputStream().close();
         child.getErrorStream().close();

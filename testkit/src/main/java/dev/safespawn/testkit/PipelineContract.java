@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -137,6 +138,91 @@ public interface PipelineContract extends StrategyUnderTest {
         Pipeline.Result one = runToEnd(Pipeline.of(probe("exit", "7").build()));
         assertThat(one.statuses()).containsExactly(ExitStatus.exited(7));
         assertThat(one.pipefailStatus()).isEqualTo(ExitStatus.exited(7));
+    }
+
+    /**
+     * {@code onExit()} completes once every stage has ended, not before, with
+     * every stage's status: here {@code cat | sh -c 'cat; exec sleep 100'},
+     * whose first stage ends when its stdin does and whose last sleeps until
+     * it is killed.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    @Timeout(120)
+    default void onExitCompletesWithEveryStatusOnceEveryStageHasEnded() throws Exception {
+        require(Feature.PIPELINE);
+        Pipeline p = Pipeline.of(Command.of("cat"), Command.builder("/bin/sh", "-c", "cat; exec sleep 100")
+                .stdout(Redirect.DISCARD).build());
+        try (Pipeline.Running run = spawner().spawn(p)) {
+            CompletableFuture<Pipeline.Result> ended = run.onExit();
+            assertThat(ended).as("while both stages wait for our stdin").isNotDone();
+
+            run.stdin().close();
+            assertThat(run.stages().get(0).waitFor(60, TimeUnit.SECONDS)).as("the first stage ended").isTrue();
+            assertThat(run.stages().get(1).isAlive()).as("the last stage sleeps").isTrue();
+            assertThat(ended).as("with the last stage still running").isNotDone();
+            assertThat(run.onExit()).as("a future asked for now").isNotDone();
+
+            run.stages().get(1).signal(Signal.KILL);
+            Pipeline.Result result = ended.get(60, TimeUnit.SECONDS);
+
+            // As exit values: the jdk strategy tells a SIGKILL only as 128 + 9.
+            assertThat(result.statuses()).extracting(ExitStatus::exitValue).containsExactly(0, 128 + Signal.KILL);
+            assertThat(result.timedOut()).isFalse();
+            assertThat(run.onExit()).as("asked for once it has ended").isCompletedWithValueMatching(
+                    r -> r.statuses().equals(result.statuses()));
+        }
+    }
+
+    /**
+     * An action added to {@code onExit()} may block without holding up the
+     * library: while one blocks, another child's end is still recorded.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    @Timeout(120)
+    default void anOnExitActionThatBlocksHoldsUpNoOtherChild() throws Exception {
+        require(Feature.PIPELINE);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blocking = new CountDownLatch(1);
+        try (Pipeline.Running run = spawner().spawn(Pipeline.of(Command.of("cat"), Command.of("cat")))) {
+            // Added while the stages wait for our stdin: the action cannot run on this thread.
+            CompletableFuture<Void> action = run.onExit().thenRun(() -> {
+                blocking.countDown();
+                awaitUninterruptibly(release);
+            });
+            try {
+                run.stdin().close();
+                assertThat(blocking.await(60, TimeUnit.SECONDS)).as("the action runs, and blocks").isTrue();
+
+                try (ChildProcess other = spawner().spawn(probe("exit", "5").build())) {
+                    assertThat(other.waitFor(60, TimeUnit.SECONDS)).as("another child's end, recorded").isTrue();
+                    assertThat(other.exitValue()).isEqualTo(5);
+                }
+            } finally {
+                release.countDown();
+            }
+            action.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

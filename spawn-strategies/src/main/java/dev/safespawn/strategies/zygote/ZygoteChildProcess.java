@@ -11,9 +11,12 @@ import java.util.concurrent.TimeoutException;
 /**
  * A child of the zygote server. The server reaps it and reports its exit; a
  * signal is a request to the server, which sends it only to a child it has
- * not reaped, so a recycled pid is never hit. Once the leader has been
- * reaped the server no longer knows its group, so {@link #signalGroup} then
- * returns false.
+ * not reaped, so a recycled pid is never hit. A group leader's group is
+ * still reached after the server has reaped the leader, for members still
+ * running: the server keeps such a group (see {@code left_groups.h}) and
+ * signals it through a pidfd opened on the leader before the reap, which
+ * reaches that group only, never a later one with the same number (Linux
+ * 6.9 on; before, by number, as the native strategies do).
  *
  * <p>A child with {@link Command.KillScope#TREE} was started by a tree
  * keeper (see {@code tree_keeper.h}): a child subreaper between the server

@@ -21,7 +21,7 @@ final class ZygoteProtocol {
     // zygote_protocol.h: handshake and limits
     static final int SSZ_SOCKET_FD = 3;
     static final int SSZ_MAGIC = 0x5a595353;
-    static final int SSZ_PROTOCOL_VERSION = 2;
+    static final int SSZ_PROTOCOL_VERSION = 3;
     static final int SSZ_MAX_MESSAGE = 128 * 1024;
     static final int SSZ_MAX_FDS = 64;
     static final int SSZ_MAX_RLIMITS = 16;

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,6 +72,32 @@ class ZygoteTreeKillTest {
             if (Integer.getInteger(ZygoteStrategy.STANDBY_PROPERTY, 0) == 0) {
                 assertThat(processesWithParentIn(Set.of(server))).as("the server's children").isEmpty();
             }
+        } finally {
+            zygote.close();
+        }
+    }
+
+    @Test
+    void signalGroupReachesWhatAnEndedChildLeftThroughItsKeeper() throws Exception {
+        ZygoteStrategy zygote = new ZygoteStrategy();
+        try {
+            zygote.start();
+            // The child leads a group and leaves a job in it when its stdin ends.
+            ChildProcess child = zygote.spawn(Command.builder("/bin/sh", "-c", "sleep 100 & echo $!; read -r line")
+                    .processGroup(0).killScope(Command.KillScope.TREE).build());
+            long job = Long.parseLong(new BufferedReader(
+                    new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII)).readLine());
+            // Held while it surely sleeps: the handle is that process's, never a recycled pid's.
+            ProcessHandle sleep = ProcessHandle.of(job).orElseThrow();
+            child.getOutputStream().close();
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
+
+            assertThat(child.signalGroup(Signal.KILL)).as("the group signal, after the keeper reaped the child")
+                    .isTrue();
+
+            // Hang guard only: the kernel kills at once, and the keeper reaps its orphan.
+            sleep.onExit().get(60, TimeUnit.SECONDS);
+            child.close();
         } finally {
             zygote.close();
         }
