@@ -128,9 +128,10 @@ final class FdInputStream extends InputStream implements ChildEnd {
                     }
                     if (NonBlockingIo.afterFailure("read: ") == NonBlockingIo.Retry.WAIT) {
                         if (fd.hasChildExited()) {
-                            // Empty at or after the exit: the end, for good (nothing read later may follow it).
-                            letGo(new byte[0]);
-                            return -1;
+                            // The exit may have come after the read found the pipe empty, and the
+                            // child's last bytes with it: keep what the pipe holds now, then end.
+                            letGo(drain());
+                            return rest.read(b, off, len);
                         }
                         if (!wait) {
                             return 0;
