@@ -1,5 +1,6 @@
 package dev.safespawn.benchmarks;
 
+import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Run;
 import dev.safespawn.RunResult;
@@ -14,7 +15,8 @@ import org.apache.commons.exec.PumpStreamHandler;
 /**
  * Run and capture a small output ({@code /bin/echo hello}) per call:
  * safespawn's {@link Run} (and {@code Run} of the floor's own
- * {@code /bin/true}, the like-for-like ratio), {@code ProcessBuilder} + {@code readAllBytes},
+ * {@code /bin/true}, the like-for-like ratio, beside a plain spawn+wait of
+ * it with pipes: what capturing adds), {@code ProcessBuilder} + {@code readAllBytes},
  * Commons Exec with a {@link PumpStreamHandler}, Python's
  * {@code subprocess.run(capture_output=True)} (a loop inside one Python
  * process), and the C floor's posix_spawn + waitpid of {@code /bin/true}
@@ -47,6 +49,11 @@ public final class CaptureComparison {
             Command yes = Command.of(SpawnBenchmark.TRUE);
             Side[] sides = {
                 new Side("C floor, /bin/true with pipes", n -> floor.run(true, 20, n).p50() * 1000 * n),
+                new Side("safespawn spawn+wait, /bin/true", n -> loop(n, () -> {
+                    try (ChildProcess p = spawner.spawn(yes)) {
+                        p.waitFor();
+                    }
+                })),
                 new Side("safespawn Run, /bin/true", n -> loop(n, () -> Run.run(yes, spawner).check())),
                 new Side("safespawn Run", n -> loop(n, () -> check(Run.run(echo, spawner).stdoutText()))),
                 new Side("ProcessBuilder + readAllBytes", n -> loop(n, CaptureComparison::processBuilder)),
