@@ -24,29 +24,21 @@
     try { localStorage.setItem('safespawn-theme', next); } catch (e) { /* not kept: fine */ }
   });
 
-  // Search: lunr over the sections listed in search-index.js, indexed on
-  // first use (a few hundred sections take milliseconds).
+  // Search: lunr over the sections listed in search-index.js, with the index
+  // the build made from them (search-config.js says how); loaded on first use.
   var input = document.getElementById('site-search-input');
   var list = document.getElementById('site-search-results');
-  var entries = window.SAFESPAWN_SEARCH || [];
+  var shipped = window.SAFESPAWN_SEARCH || { entries: [], index: null };
+  var entries = shipped.entries;
   var index = null;
 
-  function buildIndex() {
-    return lunr(function () {
-      this.ref('i');
-      this.field('section', { boost: 10 });
-      this.field('page', { boost: 3 });
-      this.field('text');
-      // Code words such as passFd or SpawnException.Stage stay whole tokens.
-      this.tokenizer.separator = /[\s\-,;:()\[\]{}<>"'`=/]+/;
-      entries.forEach(function (e, i) {
-        this.add({ i: String(i), section: e.section, page: e.page, text: e.text });
-      }, this);
-    });
+  function loadIndex() {
+    lunr.tokenizer.separator = SAFESPAWN_SEARCH_CONFIG.separator;
+    return lunr.Index.load(shipped.index);
   }
 
   function search(text) {
-    index = index || buildIndex();
+    index = index || loadIndex();
     var terms = lunr.tokenizer(text).map(function (t) { return t.toString(); })
       .filter(function (t) { return t.length > 0; });
     if (terms.length === 0) {

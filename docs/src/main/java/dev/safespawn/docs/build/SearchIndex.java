@@ -13,18 +13,27 @@ import java.util.stream.Stream;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.mozilla.javascript.Context;
+import org.mozilla.javascript.Scriptable;
+import org.mozilla.javascript.ScriptableObject;
 
 /**
  * Builds the site's search index from the rendered pages: one entry per
- * section (page title, section title, link, text), written as a script,
- * {@code assets/search-index.js}, that the pages load. A script rather than a
- * JSON file because a page opened from disk ({@code file:}) may load scripts
- * but not fetch files. The search itself is lunr, in the browser.
+ * section (page title, section title, link, text), and lunr's index of
+ * them, made here by lunr itself (run in Rhino, with the site's own
+ * {@code assets/search-config.js}), so the browser only loads it. Both are
+ * written as a script, {@code assets/search-index.js}, that the pages load:
+ * a script rather than a JSON file because a page opened from disk
+ * ({@code file:}) may load scripts but not fetch files.
  */
 final class SearchIndex {
     /** The file the pages load, relative to the site's root. */
     static final String INDEX = "assets/search-index.js";
-    /** What the script defines: the entries, for {@code assets/search.js}. */
+    /** lunr, as the site serves it, relative to the site's root. */
+    static final String LUNR = "assets/lunr/lunr.min.js";
+    /** How the index is made and queried, shared with the browser's search. */
+    static final String CONFIG = "assets/search-config.js";
+    /** What the script defines: the entries and the index, for {@code assets/site.js}. */
     static final String GLOBAL = "SAFESPAWN_SEARCH";
     /** Elements whose text is indexed (an element inside another of these is part of it). */
     private static final Set<String> TEXT_BLOCKS = Set.of("p", "li", "td", "th", "pre", "dt", "dd", "caption");
@@ -51,8 +60,31 @@ final class SearchIndex {
             }
         }
         Gson gson = new GsonBuilder().disableHtmlEscaping().create();
-        Files.writeString(site.resolve(INDEX), "window." + GLOBAL + " = " + gson.toJson(entries) + ";\n",
-                StandardCharsets.UTF_8);
+        String entriesJson = gson.toJson(entries);
+        String index = lunrIndex(site, entriesJson);
+        Files.writeString(site.resolve(INDEX), "window." + GLOBAL + " = {\"entries\": " + entriesJson
+                + ", \"index\": " + index + "};\n", StandardCharsets.UTF_8);
+    }
+
+    /**
+     * lunr's serialized index of {@code entriesJson}, made by the site's own
+     * lunr and {@code search-config.js} in Rhino: the browser then loads it
+     * instead of indexing every section on the first search.
+     */
+    static String lunrIndex(Path site, String entriesJson) throws IOException {
+        String lunr = Files.readString(site.resolve(LUNR), StandardCharsets.UTF_8);
+        String config = Files.readString(site.resolve(CONFIG), StandardCharsets.UTF_8);
+        try (Context cx = Context.enter()) {
+            cx.setLanguageVersion(Context.VERSION_ES6);
+            cx.setInterpretedMode(true); // lunr is one large script: no bytecode size limit to meet
+            Scriptable scope = cx.initStandardObjects();
+            cx.evaluateString(scope, lunr, LUNR, 1, null);
+            cx.evaluateString(scope, config, CONFIG, 1, null);
+            ScriptableObject.putProperty(scope, "entriesJson", entriesJson);
+            Object json = cx.evaluateString(scope,
+                    "JSON.stringify(SAFESPAWN_SEARCH_CONFIG.build(JSON.parse(entriesJson)))", "build", 1, null);
+            return Context.toString(json);
+        }
     }
 
     /** The sections of one page: its preamble, then one entry per heading with an id. */
