@@ -193,7 +193,11 @@ public interface PipelineContract extends StrategyUnderTest {
             // Added while the stages wait for our stdin: the action cannot run on this thread.
             CompletableFuture<Void> action = run.onExit().thenRun(() -> {
                 blocking.countDown();
-                awaitUninterruptibly(release);
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // a pool thread: nobody interrupts it but a shutdown
+                }
             });
             try {
                 run.stdin().close();
@@ -207,21 +211,6 @@ public interface PipelineContract extends StrategyUnderTest {
                 release.countDown();
             }
             action.get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

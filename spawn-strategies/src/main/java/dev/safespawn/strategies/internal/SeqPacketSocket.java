@@ -101,37 +101,21 @@ public final class SeqPacketSocket implements AutoCloseable {
     }
 
     /**
-     * Receives one message into {@code buffer}; blocks.
+     * Receives one message into {@code buffer}; blocks (a virtual thread
+     * parks until a message is there: the first spawn waits for the server's
+     * greeting so).
      *
      * @return its length, or -1 at end of file (the peer is gone, or this socket was closed)
      */
     public int receive(Pointer buffer, int capacity) {
-        int n;
-        try {
-            n = fd.acquire();
-        } catch (IOException closed) {
-            return -1;
-        }
-        // A platform thread receives blocking; a virtual thread (the first
-        // spawn waits for the server's greeting) parks until a message is there.
-        boolean park = VirtualThreads.isCurrent();
-        try {
-            while (true) {
-                try {
-                    long got = LibC.recv(n, buffer, capacity, park ? LibC.MSG_DONTWAIT : 0);
-                    return got == 0 ? -1 : (int) got;
-                } catch (LastErrorException e) {
-                    if (park && e.getErrorCode() == Errno.EAGAIN) {
-                        if (!awaitQuietly(LibC.POLLIN)) {
-                            return -1;
-                        }
-                    } else if (e.getErrorCode() != Errno.EINTR) {
-                        return -1;
-                    }
-                }
+        while (true) {
+            int n = receiveNow(buffer, capacity);
+            if (n != NO_MESSAGE) {
+                return n;
             }
-        } finally {
-            fd.release();
+            if (!awaitQuietly(LibC.POLLIN)) {
+                return -1;
+            }
         }
     }
 
@@ -244,10 +228,15 @@ public final class SeqPacketSocket implements AutoCloseable {
         fd.close();
     }
 
-    /** {@link Descriptor#await} for a virtual thread; false if the socket was closed meanwhile. */
+    /** {@link Descriptor#await}; false if the socket was closed meanwhile. */
     private boolean awaitQuietly(short events) {
         try (Memory pfd = new Memory(Descriptor.POLL_SCRATCH_SIZE)) {
-            fd.await(events, pfd);
+            fd.acquire();
+            try {
+                fd.await(events, pfd);
+            } finally {
+                fd.release();
+            }
             return true;
         } catch (IOException closed) {
             return false;
