@@ -48,7 +48,7 @@ public final class CaptureComparison {
             Command echo = Command.of(ECHO, "hello");
             Command yes = Command.of(SpawnBenchmark.TRUE);
             Side[] sides = {
-                new Side("C floor, /bin/true with pipes", n -> floor.run(true, 20, n).p50() * 1000 * n),
+                new Side("C floor, /bin/true with pipes", n -> floor.run(true, 20, n).p50() * 1000 * n, false),
                 new Side("safespawn spawn+wait, /bin/true", n -> loop(n, () -> {
                     try (ChildProcess p = spawner.spawn(yes)) {
                         p.waitFor();
@@ -58,16 +58,20 @@ public final class CaptureComparison {
                 new Side("safespawn Run", n -> loop(n, () -> check(Run.run(echo, spawner).stdoutText()))),
                 new Side("ProcessBuilder + readAllBytes", n -> loop(n, CaptureComparison::processBuilder)),
                 new Side("Commons Exec + PumpStreamHandler", n -> loop(n, CaptureComparison::commonsExec)),
-                new Side("Python subprocess.run", CaptureComparison::python),
+                new Side("Python subprocess.run", CaptureComparison::python, false),
             };
             double[][] perCall = new double[sides.length][rounds];
-            for (int r = -2; r < rounds; r++) { // two rounds of warm-up
+            JitWarmup.run(() -> {
+                for (Side side : sides) {
+                    if (side.inThisJvm) {
+                        side.nanos.of(perRound);
+                    }
+                }
+            });
+            for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < sides.length; k++) {
                     int s = Math.floorMod(r + k, sides.length);
-                    double nanos = sides[s].nanos.of(perRound);
-                    if (r >= 0) {
-                        perCall[s][r] = nanos / perRound / 1000;
-                    }
+                    perCall[s][r] = sides[s].nanos.of(perRound) / perRound / 1000;
                 }
             }
             System.out.printf("strategy %s; %d rounds of %d calls; load average %s%n",
@@ -95,7 +99,11 @@ public final class CaptureComparison {
         void run() throws Exception;
     }
 
-    private record Side(String name, Timed nanos) {
+    /** One side; {@code inThisJvm}: its code runs in this JVM, so its warm-up is this JVM's. */
+    private record Side(String name, Timed nanos, boolean inThisJvm) {
+        Side(String name, Timed nanos) {
+            this(name, nanos, true);
+        }
     }
 
     private static double loop(int n, Call call) throws Exception {

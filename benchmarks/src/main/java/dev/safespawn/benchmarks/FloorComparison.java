@@ -36,14 +36,16 @@ public final class FloorComparison {
                 launchers[i] = LauncherKind.byId(ids[i]).open();
             }
             double[][] micros = new double[ids.length + 1][rounds];
-            for (int r = -2; r < rounds; r++) { // two rounds of warm-up
+            JitWarmup.run(() -> {
+                for (Launcher l : launchers) {
+                    medianMicros(l, perRound);
+                }
+            });
+            for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k <= ids.length; k++) {
                     int side = Math.floorMod(r + k, ids.length + 1);
-                    double median = side == ids.length ? floor.run(true, perRound / 10, perRound).p50()
+                    micros[side][r] = side == ids.length ? floor.run(true, perRound / 10, perRound).p50()
                             : medianMicros(launchers[side], perRound);
-                    if (r >= 0) {
-                        micros[side][r] = median;
-                    }
                 }
             }
             System.out.printf("%d rounds of %d spawn+wait; load average %s%n", rounds, perRound,
