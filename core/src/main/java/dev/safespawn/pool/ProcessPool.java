@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>{@code
  * try (ProcessPool pool = ProcessPool.builder().workers(4).build()) {
- *     Future<Integer> answer = pool.submit(() -> 6 * 7);
+ *     CompletableFuture<Integer> answer = pool.submit(() -> 6 * 7);
  *     System.out.println(answer.get());
  * }
  * }</pre>
@@ -39,6 +40,18 @@ import java.util.concurrent.TimeoutException;
  * rejected at submission with {@link IllegalArgumentException}. A task's value
  * comes back as it was serialized; its exception comes back as itself (type,
  * message, stack trace, causes) inside an {@link ExecutionException}.
+ *
+ * <p>Every {@code submit} returns a {@link CompletableFuture}. It completes
+ * on a pool completion thread (a daemon thread of a cached pool shared by all
+ * pools), never on a dispatcher: so a dependent stage registered before the
+ * task ends ({@code thenApply}, {@code whenComplete}, ...) runs there and may
+ * block without holding up the pool; one registered afterwards runs, as for
+ * every {@code CompletableFuture}, on the registering thread. Cancelling the
+ * future cancels the task: a queued task never starts, and a running one,
+ * with {@code mayInterruptIfRunning}, has its worker killed (the pool starts
+ * another); without it the task runs to its end in the worker, unseen.
+ * Completing the future yourself ({@code complete}, {@code orTimeout}, ...)
+ * does not stop the task; only {@code cancel} does.
  *
  * <p>Failures of a worker fail only the task it was running: the worker's
  * end arrives as a {@link WorkerCrashedException}, a task over
@@ -89,6 +102,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return submitted;
     }
 
+    private <T> CompletableFuture<T> submitTask(PoolTask<T> task) {
+        return TaskFuture.of(enqueue(task));
+    }
+
     /**
      * Runs {@code task} in a worker; the lambda form picks this overload.
      *
@@ -97,53 +114,62 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @return the task's future: its value as deserialized here, or an
      *         {@link ExecutionException} whose cause is the task's exception,
      *         a {@link WorkerCrashedException} or a {@link TimeoutException};
-     *         cancelling it with interruption while it runs kills its worker
+     *         see the class comment for where its dependent stages run and
+     *         what cancelling it does
      * @throws NullPointerException if {@code task} is null
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
      */
-    public <T> Future<T> submit(SerializableCallable<T> task) {
-        return enqueue(PoolTask.of(task));
+    public <T> CompletableFuture<T> submit(SerializableCallable<T> task) {
+        return submitTask(PoolTask.of(task));
     }
 
     /**
      * Runs {@code task} in a worker; the lambda form picks this overload.
      *
      * @param task the task; it and what it captures must be serializable
-     * @return the task's future, whose value is null; failures as for
-     *         {@link #submit(SerializableCallable)}
+     * @return the task's future, whose value is null; failures, dependent
+     *         stages and cancelling as for {@link #submit(SerializableCallable)}
      * @throws NullPointerException if {@code task} is null
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
      */
-    public Future<?> submit(SerializableRunnable task) {
-        return enqueue(PoolTask.of(task, null));
+    public CompletableFuture<Void> submit(SerializableRunnable task) {
+        return submitTask(PoolTask.of(task, null));
     }
 
     /**
-     * {@inheritDoc}
+     * {@inheritDoc} The future is as for {@link #submit(SerializableCallable)}.
      *
      * @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable}
      */
     @Override
-    public <T> Future<T> submit(Callable<T> task) {
-        return enqueue(PoolTask.of(task));
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        return submitTask(PoolTask.of(task));
     }
 
-    /** @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable} */
+    /**
+     * {@inheritDoc} The future, whose value is null, is as for {@link #submit(SerializableCallable)}.
+     *
+     * @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable}
+     */
     @Override
-    public Future<?> submit(Runnable task) {
-        return enqueue(PoolTask.of(task, null));
+    public CompletableFuture<Void> submit(Runnable task) {
+        return submitTask(PoolTask.of(task, null));
     }
 
-    /** @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable} */
+    /**
+     * {@inheritDoc} The future, whose value is {@code result}, is as for {@link #submit(SerializableCallable)}.
+     *
+     * @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable}
+     */
     @Override
-    public <T> Future<T> submit(Runnable task, T result) {
-        return enqueue(PoolTask.of(task, result));
+    public <T> CompletableFuture<T> submit(Runnable task, T result) {
+        return submitTask(PoolTask.of(task, result));
     }
 
     /** @throws IllegalArgumentException if {@code command} is not {@link java.io.Serializable} */
     @Override
     public void execute(Runnable command) {
-        submit(command);
+        enqueue(PoolTask.of(command, null)); // nobody sees its future: no completion hand-over
     }
 
     @Override
