@@ -217,6 +217,11 @@ final class Dispatcher {
         }
     }
 
+    /** How many workers, so dispatcher threads, the pool has. */
+    int workers() {
+        return config.workers();
+    }
+
     /**
      * Queues {@code task} for the next free dispatcher.
      *

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * An {@link ExecutorService} that runs each task in a worker JVM: Python's
@@ -53,6 +54,13 @@ import java.util.concurrent.TimeoutException;
  * Completing the future yourself ({@code complete}, {@code orTimeout}, ...)
  * does not stop the task; only {@code cancel} does.
  *
+ * <p>{@link #map(Iterable, SerializableFunction, MapOptions) map} and
+ * {@link #imap(Iterable, SerializableFunction, MapOptions) imap} apply a
+ * {@link SerializableFunction} to every element of an input of any length,
+ * reading it only a bounded distance ahead of the consumer (see
+ * {@link MapOptions}); the first failure comes out as a
+ * {@link MapFailedException} naming its element.
+ *
  * <p>Failures of a worker fail only the task it was running: the worker's
  * end arrives as a {@link WorkerCrashedException}, a task over
  * {@link Builder#taskTimeout} as a {@link TimeoutException} (the worker is
@@ -60,8 +68,9 @@ import java.util.concurrent.TimeoutException;
  * takes over. A worker halts as soon as its channel to the pool closes, so
  * workers never outlive the pool, even a pool whose JVM was killed.
  *
- * <p>Thread-safe. Null policy: every method rejects a null task or
- * collection with {@link NullPointerException}, and no method returns null.
+ * <p>Thread-safe (a map's iterator or stream is not: one thread consumes
+ * it). Null policy: every method rejects a null task, collection, input,
+ * function or options with {@link NullPointerException}, and no method returns null.
  * After {@link #shutdown()} or {@link #shutdownNow()} every submission is
  * refused with {@link java.util.concurrent.RejectedExecutionException}. The pool's threads: one
  * dispatcher per worker (see {@code Dispatcher}, which does the dispatching;
@@ -242,6 +251,123 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         } finally {
             submitted.forEach(t -> t.cancel(true));
         }
+    }
+
+    /**
+     * Applies {@code fn} to each element of {@code input} in the workers,
+     * lazily: Python's {@code imap} (or {@code imap_unordered} with
+     * {@link MapOptions#unordered()}). Nothing is read or submitted until the
+     * first {@code hasNext()}; then the input is read on the iterating thread,
+     * at most {@link MapOptions#prefetch(int) prefetch} tasks of
+     * {@link MapOptions#chunkSize(int) chunkSize} elements ahead of what has
+     * been consumed, so an input of any length, infinite too, is mapped in
+     * bounded memory. See {@link MapIterator} for failures and closing.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements; its iterator is taken at once and used
+     *        from the iterating thread only
+     * @param fn the function; it and what it captures must be serializable
+     * @param options order, chunk size and prefetch
+     * @return the results, in input order if the options say so, else as tasks finish
+     * @throws NullPointerException if an argument is null
+     */
+    public <T, R> MapIterator<R> imap(Iterable<? extends T> input, SerializableFunction<? super T, ? extends R> fn,
+                                      MapOptions options) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(options, "options");
+        return Mapping.<T, R>over(dispatcher, input.iterator(), fn, options, dispatcher.workers(), () -> { });
+    }
+
+    /**
+     * {@link #imap(Iterable, SerializableFunction, MapOptions)} with
+     * {@link MapOptions#ordered()}: results in input order, one element per task.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements
+     * @param fn the function; it and what it captures must be serializable
+     * @return the results, in input order
+     * @throws NullPointerException if an argument is null
+     */
+    public <T, R> MapIterator<R> imap(Iterable<? extends T> input, SerializableFunction<? super T, ? extends R> fn) {
+        return imap(input, fn, MapOptions.ordered());
+    }
+
+    /**
+     * {@link #imap(Iterable, SerializableFunction, MapOptions)} as a
+     * sequential {@link Stream}: lazy in the same way, and {@link Stream#close()}
+     * (a try-with-resources on the stream) closes the map, so stops reading the
+     * input and cancels what is in flight. A terminal operation that ends early
+     * ({@code findFirst}, {@code limit}) stops reading too, but leaves the
+     * tasks already submitted running until the stream is closed.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements
+     * @param fn the function; it and what it captures must be serializable
+     * @param options order, chunk size and prefetch
+     * @return the results; close it
+     * @throws NullPointerException if an argument is null
+     */
+    public <T, R> Stream<R> map(Iterable<? extends T> input, SerializableFunction<? super T, ? extends R> fn,
+                                MapOptions options) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(options, "options");
+        return Mapping.<T, R>over(dispatcher, input.iterator(), fn, options, dispatcher.workers(), () -> { }).stream();
+    }
+
+    /**
+     * {@link #map(Iterable, SerializableFunction, MapOptions)} with {@link MapOptions#ordered()}.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements
+     * @param fn the function; it and what it captures must be serializable
+     * @return the results, in input order; close it
+     * @throws NullPointerException if an argument is null
+     */
+    public <T, R> Stream<R> map(Iterable<? extends T> input, SerializableFunction<? super T, ? extends R> fn) {
+        return map(input, fn, MapOptions.ordered());
+    }
+
+    /**
+     * {@link #map(Iterable, SerializableFunction, MapOptions)} over a stream,
+     * read through its iterator (so as lazily as that is); closing the
+     * results closes {@code input} too.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements; consumed by this map
+     * @param fn the function; it and what it captures must be serializable
+     * @param options order, chunk size and prefetch
+     * @return the results; close it
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if {@code input} was already operated upon or closed
+     */
+    public <T, R> Stream<R> map(Stream<? extends T> input, SerializableFunction<? super T, ? extends R> fn,
+                                MapOptions options) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(options, "options");
+        return Mapping.<T, R>over(dispatcher, input.iterator(), fn, options, dispatcher.workers(), input::close).stream();
+    }
+
+    /**
+     * {@link #map(Stream, SerializableFunction, MapOptions)} with {@link MapOptions#ordered()}.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements; consumed by this map
+     * @param fn the function; it and what it captures must be serializable
+     * @return the results, in input order; close it
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if {@code input} was already operated upon or closed
+     */
+    public <T, R> Stream<R> map(Stream<? extends T> input, SerializableFunction<? super T, ? extends R> fn) {
+        return map(input, fn, MapOptions.ordered());
     }
 
     /** Starts no new task; queued ones still run, then the workers exit. Idempotent. */
