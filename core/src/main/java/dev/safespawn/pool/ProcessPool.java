@@ -490,6 +490,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private Output output = Output.forward();
         private String serialFilter;
         private boolean prestart;
+        private SerializableRunnable initializer;
 
         private Builder() {
         }
@@ -660,6 +661,30 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs {@code initializer} once in each worker, after its JVM starts and
+         * before it takes a task (Python's {@code initializer=}): to load a
+         * native library, warm a cache, set a worker-wide default. If it
+         * throws, the pool is broken (see {@link WorkerInitializerException}):
+         * it fails the tasks not yet begun and refuses new ones, rather than
+         * start worker after worker. Default: none.
+         *
+         * @param initializer the code; it and what it captures must be serializable
+         * @return this builder
+         * @throws NullPointerException if {@code initializer} is null
+         * @throws IllegalArgumentException if it cannot be serialized
+         */
+        public Builder initializer(SerializableRunnable initializer) {
+            Objects.requireNonNull(initializer, "initializer");
+            try {
+                Frames.encode(initializer); // what it captures is checked now, not in every worker
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("initializer: cannot be serialized: " + e, e);
+            }
+            this.initializer = initializer;
+            return this;
+        }
+
         /** An independent copy of these settings. */
         Builder copy() {
             Builder b = new Builder();
@@ -675,6 +700,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             b.output = output;
             b.serialFilter = serialFilter;
             b.prestart = prestart;
+            b.initializer = initializer;
             return b;
         }
 
@@ -705,7 +731,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             options.addAll(jvmOptions);
             return new PoolConfig(workers, javaHome.resolve("bin").resolve("java"), classpath,
                     List.copyOf(options), Optional.ofNullable(directory), Map.copyOf(environment),
-                    maxTasksPerWorker, Optional.ofNullable(taskTimeout), output, serialFilter, prestart);
+                    maxTasksPerWorker, Optional.ofNullable(taskTimeout), output, serialFilter, prestart,
+                    initializer);
         }
     }
 }
