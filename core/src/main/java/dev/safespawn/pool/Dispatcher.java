@@ -120,10 +120,16 @@ final class Dispatcher {
                     }
                 }
                 Worker w = worker;
-                if (!unclaim(slot, task, w) || !task.begin(w::kill)) {
-                    continue; // handed back by shutdownNow(), or cancelled while queued
+                if (!unclaim(slot, task, w)) {
+                    continue; // handed back by shutdownNow()
                 }
-                worker = runOne(slot, w, task) ? w : discard(w);
+                boolean begun = task.begin(w::kill);
+                boolean reusable = !begun || runOne(slot, w, task);
+                // A cancel that raced with the task's end may be killing w: then it takes no other task.
+                worker = task.end() && reusable ? w : discard(w);
+                if (!begun) {
+                    continue; // cancelled while queued
+                }
                 if (worker != null && config.maxTasksPerWorker() > 0 && worker.tasksRun() >= config.maxTasksPerWorker()) {
                     worker = discard(worker);
                 }
