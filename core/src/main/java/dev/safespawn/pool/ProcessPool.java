@@ -42,12 +42,15 @@ import java.util.stream.Stream;
  * comes back as it was serialized; its exception comes back as itself (type,
  * message, stack trace, causes) inside an {@link ExecutionException}.
  *
- * <p>Every {@code submit} returns a {@link CompletableFuture}. It completes
- * on a pool completion thread (a daemon thread of a cached pool shared by all
- * pools), never on a dispatcher: so a dependent stage registered before the
- * task ends ({@code thenApply}, {@code whenComplete}, ...) runs there and may
- * block without holding up the pool; one registered afterwards runs, as for
- * every {@code CompletableFuture}, on the registering thread. Cancelling the
+ * <p>Every {@code submit} returns a {@link CompletableFuture}. Its queries
+ * ({@code isDone}, {@code get}, {@code join}) see the task's outcome as soon
+ * as the task ends, so once the pool has terminated every future is done.
+ * Its dependent stages ({@code thenApply}, {@code whenComplete}, ...) never
+ * run on a dispatcher: the future is completed, so dependents registered by
+ * then are run, on a pool completion thread (a daemon thread of a cached pool
+ * shared by all pools), where they may block without holding up the pool;
+ * one registered after that runs, as for every {@code CompletableFuture}, on
+ * the registering thread. Cancelling the
  * future cancels the task: a queued task never starts, and a running one,
  * with {@code mayInterruptIfRunning}, has its worker killed (the pool starts
  * another); without it the task runs to its end in the worker, unseen.

@@ -1,10 +1,12 @@
 package dev.safespawn.pool;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,6 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * completion run on the thread that completes this future, and a dispatcher
  * must not run a caller's code that may block. Cancelling it cancels the task
  * with the same semantics as {@link PoolTask#cancel(boolean)}.
+ *
+ * <p>Its queries ({@code isDone}, {@code get}, {@code join}, ...) read the
+ * task's outcome as soon as the task has one, without waiting for the
+ * hand-over, so a terminated pool's futures are all done, as an
+ * {@code ExecutorService}'s must be; unless the caller completed this future
+ * first, in which case they read that.
  *
  * <p>Thread-safe, as every {@code CompletableFuture}.
  */
@@ -60,6 +68,41 @@ final class TaskFuture<T> extends CompletableFuture<T> {
             return true;
         }
         return isCancelled();
+    }
+
+    @Override
+    public boolean isDone() {
+        return super.isDone() || task.completion().isDone();
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return super.isDone() ? super.isCancelled() : task.completion().isCancelled();
+    }
+
+    @Override
+    public boolean isCompletedExceptionally() {
+        return super.isDone() ? super.isCompletedExceptionally() : task.completion().isCompletedExceptionally();
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        return super.isDone() ? super.get() : task.completion().get();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        return super.isDone() ? super.get(timeout, unit) : task.completion().get(timeout, unit);
+    }
+
+    @Override
+    public T join() {
+        return super.isDone() ? super.join() : task.completion().join();
+    }
+
+    @Override
+    public T getNow(T valueIfAbsent) {
+        return super.isDone() ? super.getNow(valueIfAbsent) : task.completion().getNow(valueIfAbsent);
     }
 
     private static Executor completions() {

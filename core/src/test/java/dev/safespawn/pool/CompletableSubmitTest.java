@@ -82,6 +82,31 @@ class CompletableSubmitTest {
     }
 
     @Test
+    void theFutureIsDoneAsSoonAsTheTaskEvenWhileADependentBlocks() throws Exception {
+        try (ProcessPool pool = oneWorker(); TaskGate gate = new TaskGate()) {
+            CountDownLatch letGo = new CountDownLatch(1);
+            CompletableFuture<Integer> first = pool.submit(gate.task(1));
+            gate.awaitArrivals(1);
+            first.whenComplete((v, e) -> {
+                try {
+                    letGo.await(); // holds the completion thread that hands the outcome over
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CompletableFuture<Integer> second = pool.submit(() -> 2);
+            gate.release();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(first.isDone()).isTrue();
+            assertThat(first.getNow(null)).isEqualTo(1);
+            assertThat(second.join()).isEqualTo(2);
+            letGo.countDown();
+        }
+    }
+
+    @Test
     void cancellingAQueuedTasksFutureMeansItNeverRuns(@TempDir Path dir) throws Exception {
         String trace = dir.resolve("ran").toString();
         try (ProcessPool pool = oneWorker(); TaskGate gate = new TaskGate()) {
