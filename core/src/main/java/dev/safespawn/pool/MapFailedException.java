@@ -16,7 +16,9 @@ public final class MapFailedException extends RuntimeException {
     /** How much of an element's text the message keeps; {@link #element()} has it all. */
     private static final int SHOWN = 200;
 
+    /** The failing element's position in the input. */
     private final long index;
+    /** The failing element's text. */
     private final String element;
 
     MapFailedException(String what, long index, String element, Throwable cause) {
