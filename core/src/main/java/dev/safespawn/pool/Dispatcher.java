@@ -42,6 +42,7 @@ final class Dispatcher {
     private final Worker[] running;      // guarded by lifecycle: the worker running a task
     private boolean shutdown;            // guarded by lifecycle
     private boolean stopNow;             // guarded by lifecycle
+    private WorkerInitializerException broken; // guarded by lifecycle: the initializer's first failure
 
     private Dispatcher(PoolConfig config, Spawner spawner, boolean ownsSpawner) {
         this.config = config;
@@ -87,16 +88,30 @@ final class Dispatcher {
                 if (task == STOP) {
                     break;
                 }
+                WorkerInitializerException brokenBy;
                 synchronized (lifecycle) {
                     if (stopNow) {
                         task.cancel(false); // taken just as shutdownNow() drained the queue: stopped, not lost
                         continue;
                     }
-                    claimed[slot] = task;
+                    brokenBy = broken;
+                    if (brokenBy == null) {
+                        claimed[slot] = task;
+                    }
+                }
+                if (brokenBy != null) {
+                    task.fail(brokenBy); // taken just as the pool broke: no worker is started for it
+                    continue;
                 }
                 if (worker == null) {
                     try {
                         worker = startWorker(slot);
+                    } catch (WorkerInitializerException e) {
+                        if (unclaim(slot, task, null)) {
+                            task.fail(e);
+                        }
+                        breakPool(e);
+                        continue;
                     } catch (Throwable e) {
                         if (unclaim(slot, task, null)) {
                             task.fail(e);
@@ -105,10 +120,16 @@ final class Dispatcher {
                     }
                 }
                 Worker w = worker;
-                if (!unclaim(slot, task, w) || !task.begin(w::kill)) {
-                    continue; // handed back by shutdownNow(), or cancelled while queued
+                if (!unclaim(slot, task, w)) {
+                    continue; // handed back by shutdownNow()
                 }
-                worker = runOne(slot, w, task) ? w : discard(w);
+                boolean begun = task.begin(w::kill);
+                boolean reusable = !begun || runOne(slot, w, task);
+                // A cancel that raced with the task's end may be killing w: then it takes no other task.
+                worker = task.end() && reusable ? w : discard(w);
+                if (!begun) {
+                    continue; // cancelled while queued
+                }
                 if (worker != null && config.maxTasksPerWorker() > 0 && worker.tasksRun() >= config.maxTasksPerWorker()) {
                     worker = discard(worker);
                 }
@@ -205,25 +226,68 @@ final class Dispatcher {
                 + "; its worker (" + worker.name() + ") was killed");
     }
 
-    private Worker startWorker(int slot) throws java.io.IOException {
+    /**
+     * The initializer failed: fails every task not yet begun with {@code e}
+     * and stops the dispatchers, rather than start worker after worker whose
+     * initializer fails again. Tasks running on other workers finish.
+     */
+    private void breakPool(WorkerInitializerException e) {
+        List<PoolTask<?>> notBegun = new ArrayList<>();
+        synchronized (lifecycle) {
+            if (broken == null) {
+                broken = e;
+            }
+            shutdown = true;
+            queue.drainTo(notBegun);
+            notBegun.removeIf(t -> t == STOP);
+            for (int i = 0; i < claimed.length; i++) {
+                if (claimed[i] != null) {
+                    notBegun.add(claimed[i]); // its dispatcher finds it unclaimed and leaves it
+                    claimed[i] = null;
+                }
+            }
+            stopDispatchers(); // the drain may have taken those of an earlier shutdown()
+        }
+        // Outside the lock: completing a task runs its callbacks.
+        notBegun.forEach(t -> t.fail(broken()));
+    }
+
+    private WorkerInitializerException broken() {
+        synchronized (lifecycle) {
+            return broken;
+        }
+    }
+
+    private Worker startWorker(int slot) throws java.io.IOException, WorkerInitializerException {
         return Worker.start(config, spawner, "worker-" + slot);
     }
 
     private Worker startOrNull(int slot) {
         try {
             return startWorker(slot);
+        } catch (WorkerInitializerException e) {
+            breakPool(e);
+            return null;
         } catch (Exception e) {
             return null; // the first task on this slot retries and reports the failure
         }
     }
 
+    /** How many workers, so dispatcher threads, the pool has. */
+    int workers() {
+        return config.workers();
+    }
+
     /**
      * Queues {@code task} for the next free dispatcher.
      *
-     * @throws RejectedExecutionException after {@link #shutdown()}
+     * @throws RejectedExecutionException after {@link #shutdown()}, or once the initializer failed
      */
     <T> PoolTask<T> enqueue(PoolTask<T> task) {
         synchronized (lifecycle) {
+            if (broken != null) {
+                throw new RejectedExecutionException("the process pool is broken: " + broken.getMessage(), broken);
+            }
             if (shutdown) {
                 throw new RejectedExecutionException("the process pool is shut down");
             }

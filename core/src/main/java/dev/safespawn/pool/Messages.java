@@ -13,6 +13,16 @@ final class Messages {
         private static final long serialVersionUID = 1L;
     }
 
+    /** Parent to worker, first, if the pool has an initializer: run this before greeting. */
+    record Init(Runnable initializer) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Worker to parent, instead of {@link Ready}: the initializer threw this; the worker then ends. */
+    record InitFailed(Throwable failure) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
     /** Parent to worker: run this. */
     record Task(long id, Callable<?> callable) implements Serializable {
         private static final long serialVersionUID = 1L;

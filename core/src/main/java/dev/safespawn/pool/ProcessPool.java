@@ -13,12 +13,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * An {@link ExecutorService} that runs each task in a worker JVM: Python's
@@ -28,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>{@code
  * try (ProcessPool pool = ProcessPool.builder().workers(4).build()) {
- *     Future<Integer> answer = pool.submit(() -> 6 * 7);
+ *     CompletableFuture<Integer> answer = pool.submit(() -> 6 * 7);
  *     System.out.println(answer.get());
  * }
  * }</pre>
@@ -40,6 +42,28 @@ import java.util.concurrent.TimeoutException;
  * comes back as it was serialized; its exception comes back as itself (type,
  * message, stack trace, causes) inside an {@link ExecutionException}.
  *
+ * <p>Every {@code submit} returns a {@link CompletableFuture}. Its queries
+ * ({@code isDone}, {@code get}, {@code join}) see the task's outcome as soon
+ * as the task ends, so once the pool has terminated every future is done.
+ * Its dependent stages ({@code thenApply}, {@code whenComplete}, ...) never
+ * run on a dispatcher: the future is completed, so dependents registered by
+ * then are run, on a pool completion thread (a daemon thread of a cached pool
+ * shared by all pools), where they may block without holding up the pool;
+ * one registered after that runs, as for every {@code CompletableFuture}, on
+ * the registering thread. Cancelling the
+ * future cancels the task: a queued task never starts, and a running one,
+ * with {@code mayInterruptIfRunning}, has its worker killed (the pool starts
+ * another); without it the task runs to its end in the worker, unseen.
+ * Completing the future yourself ({@code complete}, {@code orTimeout}, ...)
+ * does not stop the task; only {@code cancel} does.
+ *
+ * <p>{@link #map(Iterable, SerializableFunction, MapOptions) map} and
+ * {@link #imap(Iterable, SerializableFunction, MapOptions) imap} apply a
+ * {@link SerializableFunction} to every element of an input of any length,
+ * reading it only a bounded distance ahead of the consumer (see
+ * {@link MapOptions}); the first failure comes out as a
+ * {@link MapFailedException} naming its element.
+ *
  * <p>Failures of a worker fail only the task it was running: the worker's
  * end arrives as a {@link WorkerCrashedException}, a task over
  * {@link Builder#taskTimeout} as a {@link TimeoutException} (the worker is
@@ -47,8 +71,9 @@ import java.util.concurrent.TimeoutException;
  * takes over. A worker halts as soon as its channel to the pool closes, so
  * workers never outlive the pool, even a pool whose JVM was killed.
  *
- * <p>Thread-safe. Null policy: every method rejects a null task or
- * collection with {@link NullPointerException}, and no method returns null.
+ * <p>Thread-safe (a map's iterator or stream is not: one thread consumes
+ * it). Null policy: every method rejects a null task, collection, input,
+ * function or options with {@link NullPointerException}, and no method returns null.
  * After {@link #shutdown()} or {@link #shutdownNow()} every submission is
  * refused with {@link java.util.concurrent.RejectedExecutionException}. The pool's threads: one
  * dispatcher per worker (see {@code Dispatcher}, which does the dispatching;
@@ -89,6 +114,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return submitted;
     }
 
+    private <T> CompletableFuture<T> submitTask(PoolTask<T> task) {
+        return TaskFuture.of(enqueue(task));
+    }
+
     /**
      * Runs {@code task} in a worker; the lambda form picks this overload.
      *
@@ -97,53 +126,62 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @return the task's future: its value as deserialized here, or an
      *         {@link ExecutionException} whose cause is the task's exception,
      *         a {@link WorkerCrashedException} or a {@link TimeoutException};
-     *         cancelling it with interruption while it runs kills its worker
+     *         see the class comment for where its dependent stages run and
+     *         what cancelling it does
      * @throws NullPointerException if {@code task} is null
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
      */
-    public <T> Future<T> submit(SerializableCallable<T> task) {
-        return enqueue(PoolTask.of(task));
+    public <T> CompletableFuture<T> submit(SerializableCallable<T> task) {
+        return submitTask(PoolTask.of(task));
     }
 
     /**
      * Runs {@code task} in a worker; the lambda form picks this overload.
      *
      * @param task the task; it and what it captures must be serializable
-     * @return the task's future, whose value is null; failures as for
-     *         {@link #submit(SerializableCallable)}
+     * @return the task's future, whose value is null; failures, dependent
+     *         stages and cancelling as for {@link #submit(SerializableCallable)}
      * @throws NullPointerException if {@code task} is null
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
      */
-    public Future<?> submit(SerializableRunnable task) {
-        return enqueue(PoolTask.of(task, null));
+    public CompletableFuture<Void> submit(SerializableRunnable task) {
+        return submitTask(PoolTask.of(task, null));
     }
 
     /**
-     * {@inheritDoc}
+     * {@inheritDoc} The future is as for {@link #submit(SerializableCallable)}.
      *
      * @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable}
      */
     @Override
-    public <T> Future<T> submit(Callable<T> task) {
-        return enqueue(PoolTask.of(task));
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        return submitTask(PoolTask.of(task));
     }
 
-    /** @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable} */
+    /**
+     * {@inheritDoc} The future, whose value is null, is as for {@link #submit(SerializableCallable)}.
+     *
+     * @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable}
+     */
     @Override
-    public Future<?> submit(Runnable task) {
-        return enqueue(PoolTask.of(task, null));
+    public CompletableFuture<Void> submit(Runnable task) {
+        return submitTask(PoolTask.of(task, null));
     }
 
-    /** @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable} */
+    /**
+     * {@inheritDoc} The future, whose value is {@code result}, is as for {@link #submit(SerializableCallable)}.
+     *
+     * @throws IllegalArgumentException if {@code task} is not {@link java.io.Serializable}
+     */
     @Override
-    public <T> Future<T> submit(Runnable task, T result) {
-        return enqueue(PoolTask.of(task, result));
+    public <T> CompletableFuture<T> submit(Runnable task, T result) {
+        return submitTask(PoolTask.of(task, result));
     }
 
     /** @throws IllegalArgumentException if {@code command} is not {@link java.io.Serializable} */
     @Override
     public void execute(Runnable command) {
-        submit(command);
+        enqueue(PoolTask.of(command, null)); // nobody sees its future: no completion hand-over
     }
 
     @Override
@@ -216,6 +254,123 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         } finally {
             submitted.forEach(t -> t.cancel(true));
         }
+    }
+
+    /**
+     * Applies {@code fn} to each element of {@code input} in the workers,
+     * lazily: Python's {@code imap} (or {@code imap_unordered} with
+     * {@link MapOptions#unordered()}). Nothing is read or submitted until the
+     * first {@code hasNext()}; then the input is read on the iterating thread,
+     * at most {@link MapOptions#prefetch(int) prefetch} tasks of
+     * {@link MapOptions#chunkSize(int) chunkSize} elements ahead of what has
+     * been consumed, so an input of any length, infinite too, is mapped in
+     * bounded memory. See {@link MapIterator} for failures and closing.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements; its iterator is taken at once and used
+     *        from the iterating thread only
+     * @param fn the function; it and what it captures must be serializable
+     * @param options order, chunk size and prefetch
+     * @return the results, in input order if the options say so, else as tasks finish
+     * @throws NullPointerException if an argument is null
+     */
+    public <T, R> MapIterator<R> imap(Iterable<? extends T> input, SerializableFunction<? super T, ? extends R> fn,
+                                      MapOptions options) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(options, "options");
+        return Mapping.<T, R>over(dispatcher, input.iterator(), fn, options, dispatcher.workers(), () -> { });
+    }
+
+    /**
+     * {@link #imap(Iterable, SerializableFunction, MapOptions)} with
+     * {@link MapOptions#ordered()}: results in input order, one element per task.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements
+     * @param fn the function; it and what it captures must be serializable
+     * @return the results, in input order
+     * @throws NullPointerException if an argument is null
+     */
+    public <T, R> MapIterator<R> imap(Iterable<? extends T> input, SerializableFunction<? super T, ? extends R> fn) {
+        return imap(input, fn, MapOptions.ordered());
+    }
+
+    /**
+     * {@link #imap(Iterable, SerializableFunction, MapOptions)} as a
+     * sequential {@link Stream}: lazy in the same way, and {@link Stream#close()}
+     * (a try-with-resources on the stream) closes the map, so stops reading the
+     * input and cancels what is in flight. A terminal operation that ends early
+     * ({@code findFirst}, {@code limit}) stops reading too, but leaves the
+     * tasks already submitted running until the stream is closed.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements
+     * @param fn the function; it and what it captures must be serializable
+     * @param options order, chunk size and prefetch
+     * @return the results; close it
+     * @throws NullPointerException if an argument is null
+     */
+    public <T, R> Stream<R> map(Iterable<? extends T> input, SerializableFunction<? super T, ? extends R> fn,
+                                MapOptions options) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(options, "options");
+        return Mapping.<T, R>over(dispatcher, input.iterator(), fn, options, dispatcher.workers(), () -> { }).stream();
+    }
+
+    /**
+     * {@link #map(Iterable, SerializableFunction, MapOptions)} with {@link MapOptions#ordered()}.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements
+     * @param fn the function; it and what it captures must be serializable
+     * @return the results, in input order; close it
+     * @throws NullPointerException if an argument is null
+     */
+    public <T, R> Stream<R> map(Iterable<? extends T> input, SerializableFunction<? super T, ? extends R> fn) {
+        return map(input, fn, MapOptions.ordered());
+    }
+
+    /**
+     * {@link #map(Iterable, SerializableFunction, MapOptions)} over a stream,
+     * read through its iterator (so as lazily as that is); closing the
+     * results closes {@code input} too.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements; consumed by this map
+     * @param fn the function; it and what it captures must be serializable
+     * @param options order, chunk size and prefetch
+     * @return the results; close it
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if {@code input} was already operated upon or closed
+     */
+    public <T, R> Stream<R> map(Stream<? extends T> input, SerializableFunction<? super T, ? extends R> fn,
+                                MapOptions options) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(options, "options");
+        return Mapping.<T, R>over(dispatcher, input.iterator(), fn, options, dispatcher.workers(), input::close).stream();
+    }
+
+    /**
+     * {@link #map(Stream, SerializableFunction, MapOptions)} with {@link MapOptions#ordered()}.
+     *
+     * @param <T> the element type; elements must be serializable
+     * @param <R> the result type; results must be serializable
+     * @param input the elements; consumed by this map
+     * @param fn the function; it and what it captures must be serializable
+     * @return the results, in input order; close it
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if {@code input} was already operated upon or closed
+     */
+    public <T, R> Stream<R> map(Stream<? extends T> input, SerializableFunction<? super T, ? extends R> fn) {
+        return map(input, fn, MapOptions.ordered());
     }
 
     /** Starts no new task; queued ones still run, then the workers exit. Idempotent. */
@@ -338,6 +493,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private Output output = Output.forward();
         private String serialFilter;
         private boolean prestart;
+        private SerializableRunnable initializer;
 
         private Builder() {
         }
@@ -508,6 +664,30 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs {@code initializer} once in each worker, after its JVM starts and
+         * before it takes a task (Python's {@code initializer=}): to load a
+         * native library, warm a cache, set a worker-wide default. If it
+         * throws, the pool is broken (see {@link WorkerInitializerException}):
+         * it fails the tasks not yet begun and refuses new ones, rather than
+         * start worker after worker. Default: none.
+         *
+         * @param initializer the code; it and what it captures must be serializable
+         * @return this builder
+         * @throws NullPointerException if {@code initializer} is null
+         * @throws IllegalArgumentException if it cannot be serialized
+         */
+        public Builder initializer(SerializableRunnable initializer) {
+            Objects.requireNonNull(initializer, "initializer");
+            try {
+                Frames.encode(initializer); // what it captures is checked now, not in every worker
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("initializer: cannot be serialized: " + e, e);
+            }
+            this.initializer = initializer;
+            return this;
+        }
+
         /** An independent copy of these settings. */
         Builder copy() {
             Builder b = new Builder();
@@ -523,6 +703,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             b.output = output;
             b.serialFilter = serialFilter;
             b.prestart = prestart;
+            b.initializer = initializer;
             return b;
         }
 
@@ -553,7 +734,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             options.addAll(jvmOptions);
             return new PoolConfig(workers, javaHome.resolve("bin").resolve("java"), classpath,
                     List.copyOf(options), Optional.ofNullable(directory), Map.copyOf(environment),
-                    maxTasksPerWorker, Optional.ofNullable(taskTimeout), output, serialFilter, prestart);
+                    maxTasksPerWorker, Optional.ofNullable(taskTimeout), output, serialFilter, prestart,
+                    initializer);
         }
     }
 }

@@ -56,12 +56,19 @@ final class Worker {
         return where.isPresent() && where.equals(spawner.strategyFor(plain)) ? bound : plain;
     }
 
-    static Worker start(PoolConfig config, Spawner spawner, String name) throws IOException {
+    /**
+     * Starts a worker and waits for its greeting.
+     *
+     * @throws IOException if it could not be started or did not greet
+     * @throws WorkerInitializerException if the pool's initializer threw in it (it is gone by then)
+     */
+    static Worker start(PoolConfig config, Spawner spawner, String name) throws IOException, WorkerInitializerException {
         boolean fds = spawner.features().contains(Feature.PASS_FD);
         Command.Builder command = Command.builder(config.javaExecutable().toString())
                 .args(config.jvmOptions())
                 .args("-cp", config.classpath(), WorkerMain.class.getName(), fds ? "fds" : "stdio",
-                        config.serialFilter() == null ? "-" : config.serialFilter());
+                        config.serialFilter() == null ? "-" : config.serialFilter(),
+                        config.initializer() == null ? "-" : "init");
         config.directory().ifPresent(command::directory);
         config.environment().forEach(command::env);
         if (fds) {
@@ -81,29 +88,53 @@ final class Worker {
         }
         Worker worker = new Worker(name, p, new BufferedOutputStream(tasks), new BufferedInputStream(results),
                 Frames.filter(config.serialFilter()), forwarders);
+        if (config.initializer() != null) {
+            worker.sendInitializer(config.initializer());
+        }
         worker.awaitReady();
         return worker;
     }
 
-    /** Waits for the worker JVM to say it is up; one that dies first is reported with its exit status. */
-    private void awaitReady() throws IOException {
+    private void sendInitializer(SerializableRunnable initializer) throws IOException {
+        byte[] encoded = Frames.encode(new Messages.Init(initializer)); // checked serializable when the pool was built
         try {
-            if (!(Frames.read(results, filter) instanceof Messages.Ready)) {
-                throw new IOException(name + " sent something else than its greeting");
-            }
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            kill();
-            WorkerCrashedException crash = crashed();
-            // Its last words (why it did not start) reach the output, and no
-            // forwarder outlives the failure, so none outlives the pool either.
-            try {
-                joinForwarders();
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IOException(name + " did not start (" + crash.exitStatus() + "); its stderr went to the"
-                    + " pool's output, and its class path must hold safespawn-core", e);
+            Frames.send(tasks, encoded);
+        } catch (IOException diedAtStart) {
+            // awaitReady reports it, with the worker's exit status
         }
+    }
+
+    /** Waits for the worker JVM to say it is up; one that dies first is reported with its exit status. */
+    private void awaitReady() throws IOException, WorkerInitializerException {
+        Object greeting;
+        try {
+            greeting = Frames.read(results, filter);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            throw didNotStart(e);
+        }
+        if (greeting instanceof Messages.InitFailed failed) {
+            kill();
+            retire(); // reaped, its output forwarded to the end
+            throw new WorkerInitializerException(name, failed.failure());
+        }
+        if (!(greeting instanceof Messages.Ready)) {
+            throw didNotStart(new IOException(name + " sent something else than its greeting"));
+        }
+    }
+
+    /** Kills and reaps a worker that did not greet; the exception says how it ended. */
+    private IOException didNotStart(Exception e) throws IOException {
+        kill();
+        WorkerCrashedException crash = crashed();
+        // Its last words (why it did not start) reach the output, and no
+        // forwarder outlives the failure, so none outlives the pool either.
+        try {
+            joinForwarders();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return new IOException(name + " did not start (" + crash.exitStatus() + "); its stderr went to the"
+                + " pool's output, and its class path must hold safespawn-core", e);
     }
 
     String name() {

@@ -16,7 +16,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The main class of a pool worker JVM; not for direct use. Arguments: the
  * channel ({@code fds} — read tasks on descriptor 3, write results on 4 — or
- * {@code stdio}) and the user's serial filter pattern ({@code -} for none).
+ * {@code stdio}), the user's serial filter pattern ({@code -} for none), and
+ * {@code init} if an initializer comes first on the channel.
  *
  * <p>One thread reads the channel and the main thread runs tasks, so the
  * worker notices at once when the parent goes away (end of file), even in the
@@ -35,7 +36,8 @@ public final class WorkerMain {
      *
      * @param args the channel ({@code fds} or {@code stdio}; anything else
      *        means {@code fds}) and the serial filter pattern ({@code -} or
-     *        absent for none)
+     *        absent for none), then {@code init} if the first frame is the
+     *        pool's initializer
      * @throws Exception if the channel cannot be opened or written; the
      *         worker then ends, and the pool reports a
      *         {@link WorkerCrashedException} for its task
@@ -58,6 +60,9 @@ public final class WorkerMain {
         InputStream tasksIn = new BufferedInputStream(in);
         OutputStream resultsOut = new BufferedOutputStream(out);
 
+        if (args.length > 2 && args[2].equals("init")) {
+            initialize(tasksIn, resultsOut, filter);
+        }
         // Said once the JVM is up, so the pool's task timeouts do not count its boot.
         Frames.send(resultsOut, Frames.encode(new Messages.Ready(ProcessHandle.current().pid())));
 
@@ -86,6 +91,28 @@ public final class WorkerMain {
                 result = new Messages.Result(task.id(), null, t);
             }
             send(resultsOut, result);
+        }
+    }
+
+    /**
+     * Runs the pool's initializer before the greeting, so no task reaches a
+     * worker that is not initialized; if it throws, says so instead of
+     * greeting and halts, since this worker can never run a task.
+     */
+    private static void initialize(InputStream in, OutputStream out, ObjectInputFilter filter) throws Exception {
+        Messages.Init init = (Messages.Init) Frames.read(in, filter);
+        try {
+            init.initializer().run();
+        } catch (Throwable t) {
+            byte[] encoded;
+            try {
+                encoded = Frames.encode(new Messages.InitFailed(t));
+            } catch (java.io.ObjectStreamException | RuntimeException | StackOverflowError e) {
+                encoded = Frames.encode(new Messages.InitFailed(new Messages.Unserializable(
+                        "the initializer's exception", t, e instanceof Exception x ? x : new Exception(e))));
+            }
+            Frames.send(out, encoded);
+            Runtime.getRuntime().halt(1);
         }
     }
 

@@ -72,6 +72,29 @@ class PoolTaskTest {
     }
 
     @Test
+    void aCancelAfterTheTaskEndedNeverKillsTheWorkerThatMovedOn() {
+        AtomicInteger kills = new AtomicInteger();
+        PoolTask<Integer> task = PoolTask.of((SerializableCallable<Integer>) () -> 1);
+        assertThat(task.begin(kills::incrementAndGet)).isTrue();
+        assertThat(task.end()).as("the worker may take another task").isTrue();
+
+        task.cancel(true); // as the result was on its way: the worker is running someone else's task now
+
+        assertThat(kills).hasValue(0);
+    }
+
+    @Test
+    void aCancelThatKillsTheWorkerKeepsItFromTakingAnotherTask() {
+        AtomicInteger kills = new AtomicInteger();
+        PoolTask<Integer> task = PoolTask.of((SerializableCallable<Integer>) () -> 1);
+        assertThat(task.begin(kills::incrementAndGet)).isTrue();
+        assertThat(task.cancel(true)).isTrue();
+
+        assertThat(kills).hasValue(1);
+        assertThat(task.end()).as("the worker is being killed").isFalse();
+    }
+
+    @Test
     void aTaskBegunOnceCannotBeginAgainNorRunHere() {
         AtomicInteger runs = new AtomicInteger();
         PoolTask<Integer> task = PoolTask.of((SerializableCallable<Integer>) runs::incrementAndGet);

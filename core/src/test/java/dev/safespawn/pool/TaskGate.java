@@ -35,6 +35,11 @@ final class TaskGate implements AutoCloseable {
         };
     }
 
+    /** The port a task passes with {@link #pass(int)}, for tasks the test writes itself. */
+    int port() {
+        return server.getLocalPort();
+    }
+
     /** Waits (bounded) until {@code count} more tasks have arrived. */
     synchronized void awaitArrivals(int count) throws IOException {
         for (int i = 0; i < count; i++) {

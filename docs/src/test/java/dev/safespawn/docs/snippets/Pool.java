@@ -1,13 +1,16 @@
 package dev.safespawn.docs.snippets;
 
+import dev.safespawn.pool.MapOptions;
 import dev.safespawn.pool.ProcessPool;
 import dev.safespawn.pool.Subprocess;
 import dev.safespawn.pool.WorkerCrashedException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
-/** The process-pool guide: one call in a fresh JVM, and a pool that outlives a crash. */
+/** The process-pool guide: one call in a fresh JVM, a pool that outlives a crash, futures and maps. */
 public final class Pool {
     private Pool() {
     }
@@ -36,4 +39,24 @@ public final class Pool {
         }
     }
     // end::crash[]
+
+    // tag::future[]
+    static String chained() throws ExecutionException, InterruptedException {
+        try (ProcessPool pool = ProcessPool.builder().workers(1).build()) {
+            return pool.submit(() -> ProcessHandle.current().pid())   // a CompletableFuture
+                    .thenApply(pid -> "answered by worker " + pid)     // runs here, on a completion thread
+                    .get();
+        }
+    }
+    // end::future[]
+
+    // tag::map[]
+    static long sumOfSquares() {
+        try (ProcessPool pool = ProcessPool.builder().workers(2).build();
+             Stream<Long> squares = pool.map(LongStream.range(0, 1_000_000).boxed(), x -> x * x,
+                     MapOptions.unordered().chunkSize(10_000))) {    // imap_unordered(f, xs, chunksize=10000)
+            return squares.mapToLong(Long::longValue).sum();         // never more than 4 chunks read ahead
+        }
+    }
+    // end::map[]
 }

@@ -208,6 +208,18 @@ class SnippetsTest {
     }
 
     @Test
+    void aSubmittedTasksFutureChains() throws Exception {
+        assertThat(Pool.chained()).startsWith("answered by worker ")
+                .isNotEqualTo("answered by worker " + ProcessHandle.current().pid());
+    }
+
+    @Test
+    void aMapOverAMillionElementsSumsTheirSquares() {
+        long n = 1_000_000;
+        assertThat(Pool.sumOfSquares()).isEqualTo((n - 1) * n * (2 * n - 1) / 6);
+    }
+
+    @Test
     void safespawnReadsWhatProcessBuilderReads(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("file"), "x");
 
