@@ -488,6 +488,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private List<String> jvmOptions = List.of();
         private Path directory;
         private final Map<String, String> environment = new LinkedHashMap<>();
+        private WorkerEnvironment.Base inherited = WorkerEnvironment.Base.ALLOW_LIST;
         private int maxTasksPerWorker;
         private Duration taskTimeout;
         private Output output = Output.forward();
@@ -575,7 +576,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
 
         /**
-         * Sets one environment variable for workers, on top of this JVM's environment.
+         * Sets one environment variable for workers, on top of what they
+         * inherit (see {@link #inheritEnv()}) and replacing an inherited value.
          *
          * @param name the variable's name; one the operating system cannot
          *        carry makes every worker start fail, so every task fail
@@ -585,6 +587,70 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          */
         public Builder env(String name, String value) {
             environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Replaces the workers' whole environment with {@code variables}:
+         * they get exactly these, nothing inherited and none set by earlier
+         * calls ({@link #clearEnv()} and then {@link #env(String, String)} for
+         * each). Later {@code env} calls add to it. Note the difference from
+         * {@link dev.safespawn.Command.Builder#env(Map)}, which adds.
+         *
+         * @param variables the environment, copied
+         * @return this builder
+         * @throws NullPointerException if {@code variables}, a name or a value
+         *         is null; the builder is then unchanged
+         */
+        public Builder env(Map<String, String> variables) {
+            Objects.requireNonNull(variables, "variables");
+            Map<String, String> checked = new LinkedHashMap<>();
+            variables.forEach((name, value) -> checked.put(Objects.requireNonNull(name, "env name"),
+                    Objects.requireNonNull(value, () -> "env value of " + name)));
+            clearEnv();
+            environment.putAll(checked);
+            return this;
+        }
+
+        /**
+         * Starts the workers' environment empty: they inherit nothing, and
+         * variables set by earlier calls are removed; later
+         * {@link #env(String, String)} calls add to it. A worker JVM needs no
+         * variable to start (it is run by its full path, with its class path
+         * on the command line), so none is kept. Without {@code LANG} or
+         * {@code LC_*} it runs in the POSIX locale, where file names outside
+         * ASCII cannot be read or written, and without {@code PATH} a task
+         * cannot start a program by its bare name: set those if the tasks
+         * need them.
+         *
+         * @return this builder
+         */
+        public Builder clearEnv() {
+            inherited = WorkerEnvironment.Base.NONE;
+            environment.clear();
+            return this;
+        }
+
+        /**
+         * Lets workers inherit all of this JVM's environment, as the JVM's
+         * own child processes do, secrets included. Variables set with
+         * {@link #env(String, String)}, before or after, still win.
+         *
+         * <p>The default is safer: a worker inherits only {@code PATH},
+         * {@code HOME}, {@code USER}, {@code LOGNAME}, {@code LANG},
+         * {@code LANGUAGE}, {@code LC_*}, {@code TZ} and {@code TMPDIR}, what
+         * code needs to find programs and files and to handle text as this
+         * JVM does; so tokens, passwords and keys in this JVM's environment
+         * stay out of the tasks' reach. {@code JAVA_TOOL_OPTIONS} and
+         * {@code JDK_JAVA_OPTIONS} are not inherited either, as they would
+         * apply this JVM's agents or debugger to every worker: use
+         * {@link #jvmOptions(String...)}. To pass one more variable, set it:
+         * {@code env("NAME", System.getenv("NAME"))}.
+         *
+         * @return this builder
+         */
+        public Builder inheritEnv() {
+            inherited = WorkerEnvironment.Base.ALL;
             return this;
         }
 
@@ -698,6 +764,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             b.jvmOptions = jvmOptions;
             b.directory = directory;
             b.environment.putAll(environment);
+            b.inherited = inherited;
             b.maxTasksPerWorker = maxTasksPerWorker;
             b.taskTimeout = taskTimeout;
             b.output = output;
@@ -733,7 +800,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
                     "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
             options.addAll(jvmOptions);
             return new PoolConfig(workers, javaHome.resolve("bin").resolve("java"), classpath,
-                    List.copyOf(options), Optional.ofNullable(directory), Map.copyOf(environment),
+                    List.copyOf(options), Optional.ofNullable(directory),
+                    WorkerEnvironment.derive(inherited, System.getenv(), environment),
                     maxTasksPerWorker, Optional.ofNullable(taskTimeout), output, serialFilter, prestart,
                     initializer);
         }

@@ -70,7 +70,7 @@ final class Worker {
                         config.serialFilter() == null ? "-" : config.serialFilter(),
                         config.initializer() == null ? "-" : "init");
         config.directory().ifPresent(command::directory);
-        config.environment().forEach(command::env);
+        command.clearEnv().env(config.environment()); // the complete environment, derived by the builder
         if (fds) {
             command.pipeToChild(TASKS_FD).pipeFromChild(RESULTS_FD).stdin(Redirect.DISCARD);
         }
