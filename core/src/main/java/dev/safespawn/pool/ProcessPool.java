@@ -88,7 +88,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     /**
-     * A builder with the defaults: one worker per core, {@link Spawner#create()}, this JVM's java and class path.
+     * A builder with the defaults: one worker per core, {@link Spawner#create()}, this JVM's java,
+     * a class path derived from where the pool's classes were loaded, an allow-listed environment.
      *
      * @return a new builder
      */
@@ -484,7 +485,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private int workers = Runtime.getRuntime().availableProcessors();
         private Spawner spawner;
         private Path javaHome = Path.of(System.getProperty("java.home"));
-        private String classpath = System.getProperty("java.class.path");
+        private String classpath; // null: derived when the pool is built
         private List<String> jvmOptions = List.of();
         private Path directory;
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -540,9 +541,21 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
 
         /**
-         * The workers' class path; default this JVM's. It must hold safespawn-core and the tasks' classes.
+         * The workers' class path. It must hold safespawn-core and the tasks' classes.
          *
-         * @param classpath the class path, in the {@code -cp} syntax
+         * <p>Default: derived when the pool is built from where the classes
+         * were loaded, not only from {@code java.class.path} (which, under a
+         * launcher with its own class loaders such as {@code mvn exec:java},
+         * or for an application on the module path, lacks safespawn-core): the
+         * jar or directory safespawn-core was loaded from, then this JVM's
+         * class path, then its module path (its modules run in a worker as
+         * plain jars, so services they provide only through
+         * {@code module-info} are not found there), then the
+         * {@link #initializer initializer's} jar or directory. Task classes
+         * loaded from anywhere else (a class loader of their own) are not
+         * found by workers: set the class path then.
+         *
+         * @param classpath the class path, in the {@code -cp} syntax; it replaces the derived one
          * @return this builder
          * @throws NullPointerException if {@code classpath} is null
          */
@@ -780,7 +793,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          *
          * @return a new running pool, never null; the caller shuts it down or closes it
          * @throws IllegalStateException if no spawner was set and no spawn
-         *         strategy is available (from {@link Spawner#create()})
+         *         strategy is available (from {@link Spawner#create()}), or if
+         *         no class path was set and none can be derived (safespawn-core
+         *         was not loaded from a jar or directory): the message says to
+         *         call {@link #classpath(String)}
          * @throws IllegalArgumentException if no spawner was set and the
          *         {@code safespawn.strategy} property names no known strategy
          * @throws java.io.UncheckedIOException if no spawner was set and the
@@ -799,7 +815,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
                     "-XX:+ExitOnOutOfMemoryError", // an OOM kills the worker, not just the task's thread
                     "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
             options.addAll(jvmOptions);
-            return new PoolConfig(workers, javaHome.resolve("bin").resolve("java"), classpath,
+            String cp = classpath != null ? classpath
+                    : WorkerClasspath.derive(initializer == null ? List.of() : List.of(initializer.getClass()));
+            return new PoolConfig(workers, javaHome.resolve("bin").resolve("java"), cp,
                     List.copyOf(options), Optional.ofNullable(directory),
                     WorkerEnvironment.derive(inherited, System.getenv(), environment),
                     maxTasksPerWorker, Optional.ofNullable(taskTimeout), output, serialFilter, prestart,
