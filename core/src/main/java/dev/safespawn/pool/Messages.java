@@ -23,9 +23,19 @@ final class Messages {
         private static final long serialVersionUID = 1L;
     }
 
-    /** Parent to worker: run this. */
-    record Task(long id, Callable<?> callable) implements Serializable {
-        private static final long serialVersionUID = 1L;
+    /**
+     * Parent to worker: run this. The callable travels as its own
+     * serialization stream inside the message, so a worker that cannot load
+     * its class still reads the message, knows which task it was, and
+     * answers with why, instead of losing its channel.
+     */
+    record Task(long id, byte[] callable) implements Serializable {
+        private static final long serialVersionUID = 2L;
+
+        /** @throws java.io.ObjectStreamException if {@code callable} cannot be serialized */
+        static Task of(long id, Callable<?> callable) throws java.io.IOException {
+            return new Task(id, Frames.encode(callable));
+        }
     }
 
     /** Worker to parent: the task's value, or what it threw. */

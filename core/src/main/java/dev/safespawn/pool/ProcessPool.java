@@ -553,7 +553,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * {@code module-info} are not found there), then the
          * {@link #initializer initializer's} jar or directory. Task classes
          * loaded from anywhere else (a class loader of their own) are not
-         * found by workers: set the class path then.
+         * found by workers: such a task fails at once with a
+         * {@link ClassNotFoundException} naming its class (the worker stays
+         * usable), and this setting is the fix.
          *
          * @param classpath the class path, in the {@code -cp} syntax; it replaces the derived one
          * @return this builder

@@ -148,11 +148,11 @@ final class Worker {
     /**
      * Runs one task and returns its result message.
      *
-     * @throws java.io.ObjectStreamException if the task cannot be serialized (the worker is unharmed)
+     * @param task the task, already serialized (so one that cannot be fails before reaching the worker)
      * @throws WorkerCrashedException if the worker died, or broke the channel, first
      */
     Messages.Result run(Messages.Task task) throws WorkerCrashedException, IOException, ClassNotFoundException {
-        byte[] encoded = Frames.encode(task);
+        byte[] encoded = Frames.encode(task); // only the id and the task's bytes: cannot fail to serialize
         tasksRun++;
         try {
             Frames.send(tasks, encoded);

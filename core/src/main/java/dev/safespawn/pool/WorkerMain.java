@@ -11,6 +11,7 @@ import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -66,11 +67,12 @@ public final class WorkerMain {
         // Said once the JVM is up, so the pool's task timeouts do not count its boot.
         Frames.send(resultsOut, Frames.encode(new Messages.Ready(ProcessHandle.current().pid())));
 
-        BlockingQueue<Messages.Task> tasks = new LinkedBlockingQueue<>();
+        BlockingQueue<Job> tasks = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try {
                 while (true) {
-                    tasks.put((Messages.Task) Frames.read(tasksIn, filter));
+                    Messages.Task task = (Messages.Task) Frames.read(tasksIn, filter);
+                    tasks.put(new Job(task.id(), callable(task, filter)));
                 }
             } catch (EOFException parentGone) {
                 Runtime.getRuntime().halt(0);
@@ -83,7 +85,7 @@ public final class WorkerMain {
         reader.start();
 
         while (true) {
-            Messages.Task task = tasks.take();
+            Job task = tasks.take();
             Messages.Result result;
             try {
                 result = new Messages.Result(task.id(), task.callable().call(), null);
@@ -91,6 +93,36 @@ public final class WorkerMain {
                 result = new Messages.Result(task.id(), null, t);
             }
             send(resultsOut, result);
+        }
+    }
+
+    /** A task as the worker runs it. */
+    private record Job(long id, Callable<?> callable) {
+    }
+
+    /**
+     * The task's callable; one whose classes this JVM cannot load becomes a
+     * callable that fails with why, so the task fails at once and the worker
+     * stays usable (the message was read whole: the channel is intact). A
+     * class the serial filter rejects is not caught: that ends the worker.
+     */
+    private static Callable<?> callable(Messages.Task task, ObjectInputFilter filter) throws java.io.IOException {
+        try {
+            return (Callable<?>) Frames.decode(task.callable(), filter);
+        } catch (ClassNotFoundException e) {
+            ClassNotFoundException failure = new ClassNotFoundException("the task's class " + e.getMessage()
+                    + " cannot be loaded in the worker (pid " + ProcessHandle.current().pid() + "): it is not on"
+                    + " the worker's class path; add where it comes from with ProcessPool.Builder.classpath(...)", e);
+            return () -> {
+                throw failure;
+            };
+        } catch (LinkageError e) {
+            // found but not loadable: a class it needs is missing, or it was built for a newer Java
+            ClassNotFoundException failure = new ClassNotFoundException("the task's classes cannot be loaded"
+                    + " in the worker (pid " + ProcessHandle.current().pid() + "): " + e, e);
+            return () -> {
+                throw failure;
+            };
         }
     }
 
