@@ -609,15 +609,15 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * Replaces the workers' whole environment with {@code variables}:
          * they get exactly these, nothing inherited and none set by earlier
          * calls ({@link #clearEnv()} and then {@link #env(String, String)} for
-         * each). Later {@code env} calls add to it. Note the difference from
-         * {@link dev.safespawn.Command.Builder#env(Map)}, which adds.
+         * each). Later {@code env} calls add to it. (Named apart from
+         * {@link dev.safespawn.Command.Builder#env(Map)}, which adds.)
          *
          * @param variables the environment, copied
          * @return this builder
          * @throws NullPointerException if {@code variables}, a name or a value
          *         is null; the builder is then unchanged
          */
-        public Builder env(Map<String, String> variables) {
+        public Builder replaceEnv(Map<String, String> variables) {
             Objects.requireNonNull(variables, "variables");
             Map<String, String> checked = new LinkedHashMap<>();
             variables.forEach((name, value) -> checked.put(Objects.requireNonNull(name, "env name"),

@@ -78,7 +78,7 @@ class WorkerEnvironmentTest {
         given.put("A", "1");
         given.put("B", "two words");
 
-        Map<String, String> seen = workerEnvironment(settings().inheritEnv().env("DROPPED", "1").env(given));
+        Map<String, String> seen = workerEnvironment(settings().inheritEnv().env("DROPPED", "1").replaceEnv(given));
 
         assertThat(seen).isEqualTo(given);
     }
@@ -98,8 +98,8 @@ class WorkerEnvironmentTest {
         withNull.put("A", null);
         ProcessPool.Builder b = settings().clearEnv().env("KEPT", "1");
 
-        assertThatNullPointerException().isThrownBy(() -> b.env(withNull)).withMessageContaining("A");
-        assertThatNullPointerException().isThrownBy(() -> b.env((Map<String, String>) null));
+        assertThatNullPointerException().isThrownBy(() -> b.replaceEnv(withNull)).withMessageContaining("A");
+        assertThatNullPointerException().isThrownBy(() -> b.replaceEnv(null));
         assertThat(b.config().environment()).containsExactly(Map.entry("KEPT", "1"));
     }
 }
