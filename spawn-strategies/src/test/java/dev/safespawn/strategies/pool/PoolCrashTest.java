@@ -98,7 +98,7 @@ class PoolCrashTest {
         assertContained(PoolCrashTest::exhaustHeap, s -> {
             assertThat(s.exited()).as(s.toString()).isTrue();
             assertThat(s.code()).isEqualTo(3);
-        }, "exited with code 3", "-Xmx32m");
+        }, "out of memory (exited with code 3", "-Xmx32m");
     }
 
     @Test
