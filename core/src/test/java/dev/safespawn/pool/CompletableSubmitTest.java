@@ -3,15 +3,12 @@ package dev.safespawn.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.safespawn.Spawner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,20 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // only a hang reaches it
 class CompletableSubmitTest {
     private static final long BOUND_SECONDS = 60;
-    private static Spawner jdk;
-
-    @BeforeAll
-    static void openSpawner() {
-        jdk = Spawner.of("jdk");
-    }
-
-    @AfterAll
-    static void closeSpawner() {
-        jdk.close();
-    }
 
     private static ProcessPool oneWorker() {
-        return ProcessPool.builder().workers(1).spawner(jdk).output(ProcessPool.Output.discard()).build();
+        return ProcessPool.builder().workers(1).spawner(JdkSpawner.SHARED).output(ProcessPool.Output.discard()).build();
     }
 
     private static long workerPid(ProcessPool pool) throws Exception {

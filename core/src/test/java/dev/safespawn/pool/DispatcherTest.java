@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.safespawn.Spawner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,24 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DispatcherTest {
     private static final long BOUND_SECONDS = 60;
-    private static Spawner jdk;
-
-    @BeforeAll
-    static void openSpawner() {
-        jdk = Spawner.of("jdk");
-    }
-
-    @AfterAll
-    static void closeSpawner() {
-        jdk.close();
-    }
 
     private static ProcessPool.Builder settings() {
         return ProcessPool.builder().workers(1).output(ProcessPool.Output.discard());
     }
 
     private static Dispatcher start(ProcessPool.Builder settings) {
-        return Dispatcher.start(settings.config(), jdk, false);
+        return Dispatcher.start(settings.config(), JdkSpawner.SHARED, false);
     }
 
     private static <T> PoolTask<T> submit(Dispatcher d, SerializableCallable<T> task) {

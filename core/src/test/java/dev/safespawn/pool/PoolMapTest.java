@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.safespawn.Spawner;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,19 +27,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS) // only a hang reaches it
 class PoolMapTest {
     private static final int WORKERS = 2;
-    private static Spawner jdk;
     private static ProcessPool pool;
 
     @BeforeAll
     static void start() {
-        jdk = Spawner.of("jdk");
-        pool = ProcessPool.builder().workers(WORKERS).spawner(jdk).output(ProcessPool.Output.discard()).build();
+        pool = ProcessPool.builder().workers(WORKERS).spawner(JdkSpawner.SHARED).output(ProcessPool.Output.discard()).build();
     }
 
     @AfterAll
     static void stop() {
         pool.close();
-        jdk.close();
     }
 
     /**

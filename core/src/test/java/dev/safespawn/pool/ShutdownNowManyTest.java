@@ -3,7 +3,6 @@ package dev.safespawn.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.safespawn.Spawner;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -13,8 +12,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,21 +24,10 @@ import org.junit.jupiter.api.Timeout;
 class ShutdownNowManyTest {
     private static final long BOUND_SECONDS = 60;
     private static final int QUEUED = 100_000;
-    private static Spawner jdk;
-
-    @BeforeAll
-    static void openSpawner() {
-        jdk = Spawner.of("jdk");
-    }
-
-    @AfterAll
-    static void closeSpawner() {
-        jdk.close();
-    }
 
     @Test
     void shutdownNowHandsBackEveryOneOfAHundredThousandQueuedTasksOnce() throws Exception {
-        ProcessPool pool = ProcessPool.builder().workers(1).spawner(jdk).output(ProcessPool.Output.discard()).build();
+        ProcessPool pool = ProcessPool.builder().workers(1).spawner(JdkSpawner.SHARED).output(ProcessPool.Output.discard()).build();
         try (TaskGate gate = new TaskGate()) {
             long pid = pool.submit(() -> ProcessHandle.current().pid()).get(BOUND_SECONDS, TimeUnit.SECONDS);
             CompletableFuture<Integer> running = pool.submit(gate.task(-1));

@@ -3,33 +3,19 @@ package dev.safespawn.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
-import dev.safespawn.Spawner;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** A worker's environment is exactly what the builder says: an allow-list by default, all, none, or a given map. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // only a hang reaches it
 class WorkerEnvironmentTest {
-    private static Spawner jdk;
-
-    @BeforeAll
-    static void openSpawner() {
-        jdk = Spawner.of("jdk");
-    }
-
-    @AfterAll
-    static void closeSpawner() {
-        jdk.close();
-    }
 
     private static ProcessPool.Builder settings() {
-        return ProcessPool.builder().spawner(jdk).workers(1).output(ProcessPool.Output.discard());
+        return ProcessPool.builder().spawner(JdkSpawner.SHARED).workers(1).output(ProcessPool.Output.discard());
     }
 
     private static Map<String, String> workerEnvironment(ProcessPool.Builder settings) throws Exception {

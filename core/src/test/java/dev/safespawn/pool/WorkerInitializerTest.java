@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.safespawn.Spawner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,8 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,23 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // only a hang reaches it
 class WorkerInitializerTest {
     private static final long BOUND_SECONDS = 60;
-    private static Spawner jdk;
 
     /** In a worker: how many times the initializer ran in this JVM. */
     static int initialized;
 
-    @BeforeAll
-    static void openSpawner() {
-        jdk = Spawner.of("jdk");
-    }
-
-    @AfterAll
-    static void closeSpawner() {
-        jdk.close();
-    }
-
     private static ProcessPool.Builder settings() {
-        return ProcessPool.builder().spawner(jdk).output(ProcessPool.Output.discard());
+        return ProcessPool.builder().spawner(JdkSpawner.SHARED).output(ProcessPool.Output.discard());
     }
 
     /** In a worker: appends a line to {@code file}, so the test can count runs across JVMs. */

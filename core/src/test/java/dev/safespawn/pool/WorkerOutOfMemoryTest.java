@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.safespawn.ExitStatus;
-import dev.safespawn.Spawner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,21 +20,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // only a hang reaches it
 class WorkerOutOfMemoryTest {
     private static final long BOUND_SECONDS = 60;
-    private static Spawner jdk;
-
-    @BeforeAll
-    static void openSpawner() {
-        jdk = Spawner.of("jdk");
-    }
-
-    @AfterAll
-    static void closeSpawner() {
-        jdk.close();
-    }
 
     @Test
     void aWorkerOverItsHeapLimitDiesAndItsTaskFailsNamingOutOfMemory() throws Exception {
-        try (ProcessPool pool = ProcessPool.builder().workers(1).spawner(jdk).jvmOptions("-Xmx32m")
+        try (ProcessPool pool = ProcessPool.builder().workers(1).spawner(JdkSpawner.SHARED).jvmOptions("-Xmx32m")
                 .output(ProcessPool.Output.discard()).build()) {
             long first = pool.submit(() -> ProcessHandle.current().pid()).get(BOUND_SECONDS, TimeUnit.SECONDS);
 
