@@ -12,10 +12,14 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.StreamCorruptedException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
- * The task channel's framing: each message is a 4-byte length and a Java
- * serialization stream of one object. Reading is guarded by an
+ * The task channel's framing: each message is a 4-byte length, a kind byte,
+ * the message's fixed fields, and then, for what user code supplies (a task,
+ * an initializer, a value, an exception), a Java serialization stream of
+ * that one object. Deserializing is guarded by an
  * {@link ObjectInputFilter} that bounds depth, array lengths, references and
  * bytes, merged with the user's own filter pattern if one was given: a
  * worker or parent that receives hostile bytes rejects them instead of
@@ -25,6 +29,12 @@ final class Frames {
     /** The largest message either side accepts. */
     static final int MAX_MESSAGE = 256 * 1024 * 1024;
     private static final String OWN_PACKAGE = Frames.class.getPackageName() + ".";
+    private static final byte READY = 1;
+    private static final byte INIT = 2;
+    private static final byte INIT_FAILED = 3;
+    private static final byte TASK = 4;
+    private static final byte VALUE = 5;
+    private static final byte FAILURE = 6;
     private static final String LIMITS = "maxdepth=100;maxarray=100000000;maxrefs=10000000;maxbytes=" + MAX_MESSAGE;
 
     private Frames() {
@@ -45,9 +55,8 @@ final class Frames {
                 return s;
             }
             Class<?> c = info.serialClass();
-            if (c != null && (c.getName().startsWith(OWN_PACKAGE) || c == java.lang.invoke.SerializedLambda.class
-                    || c == byte[].class)) {
-                // the channel's own messages, whatever the user allows; byte[] carries a task, itself filtered when decoded
+            if (c != null && (c.getName().startsWith(OWN_PACKAGE) || c == java.lang.invoke.SerializedLambda.class)) {
+                // the pool's own carriers (map chunks, stand-ins for what could not be sent) and lambdas, whatever the user allows
                 return ObjectInputFilter.Status.ALLOWED;
             }
             ObjectInputFilter.Status u = user.checkInput(info);
@@ -58,11 +67,39 @@ final class Frames {
         };
     }
 
-    /** Serializes one message; fails here, before anything is sent, if it cannot be serialized. */
-    static byte[] encode(Object message) throws IOException {
+    /** Serializes one object; fails here, before anything is sent, if it cannot be serialized. */
+    static byte[] encode(Object object) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
-            oos.writeObject(message);
+            oos.writeObject(object);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A message's frame body; fails here, before anything is sent, if what
+     * it carries cannot be serialized.
+     */
+    static byte[] encodeMessage(Messages.Message message) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        if (message instanceof Messages.Ready m) {
+            out.writeByte(READY);
+            out.writeLong(m.pid());
+        } else if (message instanceof Messages.Init m) {
+            out.writeByte(INIT);
+            out.write(encode(m.initializer()));
+        } else if (message instanceof Messages.InitFailed m) {
+            out.writeByte(INIT_FAILED);
+            out.write(encode(m.failure()));
+        } else if (message instanceof Messages.Task m) {
+            out.writeByte(TASK);
+            out.writeLong(m.id());
+            out.write(m.callable());
+        } else if (message instanceof Messages.Result m) {
+            out.writeByte(m.failure() == null ? VALUE : FAILURE);
+            out.writeLong(m.id());
+            out.write(encode(m.failure() == null ? m.value() : m.failure()));
         }
         return bytes.toByteArray();
     }
@@ -75,24 +112,61 @@ final class Frames {
     }
 
     /**
-     * Reads one message.
+     * Reads one message. The frame is read whole before what it carries is
+     * deserialized, so a failure to deserialize leaves the channel intact.
      *
      * @throws EOFException at a clean end of the channel (the other side is gone)
      */
-    static Object read(InputStream in, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+    static Messages.Message read(InputStream in, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         DataInputStream data = new DataInputStream(in);
         int length = data.readInt(); // EOFException: the other side closed the channel
-        if (length < 0 || length > MAX_MESSAGE) {
+        if (length < 1 || length > MAX_MESSAGE) {
             throw new StreamCorruptedException("message of " + length + " bytes on the task channel");
         }
         byte[] body = new byte[length];
         data.readFully(body);
-        return decode(body, filter);
+        ByteBuffer fields = ByteBuffer.wrap(body);
+        byte kind = fields.get();
+        switch (kind) {
+            case READY:
+                return new Messages.Ready(longField(fields));
+            case INIT:
+                return new Messages.Init((Runnable) rest(fields, filter));
+            case INIT_FAILED:
+                return new Messages.InitFailed((Throwable) rest(fields, filter));
+            case TASK:
+                long id = longField(fields);
+                return new Messages.Task(id, Arrays.copyOfRange(body, fields.position(), body.length));
+            case VALUE:
+                long valueOf = longField(fields);
+                return new Messages.Result(valueOf, rest(fields, filter), null);
+            case FAILURE:
+                long failureOf = longField(fields);
+                return new Messages.Result(failureOf, null, (Throwable) rest(fields, filter));
+            default:
+                throw new StreamCorruptedException("message of unknown kind " + kind + " on the task channel");
+        }
     }
 
-    /** Deserializes what {@link #encode} made, guarded by {@code filter}. */
-    static Object decode(byte[] body, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(body))) {
+    private static long longField(ByteBuffer fields) throws StreamCorruptedException {
+        if (fields.remaining() < Long.BYTES) {
+            throw new StreamCorruptedException("message cut short on the task channel");
+        }
+        return fields.getLong();
+    }
+
+    private static Object rest(ByteBuffer fields, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        return decode(fields.array(), fields.position(), fields.remaining(), filter);
+    }
+
+    /** Deserializes what {@link #encode(Object)} made, guarded by {@code filter}. */
+    static Object decode(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        return decode(bytes, 0, bytes.length, filter);
+    }
+
+    private static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
+        try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(bytes, offset, length))) {
             ois.setObjectInputFilter(filter); // a rejection is an InvalidClassException: nothing is built
             return ois.readObject();
         }

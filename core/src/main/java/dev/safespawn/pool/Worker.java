@@ -96,7 +96,7 @@ final class Worker {
     }
 
     private void sendInitializer(SerializableRunnable initializer) throws IOException {
-        byte[] encoded = Frames.encode(new Messages.Init(initializer)); // checked serializable when the pool was built
+        byte[] encoded = Frames.encodeMessage(new Messages.Init(initializer)); // checked serializable when the pool was built
         try {
             Frames.send(tasks, encoded);
         } catch (IOException diedAtStart) {
@@ -106,7 +106,7 @@ final class Worker {
 
     /** Waits for the worker JVM to say it is up; one that dies first is reported with its exit status. */
     private void awaitReady() throws IOException, WorkerInitializerException {
-        Object greeting;
+        Messages.Message greeting;
         try {
             greeting = Frames.read(results, filter);
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
@@ -152,17 +152,23 @@ final class Worker {
      * @throws WorkerCrashedException if the worker died, or broke the channel, first
      */
     Messages.Result run(Messages.Task task) throws WorkerCrashedException, IOException, ClassNotFoundException {
-        byte[] encoded = Frames.encode(task); // only the id and the task's bytes: cannot fail to serialize
+        byte[] encoded = Frames.encodeMessage(task); // only the id and the task's bytes: cannot fail
         tasksRun++;
+        Messages.Message answer;
         try {
             Frames.send(tasks, encoded);
-            return (Messages.Result) Frames.read(results, filter);
+            answer = Frames.read(results, filter);
         } catch (java.io.InvalidClassException rejected) {
             throw rejected; // the filter refused the result; the frame was read whole, the channel is fine
         } catch (IOException channelBroken) {
             kill(); // a worker that broke the channel is of no further use
             throw crashed();
         }
+        if (answer instanceof Messages.Result result) {
+            return result;
+        }
+        kill();
+        throw new java.io.StreamCorruptedException(name + " answered a task with " + answer);
     }
 
     private WorkerCrashedException crashed() throws IOException {

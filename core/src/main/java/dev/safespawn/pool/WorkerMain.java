@@ -65,7 +65,7 @@ public final class WorkerMain {
             initialize(tasksIn, resultsOut, filter);
         }
         // Said once the JVM is up, so the pool's task timeouts do not count its boot.
-        Frames.send(resultsOut, Frames.encode(new Messages.Ready(ProcessHandle.current().pid())));
+        Frames.send(resultsOut, Frames.encodeMessage(new Messages.Ready(ProcessHandle.current().pid())));
 
         BlockingQueue<Job> tasks = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
@@ -138,9 +138,9 @@ public final class WorkerMain {
         } catch (Throwable t) {
             byte[] encoded;
             try {
-                encoded = Frames.encode(new Messages.InitFailed(t));
+                encoded = Frames.encodeMessage(new Messages.InitFailed(t));
             } catch (java.io.ObjectStreamException | RuntimeException | StackOverflowError e) {
-                encoded = Frames.encode(new Messages.InitFailed(new Messages.Unserializable(
+                encoded = Frames.encodeMessage(new Messages.InitFailed(new Messages.Unserializable(
                         "the initializer's exception", t, e instanceof Exception x ? x : new Exception(e))));
             }
             Frames.send(out, encoded);
@@ -152,11 +152,11 @@ public final class WorkerMain {
     private static void send(OutputStream out, Messages.Result result) throws java.io.IOException {
         byte[] encoded;
         try {
-            encoded = Frames.encode(result);
+            encoded = Frames.encodeMessage(result);
         } catch (java.io.ObjectStreamException | RuntimeException | StackOverflowError e) {
             // not serializable, or too deep to serialize: describe it rather than lose the worker
             String what = result.failure() == null ? "the task's value" : "the task's exception";
-            encoded = Frames.encode(new Messages.Result(result.id(), null,
+            encoded = Frames.encodeMessage(new Messages.Result(result.id(), null,
                     new Messages.Unserializable(what, result.failure(), e instanceof Exception x ? x : new Exception(e))));
         }
         Frames.send(out, encoded);

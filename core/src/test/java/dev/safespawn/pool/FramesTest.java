@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 class FramesTest {
     private static final ObjectInputFilter NO_PATTERN = Frames.filter(null);
 
-    private static byte[] framed(Object... messages) throws Exception {
+    private static byte[] framed(Messages.Message... messages) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Object m : messages) {
-            Frames.send(out, Frames.encode(m));
+        for (Messages.Message m : messages) {
+            Frames.send(out, Frames.encodeMessage(m));
         }
         return out.toByteArray();
     }
@@ -31,20 +31,25 @@ class FramesTest {
     @Test
     void messagesGoThroughInOrderAndTheEndIsAnEofException() throws Exception {
         SerializableCallable<Integer> task = () -> 6 * 7;
+        IllegalStateException failure = new IllegalStateException("thrown by a task");
         ByteArrayInputStream in = new ByteArrayInputStream(framed(new Messages.Ready(12),
-                Messages.Task.of(1, task), new Messages.Result(1, "value", null)));
+                Messages.Task.of(1, task), new Messages.Result(1, "value", null), new Messages.Result(2, null, failure)));
 
         assertThat(Frames.read(in, NO_PATTERN)).isEqualTo(new Messages.Ready(12));
         Messages.Task t = (Messages.Task) Frames.read(in, NO_PATTERN);
         assertThat(t.id()).isEqualTo(1);
         assertThat(((SerializableCallable<?>) Frames.decode(t.callable(), NO_PATTERN)).call()).isEqualTo(42);
         assertThat(Frames.read(in, NO_PATTERN)).isEqualTo(new Messages.Result(1, "value", null));
+        Messages.Result failed = (Messages.Result) Frames.read(in, NO_PATTERN);
+        assertThat(failed.id()).isEqualTo(2);
+        assertThat(failed.value()).isNull();
+        assertThat(failed.failure()).isInstanceOf(IllegalStateException.class).hasMessage("thrown by a task");
         assertThatThrownBy(() -> Frames.read(in, NO_PATTERN)).isInstanceOf(EOFException.class);
     }
 
     @Test
     void aFrameCutShortIsAnEofExceptionToo() throws Exception {
-        byte[] whole = framed("a message");
+        byte[] whole = framed(new Messages.Result(1, "a value", null));
         byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 1);
         assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(cut), NO_PATTERN))
                 .isInstanceOf(EOFException.class);
@@ -52,7 +57,7 @@ class FramesTest {
 
     @Test
     void aLengthOutOfBoundsIsRejectedBeforeAnythingIsAllocated() throws Exception {
-        for (int length : new int[] {-1, Frames.MAX_MESSAGE + 1, Integer.MAX_VALUE}) {
+        for (int length : new int[] {-1, 0, Frames.MAX_MESSAGE + 1, Integer.MAX_VALUE}) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             new DataOutputStream(out).writeInt(length);
             assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(out.toByteArray()), NO_PATTERN))
@@ -62,8 +67,18 @@ class FramesTest {
 
     @Test
     void somethingUnserializableFailsAtEncodingBeforeAnythingIsSent() {
-        assertThatThrownBy(() -> Frames.encode(new Messages.Result(1, new Object(), null)))
+        assertThatThrownBy(() -> Frames.encodeMessage(new Messages.Result(1, new Object(), null)))
                 .isInstanceOf(NotSerializableException.class);
+    }
+
+    @Test
+    void aMessageOfUnknownKindOrCutInsideItsFieldsIsCorrupt() throws Exception {
+        for (byte[] body : new byte[][] {{99}, {4, 0, 0, 0}}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Frames.send(out, body);
+            assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(out.toByteArray()), NO_PATTERN))
+                    .isInstanceOf(StreamCorruptedException.class);
+        }
     }
 
     @Test
@@ -75,7 +90,7 @@ class FramesTest {
             at.add(next);
             at = next;
         }
-        byte[] frame = framed(deep);
+        byte[] frame = framed(new Messages.Result(1, deep, null));
         assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(frame), NO_PATTERN))
                 .isInstanceOf(InvalidClassException.class);
     }
