@@ -33,8 +33,12 @@ final class Dispatcher {
     private final PoolConfig config;
     private final Spawner spawner;
     private final boolean ownsSpawner;
+    private final Standby standby;        // null: none
+    private final boolean ownsStandby;
+    private final WorkerNames names = new WorkerNames();
     private final BlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
-    private final CountDownLatch terminated;
+    private final AtomicInteger dispatching;  // the last dispatcher to end cleans up, then opens the latch
+    private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicLong ids = new AtomicLong();
     private final ScheduledExecutorService timer;
     private final Object lifecycle = new Object();
@@ -44,19 +48,34 @@ final class Dispatcher {
     private boolean stopNow;             // guarded by lifecycle
     private WorkerInitializerException broken; // guarded by lifecycle: the initializer's first failure
 
-    private Dispatcher(PoolConfig config, Spawner spawner, boolean ownsSpawner) {
+    private Dispatcher(PoolConfig config, Spawner spawner, boolean ownsSpawner, Standby shared) {
         this.config = config;
         this.spawner = spawner;
         this.ownsSpawner = ownsSpawner;
+        this.ownsStandby = shared == null && config.standby() > 0;
+        this.standby = ownsStandby ? Standby.start(config, spawner, config.standby(), names::next) : shared;
         this.running = new Worker[config.workers()];
         this.claimed = new PoolTask<?>[config.workers()];
-        this.terminated = new CountDownLatch(config.workers());
+        this.dispatching = new AtomicInteger(config.workers());
         this.timer = config.taskTimeout().isPresent() ? newTimer() : null;
     }
 
-    /** A dispatcher whose threads run from now on; with {@code ownsSpawner} it closes the spawner at the end. */
+    /**
+     * A dispatcher whose threads run from now on; with {@code ownsSpawner} it
+     * closes the spawner at the end. It keeps {@link PoolConfig#standby()}
+     * workers of its own ready, and retires them at the end.
+     */
     static Dispatcher start(PoolConfig config, Spawner spawner, boolean ownsSpawner) {
-        Dispatcher d = new Dispatcher(config, spawner, ownsSpawner);
+        return start(new Dispatcher(config, spawner, ownsSpawner, null));
+    }
+
+    /** A dispatcher that takes its workers from {@code shared} when it has one ready, and leaves it open. */
+    static Dispatcher start(PoolConfig config, Spawner spawner, Standby shared) {
+        return start(new Dispatcher(config, spawner, false, shared));
+    }
+
+    private static Dispatcher start(Dispatcher d) {
+        PoolConfig config = d.config;
         for (int i = 0; i < config.workers(); i++) {
             int slot = i;
             Thread t = new Thread(() -> d.dispatch(slot), "safespawn-pool-dispatcher-" + i);
@@ -81,7 +100,7 @@ final class Dispatcher {
         Worker worker = null;
         try {
             if (config.prestart()) {
-                worker = startOrNull(slot);
+                worker = startOrNull();
             }
             while (true) {
                 PoolTask<?> task = queue.take();
@@ -105,7 +124,7 @@ final class Dispatcher {
                 }
                 if (worker == null) {
                     try {
-                        worker = startWorker(slot);
+                        worker = startWorker();
                     } catch (WorkerInitializerException e) {
                         if (unclaim(slot, task, null)) {
                             task.fail(e);
@@ -140,14 +159,17 @@ final class Dispatcher {
             if (worker != null) {
                 worker.retire();
             }
-            terminated.countDown();
-            if (terminated.getCount() == 0) {
+            if (dispatching.decrementAndGet() == 0) {
                 if (timer != null) {
                     timer.shutdownNow();
+                }
+                if (ownsStandby) {
+                    standby.close();
                 }
                 if (ownsSpawner) {
                     spawner.close();
                 }
+                terminated.countDown();
             }
         }
     }
@@ -258,19 +280,27 @@ final class Dispatcher {
         }
     }
 
-    private Worker startWorker(int slot) throws java.io.IOException, WorkerInitializerException {
-        return Worker.start(config, spawner, "worker-" + slot);
+    /** A standby worker if one is ready, else a worker started now. */
+    private Worker startWorker() throws java.io.IOException, WorkerInitializerException {
+        Worker ready = standby == null ? null : standby.take();
+        return ready != null ? ready : Worker.start(config, spawner, names.next(), false);
     }
 
-    private Worker startOrNull(int slot) {
+
+    private Worker startOrNull() {
         try {
-            return startWorker(slot);
+            return startWorker();
         } catch (WorkerInitializerException e) {
             breakPool(e);
             return null;
         } catch (Exception e) {
             return null; // the first task on this slot retries and reports the failure
         }
+    }
+
+    /** Where its workers come from when one is ready; null if none are kept. */
+    Standby standby() {
+        return standby;
     }
 
     /** How many workers, so dispatcher threads, the pool has. */
@@ -344,7 +374,7 @@ final class Dispatcher {
         }
     }
 
-    /** Whether every dispatcher has ended, its worker retired. */
+    /** Whether every dispatcher has ended, its worker retired, and the standby workers and spawner it owns are closed. */
     boolean isTerminated() {
         return terminated.getCount() == 0;
     }

@@ -10,5 +10,5 @@ import java.util.Optional;
 record PoolConfig(int workers, Path javaExecutable, String classpath, List<String> jvmOptions,
                   Optional<Path> directory, Map<String, String> environment, int maxTasksPerWorker,
                   Optional<Duration> taskTimeout, ProcessPool.Output output, String serialFilter,
-                  boolean prestart, SerializableRunnable initializer) {
+                  boolean prestart, SerializableRunnable initializer, int standby) {
 }

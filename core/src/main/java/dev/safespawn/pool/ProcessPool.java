@@ -404,6 +404,15 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return dispatcher.awaitTermination(timeout, unit);
     }
 
+    /**
+     * Waits until the pool's standby workers are all ready, or one failed to start (tests).
+     *
+     * @return why the last start failed, or null
+     */
+    Exception awaitStandby() throws InterruptedException {
+        return dispatcher.standby().awaitReady();
+    }
+
     /** {@link #shutdown()}, then waits for every task and worker to finish. */
     @Override
     public void close() {
@@ -474,6 +483,17 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         boolean forwards() {
             return forwards;
         }
+
+        /** Equal settings send output to the same place (so share {@link Subprocess}'s standby workers). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Output other && other.forwards == forwards && other.redirect.equals(redirect);
+        }
+
+        @Override
+        public int hashCode() {
+            return redirect.hashCode() * 31 + Boolean.hashCode(forwards);
+        }
     }
 
     /**
@@ -496,6 +516,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private String serialFilter;
         private boolean prestart;
         private SerializableRunnable initializer;
+        private int standby;
 
         private Builder() {
         }
@@ -769,6 +790,36 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps this many worker JVMs started ahead of need, beyond the
+         * {@link #workers(int) workers} running tasks, and replaces each one
+         * taken in the background (default 0: none). A worker that retires
+         * ({@link #maxTasksPerWorker}), crashes or is killed is then replaced
+         * by one that is already up, so the task waiting for it does not pay
+         * for a JVM start. With {@link Subprocess#call(SerializableCallable,
+         * Builder)}, the process-wide launcher keeps them for these settings.
+         *
+         * <p>A standby worker is a fresh process in every way a task can see:
+         * it has run the {@link #initializer initializer} and no task. Before
+         * greeting, it ran its own task path once on a task of its own (no
+         * user code), so the JDK code that deserializes a task and serializes
+         * a result is loaded when the first real task comes. Each costs what
+         * an idle JVM costs (tens of MB). One that fails to start is not
+         * retried until one is next needed; the task that needed it starts
+         * its own worker, and reports the failure.
+         *
+         * @param count how many, 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code count} is negative
+         */
+        public Builder standby(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("standby: " + count + " is negative");
+            }
+            this.standby = count;
+            return this;
+        }
+
         /** An independent copy of these settings. */
         Builder copy() {
             Builder b = new Builder();
@@ -786,6 +837,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             b.serialFilter = serialFilter;
             b.prestart = prestart;
             b.initializer = initializer;
+            b.standby = standby;
             return b;
         }
 
@@ -811,6 +863,31 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             return new ProcessPool(dispatcher);
         }
 
+        /**
+         * A pool of one worker for one task, as {@link Subprocess} runs it:
+         * unless these settings name a spawner, it uses the process-wide
+         * launcher's, and it takes its worker from the launcher's standby
+         * workers for these settings if they keep any.
+         */
+        ProcessPool buildForOneTask() {
+            PoolConfig config = oneTaskConfig();
+            Spawner s = oneTaskSpawner();
+            return new ProcessPool(Dispatcher.start(config, s, Launcher.standbyFor(config, s)));
+        }
+
+        /** The launcher's standby workers for these settings, started now if they were not; null if they keep none. */
+        Standby oneTaskStandby() {
+            return Launcher.standbyFor(oneTaskConfig(), oneTaskSpawner());
+        }
+
+        private PoolConfig oneTaskConfig() {
+            return copy().workers(1).maxTasksPerWorker(1).config();
+        }
+
+        private Spawner oneTaskSpawner() {
+            return spawner != null ? spawner : Launcher.sharedSpawner();
+        }
+
         /** The settings as the pool's parts take them. */
         PoolConfig config() {
             List<String> options = new ArrayList<>(List.of(
@@ -823,7 +900,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
                     List.copyOf(options), Optional.ofNullable(directory),
                     WorkerEnvironment.derive(inherited, System.getenv(), environment),
                     maxTasksPerWorker, Optional.ofNullable(taskTimeout), output, serialFilter, prestart,
-                    initializer);
+                    initializer, standby);
         }
     }
 }

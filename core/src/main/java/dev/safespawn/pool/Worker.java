@@ -59,16 +59,19 @@ final class Worker {
     /**
      * Starts a worker and waits for its greeting.
      *
+     * @param warmUp whether it first runs its task path once on a task of its
+     *        own (for a standby worker, which has time for it before a task comes)
      * @throws IOException if it could not be started or did not greet
      * @throws WorkerInitializerException if the pool's initializer threw in it (it is gone by then)
      */
-    static Worker start(PoolConfig config, Spawner spawner, String name) throws IOException, WorkerInitializerException {
+    static Worker start(PoolConfig config, Spawner spawner, String name, boolean warmUp)
+            throws IOException, WorkerInitializerException {
         boolean fds = spawner.features().contains(Feature.PASS_FD);
         Command.Builder command = Command.builder(config.javaExecutable().toString())
                 .args(config.jvmOptions())
                 .args("-cp", config.classpath(), WorkerMain.class.getName(), fds ? "fds" : "stdio",
                         config.serialFilter() == null ? "-" : config.serialFilter(),
-                        config.initializer() == null ? "-" : "init");
+                        config.initializer() == null ? "-" : "init", warmUp ? "warm" : "-");
         config.directory().ifPresent(command::directory);
         command.clearEnv().env(config.environment()); // the complete environment, derived by the builder
         if (fds) {
@@ -139,6 +142,10 @@ final class Worker {
 
     String name() {
         return name;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     int tasksRun() {

@@ -1,6 +1,8 @@
 package dev.safespawn.pool;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.FileDescriptor;
@@ -17,8 +19,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The main class of a pool worker JVM; not for direct use. Arguments: the
  * channel ({@code fds} — read tasks on descriptor 3, write results on 4 — or
- * {@code stdio}), the user's serial filter pattern ({@code -} for none), and
- * {@code init} if an initializer comes first on the channel.
+ * {@code stdio}), the user's serial filter pattern ({@code -} for none),
+ * {@code init} if an initializer comes first on the channel, and {@code warm}
+ * to run the task path once on a task of its own before greeting.
  *
  * <p>One thread reads the channel and the main thread runs tasks, so the
  * worker notices at once when the parent goes away (end of file), even in the
@@ -38,7 +41,7 @@ public final class WorkerMain {
      * @param args the channel ({@code fds} or {@code stdio}; anything else
      *        means {@code fds}) and the serial filter pattern ({@code -} or
      *        absent for none), then {@code init} if the first frame is the
-     *        pool's initializer
+     *        pool's initializer, then {@code warm} to warm up before greeting
      * @throws Exception if the channel cannot be opened or written; the
      *         worker then ends, and the pool reports a
      *         {@link WorkerCrashedException} for its task
@@ -63,6 +66,9 @@ public final class WorkerMain {
 
         if (args.length > 2 && args[2].equals("init")) {
             initialize(tasksIn, resultsOut, filter);
+        }
+        if (args.length > 3 && args[3].equals("warm")) {
+            warmUp(filter);
         }
         // Said once the JVM is up, so the pool's task timeouts do not count its boot.
         Frames.send(resultsOut, Frames.encodeMessage(new Messages.Ready(ProcessHandle.current().pid())));
@@ -94,6 +100,22 @@ public final class WorkerMain {
             }
             send(resultsOut, result);
         }
+    }
+
+    /**
+     * Runs a task of the worker's own through the whole task path: framed,
+     * read, its lambda deserialized (which defines the lambda's class, as a
+     * task's would), called, its result framed. The JDK code all of that uses
+     * is then loaded and linked, so a standby worker's first real task costs
+     * what its later ones do, less its own classes. No user code runs.
+     */
+    private static void warmUp(ObjectInputFilter filter) throws Exception {
+        SerializableCallable<Long> probe = () -> ProcessHandle.current().pid();
+        ByteArrayOutputStream channel = new ByteArrayOutputStream();
+        Frames.send(channel, Frames.encodeMessage(Messages.Task.of(0, probe)));
+        Messages.Task task = (Messages.Task) Frames.read(new ByteArrayInputStream(channel.toByteArray()), filter);
+        Object value = callable(task, filter).call();
+        Frames.encodeMessage(new Messages.Result(task.id(), value, null));
     }
 
     /** A task as the worker runs it. */

@@ -1,0 +1,171 @@
+package dev.safespawn.pool;
+
+import dev.safespawn.Spawner;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Worker JVMs started ahead of need: booted, greeted (initializer run) and
+ * warmed up, but they have run no task, so taking one gives a fresh process
+ * without paying for a JVM start. One refill thread replaces each one taken,
+ * in the background. The JVM counterpart of the zygote's standby children.
+ *
+ * <p>A start that fails (a missing java, an initializer that throws) stops
+ * the refilling until the next {@link #take()}, so a broken setting costs one
+ * start per use, not a loop of starts; whoever gets no worker from
+ * {@code take} starts one itself and sees the failure first hand.
+ *
+ * <p>Thread-safe. Workers left standing when it is closed are retired (their
+ * channel closed, so they halt) and reaped.
+ */
+final class Standby implements AutoCloseable {
+    private final PoolConfig config;
+    private final Spawner spawner;
+    private final int count;
+    private final Supplier<String> names;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Deque<Worker> ready = new ArrayDeque<>(); // guarded by lock
+    private Exception failure;                                // guarded by lock: why the last start failed, if it did
+    private boolean closed;                                   // guarded by lock
+    private final Thread refill;
+
+    private Standby(PoolConfig config, Spawner spawner, int count, Supplier<String> names) {
+        this.config = config;
+        this.spawner = spawner;
+        this.count = count;
+        this.names = names;
+        this.refill = new Thread(this::refill, "safespawn-pool-standby");
+        refill.setDaemon(true);
+    }
+
+    /**
+     * Starts keeping {@code count} workers ready.
+     *
+     * @param count how many, at least 1
+     * @param names the name of each worker it starts
+     */
+    static Standby start(PoolConfig config, Spawner spawner, int count, Supplier<String> names) {
+        Standby s = new Standby(config, spawner, count, names);
+        s.refill.start();
+        return s;
+    }
+
+    /**
+     * A ready worker, at once, or null if none is ready yet. Either way the
+     * refill thread goes on (again) starting the ones missing. One that died
+     * while it stood by (killed from outside) is reaped, not handed out.
+     */
+    Worker take() {
+        while (true) {
+            Worker w;
+            lock.lock();
+            try {
+                failure = null;
+                changed.signalAll();
+                w = ready.pollFirst();
+            } finally {
+                lock.unlock();
+            }
+            if (w == null || w.isAlive()) {
+                return w;
+            }
+            w.retire();
+        }
+    }
+
+    private void refill() {
+        while (true) {
+            lock.lock();
+            try {
+                while (!closed && (failure != null || ready.size() >= count)) {
+                    changed.awaitUninterruptibly();
+                }
+                if (closed) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            Worker started = null;
+            Exception failed = null;
+            try {
+                started = Worker.start(config, spawner, names.get(), true);
+            } catch (Exception e) {
+                failed = e; // also met by whoever starts a worker itself for want of this one
+            }
+            boolean kept;
+            lock.lock();
+            try {
+                kept = started != null && !closed;
+                if (kept) {
+                    ready.addLast(started);
+                } else if (started == null) {
+                    failure = failed;
+                }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            if (started != null && !kept) {
+                started.retire(); // closed while it started
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits until every standby worker is ready, or one failed to start.
+     *
+     * @return why the last start failed, or null if all are ready
+     * @throws IllegalStateException if it was closed
+     */
+    Exception awaitReady() throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && failure == null && ready.size() < count) {
+                changed.await();
+            }
+            if (closed) {
+                throw new IllegalStateException("the standby workers were retired");
+            }
+            return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops refilling and retires the workers standing ready, and one being
+     * started; waits until they have ended, so none outlives its pool.
+     */
+    @Override
+    public void close() {
+        Deque<Worker> standing;
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+            standing = new ArrayDeque<>(ready);
+            ready.clear();
+        } finally {
+            lock.unlock();
+        }
+        standing.forEach(Worker::retire);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                refill.join(); // it retires a worker it was starting, then ends
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
