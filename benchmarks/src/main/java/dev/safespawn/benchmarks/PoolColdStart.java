@@ -75,7 +75,7 @@ public final class PoolColdStart {
             int rounds = quick ? 2 : 15;
             int perRound = quick ? 1 : 3;
             int mapRounds = quick ? 2 : 5;
-            String map = quick ? "20000:1000,2000:10" : "1000000:1000,100000:10";
+            String map = quick ? "20000:1000,2000:10" : "1000000:1000,50000:10";
             int memory = quick ? 1_000_000 : 10_000_000;
             String heap = "128m";
             for (int i = 0; i < args.length; i++) {
@@ -104,7 +104,7 @@ public final class PoolColdStart {
     /**
      * Runs the parts and prints their results.
      *
-     * @param args see the class comment; no argument runs everything at the default sizes (about 3 minutes on 2 cores)
+     * @param args see the class comment; no argument runs everything at the default sizes (3 to 4 minutes on 2 cores)
      * @throws Exception if a side fails
      */
     public static void main(String[] args) throws Exception {
@@ -113,38 +113,46 @@ public final class PoolColdStart {
         System.out.printf("python3: %s%s%n", Machine.commandOutput(List.of("python3", "--version")),
                 python ? "" : " -- the Python sides are left out");
         Path script = python ? Helpers.pythonScript("pool_cold_start.py") : null;
+        List<String> disturbed = new ArrayList<>();
         try (Spawner spawner = Spawner.create()) {
             if (settings.parts.contains("start")) {
-                part("1. fresh process start: one trivial task", settings,
+                part("1. fresh process start: one trivial task", settings, disturbed,
                         () -> start(spawner, script, settings));
             }
             if (settings.parts.contains("first")) {
-                part("2. first result from a new pool of 4", settings, () -> first(spawner, script, settings));
+                part("2. first result from a new pool of 4", settings, disturbed,
+                        () -> first(spawner, script, settings));
             }
             if (settings.parts.contains("map")) {
-                part("3. map throughput, warm pool of 2", settings, () -> map(spawner, script, settings));
+                part("3. map throughput, warm pool of 2", settings, disturbed, () -> map(spawner, script, settings));
             }
             if (settings.parts.contains("memory")) {
-                part("4. memory of a map over a lazy input", settings, () -> memory(settings));
+                part("4. memory of a map over a lazy input", settings, disturbed, () -> memory(settings));
             }
         } finally {
             if (script != null) {
                 Files.deleteIfExists(script);
             }
         }
+        System.out.println(disturbed.isEmpty() ? "no part was disturbed"
+                : "DISTURBED, rerun on an idle machine: " + String.join("; ", disturbed));
     }
 
     private interface Part {
         void run() throws Exception;
     }
 
-    /** Waits for quiet, runs the part, and prints what the machine did meanwhile. */
-    private static void part(String name, Settings settings, Part part) throws Exception {
+    /** Waits for quiet, runs the part, prints what the machine did meanwhile; notes it in {@code disturbed} if so. */
+    private static void part(String name, Settings settings, List<String> disturbed, Part part) throws Exception {
         double waited = Conditions.waitForQuiet(settings.quietSeconds);
         System.out.println("### " + name);
         Conditions.Snapshot before = Conditions.Snapshot.now();
         part.run();
-        System.out.println("  " + Conditions.Snapshot.now().since(before).after(waited, 1).summary());
+        Conditions c = Conditions.Snapshot.now().since(before).after(waited, 1);
+        System.out.println("  " + c.summary());
+        if (c.disturbed()) {
+            disturbed.add(name);
+        }
     }
 
     private static void start(Spawner spawner, Path script, Settings settings) throws Exception {
@@ -158,9 +166,9 @@ public final class PoolColdStart {
                 Rounds.timed(CALL_SHARED, () -> Rounds.elapsed(() -> check(
                         Subprocess.call(PoolBenchmark.TRIVIAL, ProcessPool.builder().spawner(spawner)))))
                 // Hook: the side "Subprocess.call, 1 standby worker" (ProcessPool.Builder.standby(int)) goes
-                // here, one more Rounds.timed line; every ratio below then includes it.
+                // here, one more Rounds.timed line; the ratios below cover every Java side.
         ));
-        Map<String, String> python = Map.of("start.fork", "Python Process fork",
+        Map<String, String> python = labels("start.fork", "Python Process fork",
                 "start.forkserver", "Python Process forkserver", "start.spawn", "Python Process spawn");
         if (script != null) {
             sides.add(pythonSide(script, python, n -> List.of("start", Integer.toString(n))));
@@ -170,13 +178,14 @@ public final class PoolColdStart {
                 settings.rounds, settings.perRound, settings.perRound);
         Rounds r = Rounds.run(sides, settings.rounds, settings.perRound);
         printMillis(r);
-        for (String java : List.of(CALL, CALL_SHARED)) {
-            if (r.series().contains(java)) {
-                System.out.printf("  %s / %s: %s (target at most 2)%n", java, HELLO, r.ratio(java, HELLO));
-                for (String p : python.values()) {
-                    if (r.series().contains(p)) {
-                        System.out.printf("  %s / %s: %s%n", java, p, r.ratio(java, p));
-                    }
+        for (String java : r.series()) {
+            if (java.equals(HELLO) || python.containsValue(java)) {
+                continue;
+            }
+            System.out.printf("  %s / %s: %s (target at most 2)%n", java, HELLO, r.ratio(java, HELLO));
+            for (String p : python.values()) {
+                if (r.series().contains(p)) {
+                    System.out.printf("  %s / %s: %s%n", java, p, r.ratio(java, p));
                 }
             }
         }
@@ -195,7 +204,7 @@ public final class PoolColdStart {
     private static void first(Spawner spawner, Path script, Settings settings) throws Exception {
         List<Rounds.Side> sides = new ArrayList<>();
         sides.add(Rounds.timed(POOL_FIRST, () -> firstOfFour(spawner)));
-        Map<String, String> python = Map.of("first.fork", "Python ProcessPoolExecutor(4) fork",
+        Map<String, String> python = labels("first.fork", "Python ProcessPoolExecutor(4) fork",
                 "first.forkserver", "Python ProcessPoolExecutor(4) forkserver");
         if (script != null) {
             sides.add(pythonSide(script, python, n -> List.of("first", Integer.toString(n))));
@@ -256,7 +265,7 @@ public final class PoolColdStart {
                 for (String s : List.of(java, py)) {
                     if (r.series().contains(s)) {
                         long[] all = r.all(s);
-                        System.out.printf("  %-50s median %,12.0f elements/s, slowest-decile %,12.0f (n=%d)%n", s,
+                        System.out.printf("  %-50s median %,11.0f elements/s, at the p90 time %,11.0f (n=%d)%n", s,
                                 ec[0] / (Rounds.percentile(all, 50) / 1e9), ec[0] / (Rounds.percentile(all, 90) / 1e9),
                                 all.length);
                     }
@@ -299,7 +308,7 @@ public final class PoolColdStart {
                 v.get("every"), v.get("usedMiB"));
     }
 
-    /** One Python script run per round, with the arguments for {@code n} samples; its series renamed by {@code labels}. */
+    /** One Python script run per round, with the arguments for {@code n} samples; series renamed by {@code labels}. */
     private static Rounds.Side pythonSide(Path script, Map<String, String> labels, IntFunction<List<String>> args) {
         return n -> {
             List<String> command = new ArrayList<>(List.of("python3", script.toString()));
@@ -315,6 +324,15 @@ public final class PoolColdStart {
             });
             return series;
         };
+    }
+
+    /** The script's keys and their labels, in this order: key, label, key, label... */
+    private static Map<String, String> labels(String... keysAndLabels) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndLabels.length; i += 2) {
+            labels.put(keysAndLabels[i], keysAndLabels[i + 1]);
+        }
+        return labels;
     }
 
     private static void printMillis(Rounds r) {
