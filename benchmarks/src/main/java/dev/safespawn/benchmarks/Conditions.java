@@ -29,6 +29,9 @@ record Conditions(double seconds, String loadStart, String loadEnd, double busyP
     /** Above this share of other processes' CPU or of steal, a part counts as disturbed. */
     static final double DISTURBED_PERCENT = 5;
 
+    /** Idle means this: a harness between parts barely runs. */
+    static final double QUIET_BUSY_PERCENT = 8;
+
     /** Whether other work took enough of the machine to skew this part. */
     boolean disturbed() {
         return othersPercent > DISTURBED_PERCENT || stealPercent > DISTURBED_PERCENT;
@@ -38,6 +41,40 @@ record Conditions(double seconds, String loadStart, String loadEnd, double busyP
     Conditions after(double waited, int attemptNumber) {
         return new Conditions(seconds, loadStart, loadEnd, busyPercent, stealPercent, othersPercent, waited,
                 attemptNumber);
+    }
+
+    /**
+     * Waits until, over a 2-second window, the CPUs were at most
+     * {@link #QUIET_BUSY_PERCENT} busy, or until {@code maxSeconds} have
+     * passed (at least one window is measured if it is positive); returns the
+     * seconds waited. Shared by the suite and the stand-alone comparisons.
+     */
+    static double waitForQuiet(double maxSeconds) {
+        long start = System.nanoTime();
+        while ((System.nanoTime() - start) / 1e9 < maxSeconds) {
+            Snapshot s0 = Snapshot.now();
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            Conditions c = Snapshot.now().since(s0);
+            if (!(c.busyPercent() > QUIET_BUSY_PERCENT)) {
+                break;
+            }
+            System.out.printf("... waiting for the machine to go quiet (%.0f %% busy)%n", c.busyPercent());
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** One line for a comparison's output: what the machine did, and whether that disturbed the numbers. */
+    String summary() {
+        return String.format("machine over %.0f s: busy %.1f %%, steal %.1f %%, other processes %.1f %% of the CPUs;"
+                        + " load %s -> %s; waited %.0f s for quiet%s", seconds, busyPercent, stealPercent,
+                othersPercent, loadStart, loadEnd, waitedSeconds,
+                disturbed() ? " -- DISTURBED (over " + (int) DISTURBED_PERCENT + " %): do not trust these numbers"
+                        : "");
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.safespawn.benchmarks;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,21 @@ final class Helpers {
             throw new IOException(String.join(" ", command) + " exited " + code);
         }
         return results;
+    }
+
+    /**
+     * Writes the Python script {@code name}, which travels in the jar under
+     * {@code /python/}, to a temporary file to run; the caller deletes it.
+     */
+    static Path pythonScript(String name) throws IOException {
+        Path script = Files.createTempFile("safespawn-" + name.replace(".py", "-"), ".py");
+        try (InputStream in = Helpers.class.getResourceAsStream("/python/" + name)) {
+            if (in == null) {
+                throw new IOException("no /python/" + name + " in the jar");
+            }
+            Files.write(script, in.readAllBytes());
+        }
+        return script;
     }
 
     /** A fresh JVM running {@code mainClass} from this jar with {@code args}. */

@@ -90,6 +90,11 @@ final class Machine {
         }
     }
 
+    /** Whether {@code python3} runs here: the Python references need it. */
+    static boolean hasPython() {
+        return !commandOutput(List.of("python3", "--version")).equals("not available");
+    }
+
     /** The first line a command prints, or "not available". */
     static String commandOutput(List<String> command) {
         try {

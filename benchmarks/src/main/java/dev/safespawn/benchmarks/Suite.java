@@ -43,8 +43,6 @@ final class Suite {
     /** Headroom above the ballast, for JMH and the benchmark's own garbage. */
     static final int HEAP_HEADROOM_MIB = 512;
 
-    /** Idle means this: the harness itself barely runs between parts. */
-    static final double QUIET_BUSY_PERCENT = 8;
     /** The longest wait for quiet before one part. */
     static final double QUIET_WAIT_SECONDS = 120;
 
@@ -130,35 +128,11 @@ final class Suite {
         }
     }
 
-    /**
-     * Waits until, over a 2-second window, nothing but this run used the CPUs,
-     * or until {@link #QUIET_WAIT_SECONDS} have passed; returns the seconds waited.
-     */
+    /** Waits for quiet within what is left of the run's waiting budget; returns the seconds waited. */
     private double waitForQuiet() {
-        long start = System.nanoTime();
-        while (waitingLeftNanos > 0) {
-            Conditions.Snapshot s0 = Conditions.Snapshot.now();
-            sleep(2000);
-            Conditions c = Conditions.Snapshot.now().since(s0);
-            if (!(c.busyPercent() > QUIET_BUSY_PERCENT)) {
-                break;
-            }
-            if ((System.nanoTime() - start) / 1e9 > QUIET_WAIT_SECONDS) {
-                break;
-            }
-            System.out.printf("... waiting for the machine to go quiet (%.0f %% busy)%n", c.busyPercent());
-        }
-        long waited = System.nanoTime() - start;
-        waitingLeftNanos -= waited;
-        return waited / 1e9;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        double waited = Conditions.waitForQuiet(Math.min(QUIET_WAIT_SECONDS, waitingLeftNanos / 1e9));
+        waitingLeftNanos -= (long) (waited * 1e9);
+        return waited;
     }
 
     /** A floor run with and without pipes; {@code slot} is the launcher it precedes, or {@link Results#FLOOR_END}. */
@@ -215,15 +189,12 @@ final class Suite {
     }
 
     private void python() throws IOException, InterruptedException {
-        if (Machine.commandOutput(List.of("python3", "--version")).equals("not available")) {
+        if (!Machine.hasPython()) {
             results.problems.add("Python reference: python3 is not available here");
             return;
         }
-        Path script = Files.createTempFile("safespawn-pool-reference-", ".py");
+        Path script = Helpers.pythonScript("pool_reference.py");
         try {
-            try (var in = Suite.class.getResourceAsStream("/python/pool_reference.py")) {
-                Files.write(script, in.readAllBytes());
-            }
             List<String> command = new ArrayList<>(List.of("python3", script.toString()));
             if (profile.quick()) {
                 command.add("--quick");
