@@ -561,7 +561,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * {@link #inheritJvmOptions(String...)}. Otherwise the class path is the
          * jar or directory safespawn-core was loaded from, then this JVM's
          * class path, then its module path (its modules run in a worker as
-         * plain jars). Either way the {@link #initializer initializer's} jar or
+         * plain jars), then the jars and directories of the building thread's
+         * context class loader (through which {@code mvn exec:java} loads the
+         * application). Either way the {@link #initializer initializer's} jar or
          * directory is added if it is not in a named module. Task classes
          * loaded from anywhere else (a class loader of their own) are not
          * found by workers: such a task fails at once with a

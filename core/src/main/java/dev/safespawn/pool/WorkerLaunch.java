@@ -4,6 +4,7 @@ import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -77,6 +78,7 @@ record WorkerLaunch(List<String> arguments) {
         }
         List<Path> extraLocations = new ArrayList<>();
         extra.forEach(c -> locationOf(c).ifPresent(extraLocations::add));
+        extraLocations.addAll(locationsOf(Thread.currentThread().getContextClassLoader()));
         return classPath(deriveClassPath(locationOf(WorkerMain.class), classPath,
                 System.getProperty("jdk.module.path"), extraLocations));
     }
@@ -145,7 +147,32 @@ record WorkerLaunch(List<String> arguments) {
      */
     static Optional<Path> locationOf(Class<?> type) {
         CodeSource source = type.getProtectionDomain().getCodeSource();
-        URL url = source == null ? null : source.getLocation();
+        return source == null ? Optional.empty() : fileOf(source.getLocation());
+    }
+
+    /**
+     * The jars and directories of {@code loader} and its parents, parents'
+     * first as they are searched: under a launcher that loads the
+     * application through a class loader of its own ({@code mvn exec:java},
+     * which makes it the context class loader), that is where the tasks'
+     * classes and their libraries are. Loaders that do not list their
+     * locations (the JDK's own) add nothing.
+     */
+    static List<Path> locationsOf(ClassLoader loader) {
+        List<Path> locations = new ArrayList<>();
+        for (ClassLoader l = loader; l != null; l = l.getParent()) {
+            if (l instanceof URLClassLoader urls) {
+                List<Path> own = new ArrayList<>();
+                for (URL url : urls.getURLs()) {
+                    fileOf(url).ifPresent(own::add);
+                }
+                locations.addAll(0, own);
+            }
+        }
+        return locations;
+    }
+
+    private static Optional<Path> fileOf(URL url) {
         if (url == null || !"file".equals(url.getProtocol())) {
             return Optional.empty();
         }
@@ -162,7 +189,8 @@ record WorkerLaunch(List<String> arguments) {
      * further along cannot shadow the one that speaks this pool's protocol),
      * then this JVM's class path, then its module path (modules run as plain
      * jars in a worker, which is all a task needs to be deserialized and
-     * run), then {@code extra}. Relative entries are made absolute, since a
+     * run), then {@code extra} (the initializer's location, the context
+     * class loader's). Relative entries are made absolute, since a
      * worker may run in another directory; duplicates are dropped.
      *
      * @param poolLocation where {@link WorkerMain} was loaded from

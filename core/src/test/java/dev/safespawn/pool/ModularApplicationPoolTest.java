@@ -1,15 +1,12 @@
 package dev.safespawn.pool;
 
+import static dev.safespawn.pool.JdkTools.run;
+import static dev.safespawn.pool.JdkTools.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.safespawn.ChildProcess;
-import dev.safespawn.Command;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,9 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * unnamed module) and, asked to, see the parent's {@code -D} options.
  */
 class ModularApplicationPoolTest {
-    /** A guard against a hung JVM, not a synchronisation. */
-    private static final long TIMEOUT_SECONDS = 120;
-
     private static final String MODULE_INFO = "module app { requires dev.safespawn.core; }";
     private static final String MAIN = """
             package app;
@@ -58,7 +52,6 @@ class ModularApplicationPoolTest {
         Files.writeString(dir.resolve("src/app/module-info.java"), MODULE_INFO);
         Files.writeString(sources.resolve("Main.java"), MAIN);
         Path classes = dir.resolve("mods/app");
-        // javac as a tool of its own: the tests are compiled into dev.safespawn.core, which does not read java.compiler
         run(tool("javac"), "-d", classes.toString(), "--module-path", core.toString(),
                 dir.resolve("src/app/module-info.java").toString(), sources.resolve("Main.java").toString());
 
@@ -66,19 +59,5 @@ class ModularApplicationPoolTest {
                 "--module-path", core + File.pathSeparator + classes, "-Dx=1", "-m", "app/app.Main");
 
         assertThat(out).containsPattern("parent=(\\d+) module=app boot-layer-has-app=true x=1 pid=(?!\\1)\\d+");
-    }
-
-    private static String tool(String name) {
-        return Path.of(System.getProperty("java.home"), "bin", name).toString();
-    }
-
-    /** Runs {@code command} and returns its merged output, asserting exit 0. */
-    private static String run(String... command) throws Exception {
-        ChildProcess child = JdkSpawner.SHARED.spawn(Command.builder(command).redirectErrorStream().build());
-        child.getOutputStream().close();
-        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as(out).isTrue();
-        assertThat(child.exitValue()).as(String.join(" ", List.of(command)) + "\n" + out).isZero();
-        return out;
     }
 }

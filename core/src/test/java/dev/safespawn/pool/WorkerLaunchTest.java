@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import dev.safespawn.Spawner;
 import java.io.File;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -175,5 +177,53 @@ class WorkerLaunchTest {
         assertThat(WorkerLaunch.modular("dev.safespawn.core", null, null, boot, List.of(), "", List.of())
                 .arguments()).containsExactly("--add-modules", "app,dev.safespawn.core",
                 "-m", "dev.safespawn.core/" + WorkerMain.class.getName());
+    }
+
+    @Test
+    void aClassLoadersLocationsComeParentsFirstAndTheJdksLoadersAddNone() throws Exception {
+        Path parentJar = dir.resolve("lib.jar");
+        Path child = dir.resolve("classes");
+        try (URLClassLoader parent = new URLClassLoader(new URL[] {parentJar.toUri().toURL()}, null);
+             URLClassLoader loader = new URLClassLoader(new URL[] {child.toUri().toURL(),
+                     URI.create("http://example.invalid/remote.jar").toURL()}, parent)) {
+            assertThat(WorkerLaunch.locationsOf(loader)).containsExactly(parentJar, child);
+        }
+        assertThat(WorkerLaunch.locationsOf(ClassLoader.getSystemClassLoader())).isEmpty();
+    }
+
+    @Test
+    void aTaskFromTheContextClassLoaderRunsInAWorkerAsUnderMvnExecJava() throws Exception {
+        // mvn exec:java loads the application through a class loader of its own, made the
+        // context class loader; neither java.class.path nor safespawn-core's location holds it.
+        Path sources = Files.createDirectories(dir.resolve("src/loaded"));
+        Files.writeString(sources.resolve("Task.java"), """
+                package loaded;
+
+                public class Task implements dev.safespawn.pool.SerializableCallable<String> {
+                    @Override
+                    public String call() {
+                        return "ran " + getClass().getName();
+                    }
+                }
+                """);
+        Path classes = dir.resolve("classes");
+        JdkTools.run(JdkTools.tool("javac"), "-d", classes.toString(), "-cp",
+                WorkerLaunch.locationOf(WorkerMain.class).orElseThrow().toString(),
+                sources.resolve("Task.java").toString());
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        try (URLClassLoader application = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                WorkerLaunchTest.class.getClassLoader())) {
+            @SuppressWarnings("unchecked")
+            SerializableCallable<String> task = (SerializableCallable<String>) application
+                    .loadClass("loaded.Task").getConstructor().newInstance();
+            thread.setContextClassLoader(application);
+            try (ProcessPool pool = ProcessPool.builder().spawner(JdkSpawner.SHARED).workers(1)
+                    .output(ProcessPool.Output.discard()).build()) {
+                assertThat(pool.submit(task).get()).isEqualTo("ran loaded.Task");
+            }
+        } finally {
+            thread.setContextClassLoader(before);
+        }
     }
 }
