@@ -8,6 +8,8 @@
  * {@code internal} package is shared with that module only and is not API.
  */
 module dev.safespawn.core {
+    requires java.management; // the pool reads this JVM's start-up options for its workers
+
     exports dev.safespawn;
     exports dev.safespawn.spi;
     exports dev.safespawn.pool;

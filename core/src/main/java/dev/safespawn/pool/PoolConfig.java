@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A pool's settings, fixed when it is built; {@code environment} is the workers' complete one. */
-record PoolConfig(int workers, Path javaExecutable, String classpath, List<String> jvmOptions,
+record PoolConfig(int workers, Path javaExecutable, WorkerLaunch launch, List<String> jvmOptions,
                   Optional<Path> directory, Map<String, String> environment, int maxTasksPerWorker,
                   Optional<Duration> taskTimeout, ProcessPool.Output output, String serialFilter,
                   boolean prestart, SerializableRunnable initializer, int standby) {

@@ -507,6 +507,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private Path javaHome = Path.of(System.getProperty("java.home"));
         private String classpath; // null: derived when the pool is built
         private List<String> jvmOptions = List.of();
+        private List<String> inheritedPrefixes = List.of();
         private Path directory;
         private final Map<String, String> environment = new LinkedHashMap<>();
         private WorkerEnvironment.Base inherited = WorkerEnvironment.Base.ALLOW_LIST;
@@ -562,23 +563,35 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
 
         /**
-         * The workers' class path. It must hold safespawn-core and the tasks' classes.
+         * The workers' class path, instead of the derived launch. It must hold
+         * safespawn-core and the tasks' classes; workers then run everything in
+         * the unnamed module, whatever the modules of this JVM.
          *
          * <p>Default: derived when the pool is built from where the classes
          * were loaded, not only from {@code java.class.path} (which, under a
          * launcher with its own class loaders such as {@code mvn exec:java},
-         * or for an application on the module path, lacks safespawn-core): the
+         * or for an application on the module path, lacks safespawn-core).
+         * When safespawn-core is a named module of this JVM's boot layer (a
+         * modular application), workers start on the module path with the
+         * same module graph: this JVM's module path and upgrade module path,
+         * its {@code --patch-module} and {@code --limit-modules}, and every
+         * module of its boot layer as a root module, so a task's class runs in
+         * its own named module, with its {@code module-info} services;
+         * {@code --add-opens}, {@code --add-exports}, {@code --add-reads} and
+         * {@code --enable-native-access} are carried only on request, with
+         * {@link #inheritJvmOptions(String...)}. Otherwise the class path is the
          * jar or directory safespawn-core was loaded from, then this JVM's
          * class path, then its module path (its modules run in a worker as
-         * plain jars, so services they provide only through
-         * {@code module-info} are not found there), then the
-         * {@link #initializer initializer's} jar or directory. Task classes
+         * plain jars), then the jars and directories of the building thread's
+         * context class loader (through which {@code mvn exec:java} loads the
+         * application). Either way the {@link #initializer initializer's} jar or
+         * directory is added if it is not in a named module. Task classes
          * loaded from anywhere else (a class loader of their own) are not
          * found by workers: such a task fails at once with a
          * {@link ClassNotFoundException} naming its class (the worker stays
          * usable), and this setting is the fix.
          *
-         * @param classpath the class path, in the {@code -cp} syntax; it replaces the derived one
+         * @param classpath the class path, in the {@code -cp} syntax; it replaces the derived launch
          * @return this builder
          * @throws NullPointerException if {@code classpath} is null
          */
@@ -596,6 +609,40 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          */
         public Builder jvmOptions(String... options) {
             this.jvmOptions = List.of(options);
+            return this;
+        }
+
+        /**
+         * Carries this JVM's own start-up options that start with one of
+         * {@code prefixes} over to workers, such as
+         * {@code inheritJvmOptions("-D", "--add-opens", "-javaagent:")}. The
+         * options are those the JVM reports as its input arguments, so those
+         * from {@code JAVA_TOOL_OPTIONS} and {@code JDK_JAVA_OPTIONS} too; an
+         * option written as two words ({@code --add-opens m/p=ALL-UNNAMED}) is
+         * seen as one ({@code --add-opens=m/p=ALL-UNNAMED}), so a prefix
+         * matches either way. They come before {@link #jvmOptions(String...)},
+         * which therefore win. Never carried, whatever the prefixes: a
+         * debugger agent ({@code -agentlib:jdwp}, whose port this JVM holds,
+         * so a worker would fail to start or wait for a debugger), the
+         * class-data-sharing options ({@code -Xshare:},
+         * {@code -XX:SharedArchiveFile}, {@code -XX:ArchiveClassesAtExit} ...,
+         * the pool sets its own), and the class path, module path and
+         * {@code -Djdk.module.*} properties, which the workers' launch sets
+         * itself (see {@link #classpath(String)}). Default: none.
+         *
+         * @param prefixes the prefixes, copied; they replace those of an
+         *        earlier call, and none carries nothing; {@code "-"} carries
+         *        every option
+         * @return this builder
+         * @throws NullPointerException if {@code prefixes} or any element is null
+         * @throws IllegalArgumentException if a prefix is empty
+         */
+        public Builder inheritJvmOptions(String... prefixes) {
+            List<String> copy = List.of(prefixes);
+            if (copy.contains("")) {
+                throw new IllegalArgumentException("inheritJvmOptions: an empty prefix; \"-\" carries every option");
+            }
+            this.inheritedPrefixes = copy;
             return this;
         }
 
@@ -828,6 +875,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             b.javaHome = javaHome;
             b.classpath = classpath;
             b.jvmOptions = jvmOptions;
+            b.inheritedPrefixes = inheritedPrefixes;
             b.directory = directory;
             b.environment.putAll(environment);
             b.inherited = inherited;
@@ -848,9 +896,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * @return a new running pool, never null; the caller shuts it down or closes it
          * @throws IllegalStateException if no spawner was set and no spawn
          *         strategy is available (from {@link Spawner#create()}), or if
-         *         no class path was set and none can be derived (safespawn-core
-         *         was not loaded from a jar or directory): the message says to
-         *         call {@link #classpath(String)}
+         *         no class path was set and neither a class path nor a module
+         *         path can be derived (safespawn-core was not loaded from a jar,
+         *         a directory or a runtime image): the message says to call
+         *         {@link #classpath(String)}
          * @throws IllegalArgumentException if no spawner was set and the
          *         {@code safespawn.strategy} property names no known strategy
          * @throws java.io.UncheckedIOException if no spawner was set and the
@@ -893,10 +942,13 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             List<String> options = new ArrayList<>(List.of(
                     "-XX:+ExitOnOutOfMemoryError", // an OOM kills the worker, not just the task's thread
                     "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
+            WorkerLaunch launch = classpath != null ? WorkerLaunch.classPath(classpath)
+                    : WorkerLaunch.derive(initializer == null ? List.of() : List.of(initializer.getClass()));
+            if (!inheritedPrefixes.isEmpty()) {
+                options.addAll(JvmOptions.inherited(JvmOptions.ofThisJvm(), inheritedPrefixes, launch));
+            }
             options.addAll(jvmOptions);
-            String cp = classpath != null ? classpath
-                    : WorkerClasspath.derive(initializer == null ? List.of() : List.of(initializer.getClass()));
-            return new PoolConfig(workers, javaHome.resolve("bin").resolve("java"), cp,
+            return new PoolConfig(workers, javaHome.resolve("bin").resolve("java"), launch,
                     List.copyOf(options), Optional.ofNullable(directory),
                     WorkerEnvironment.derive(inherited, System.getenv(), environment),
                     maxTasksPerWorker, Optional.ofNullable(taskTimeout), output, serialFilter, prestart,

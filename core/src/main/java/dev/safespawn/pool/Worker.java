@@ -69,7 +69,8 @@ final class Worker {
         boolean fds = spawner.features().contains(Feature.PASS_FD);
         Command.Builder command = Command.builder(config.javaExecutable().toString())
                 .args(config.jvmOptions())
-                .args("-cp", config.classpath(), WorkerMain.class.getName(), fds ? "fds" : "stdio",
+                .args(config.launch().arguments())
+                .args(fds ? "fds" : "stdio",
                         config.serialFilter() == null ? "-" : config.serialFilter(),
                         config.initializer() == null ? "-" : "init", warmUp ? "warm" : "-");
         config.directory().ifPresent(command::directory);
@@ -137,7 +138,7 @@ final class Worker {
             Thread.currentThread().interrupt();
         }
         return new IOException(name + " did not start (" + crash.exitStatus() + "); its stderr went to the"
-                + " pool's output, and its class path must hold safespawn-core", e);
+                + " pool's output, and its class path or module path must hold safespawn-core", e);
     }
 
     String name() {

@@ -38,6 +38,7 @@ class ProcessPoolBuilderTest {
         assertThatNullPointerException().isThrownBy(() -> b.output(null));
         assertThatNullPointerException().isThrownBy(() -> b.taskTimeout(null));
         assertThatNullPointerException().isThrownBy(() -> b.jvmOptions((String) null));
+        assertThatNullPointerException().isThrownBy(() -> b.inheritJvmOptions((String) null));
         assertThatNullPointerException().isThrownBy(() -> ProcessPool.Output.toFile(null));
     }
 }
