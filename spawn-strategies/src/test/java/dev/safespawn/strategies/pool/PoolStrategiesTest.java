@@ -32,6 +32,13 @@ class PoolStrategiesTest {
         return "said";
     }
 
+    /** In a worker: how many tasks this JVM has run, this one included. */
+    static int tasksRunHere;
+
+    static String pidAndTasksRun() {
+        return ProcessHandle.current().pid() + " " + ++tasksRunHere;
+    }
+
     @Test
     void theFallbackAndANativeStrategyAreAvailable() {
         assertThat(available()).contains("jdk").hasSizeGreaterThan(1);
@@ -66,5 +73,23 @@ class PoolStrategiesTest {
         }
         assertThat(Files.readString(log)).contains("a task's own output, line 0\n")
                 .contains("a task's own output, line 199\n");
+    }
+
+    @ParameterizedTest
+    @MethodSource("available")
+    void standbyWorkersTakeOverFreshAndEndWithThePoolOn(String strategy) throws Exception {
+        List<Long> pids = new java.util.ArrayList<>();
+        try (Spawner spawner = Spawner.of(strategy)) {
+            try (ProcessPool pool = quiet().spawner(spawner).workers(1).maxTasksPerWorker(1).standby(1).build()) {
+                for (int i = 0; i < 3; i++) {
+                    String[] seen = valueOf(pool.submit(PoolStrategiesTest::pidAndTasksRun)).split(" ");
+                    assertThat(seen[1]).as("a fresh worker's first task").isEqualTo("1");
+                    pids.add(Long.parseLong(seen[0]));
+                }
+            }
+            assertThat(pids).doesNotHaveDuplicates();
+            assertThat(pids).as("no worker outlives the pool").noneMatch(pid ->
+                    ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        }
     }
 }
