@@ -844,7 +844,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * ({@link #maxTasksPerWorker}), crashes or is killed is then replaced
          * by one that is already up, so the task waiting for it does not pay
          * for a JVM start. With {@link Subprocess#call(SerializableCallable,
-         * Builder)}, the process-wide launcher keeps them for these settings.
+         * Builder)}, the process-wide launcher keeps them for these settings
+         * (for the few settings used last); a spawner of your own named in
+         * them must then stay open as long as calls use it.
          *
          * <p>A standby worker is a fresh process in every way a task can see:
          * it has run the {@link #initializer initializer} and no task. Before

@@ -22,6 +22,16 @@ public final class Pool {
     }
     // end::subprocess[]
 
+    // tag::standby[]
+    static final ProcessPool.Builder READY_JVM = ProcessPool.builder().standby(1);
+
+    static String inAStandbyJvm() throws ExecutionException, InterruptedException {
+        Subprocess.prestart(READY_JVM);                // once, at start-up: waits until one JVM is up
+        // each call takes the JVM standing by (initialized, no task run yet), and another starts behind it
+        return Subprocess.call(() -> "computed by pid " + ProcessHandle.current().pid(), READY_JVM);
+    }
+    // end::standby[]
+
     // tag::crash[]
     static String survivesACrash() throws ExecutionException, InterruptedException {
         try (ProcessPool pool = ProcessPool.builder().workers(1).taskTimeout(Duration.ofMinutes(1)).build()) {

@@ -203,6 +203,16 @@ class SnippetsTest {
     }
 
     @Test
+    void aStandbyJvmRunsTheTaskAndEndsWithIt() throws Exception {
+        String first = Pool.inAStandbyJvm();
+        String second = Pool.inAStandbyJvm();
+        assertThat(first).startsWith("computed by pid ").isNotEqualTo(second)
+                .isNotEqualTo("computed by pid " + ProcessHandle.current().pid());
+        long pid = Long.parseLong(first.substring("computed by pid ".length()));
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
     void aPoolOutlivesACrashedWorker() throws Exception {
         assertThat(Pool.survivesACrash()).isEqualTo("a new worker took over");
     }
