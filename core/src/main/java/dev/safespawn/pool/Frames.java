@@ -83,9 +83,8 @@ final class Frames {
     static byte[] encodeMessage(Messages.Message message) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         DataOutputStream out = new DataOutputStream(bytes);
-        if (message instanceof Messages.Ready m) {
+        if (message instanceof Messages.Ready) {
             out.writeByte(READY);
-            out.writeLong(m.pid());
         } else if (message instanceof Messages.Init m) {
             out.writeByte(INIT);
             out.write(encode(m.initializer()));
@@ -129,7 +128,7 @@ final class Frames {
         byte kind = fields.get();
         switch (kind) {
             case READY:
-                return new Messages.Ready(longField(fields));
+                return new Messages.Ready();
             case INIT:
                 return new Messages.Init((Runnable) rest(fields, filter));
             case INIT_FAILED:

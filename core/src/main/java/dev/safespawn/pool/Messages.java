@@ -19,8 +19,12 @@ final class Messages {
     sealed interface Message permits Ready, Init, InitFailed, Task, Result {
     }
 
-    /** Worker to parent, once: the JVM is up and reading its channel. */
-    record Ready(long pid) implements Message {
+    /**
+     * Worker to parent, once: the JVM is up and reading its channel. (Not its
+     * pid, which the parent knows: asking for it would start the JDK's
+     * process-reaper machinery in every worker, milliseconds of its start.)
+     */
+    record Ready() implements Message {
     }
 
     /** Parent to worker, first, if the pool has an initializer: run this before greeting. */

@@ -32,10 +32,10 @@ class FramesTest {
     void messagesGoThroughInOrderAndTheEndIsAnEofException() throws Exception {
         SerializableCallable<Integer> task = () -> 6 * 7;
         IllegalStateException failure = new IllegalStateException("thrown by a task");
-        ByteArrayInputStream in = new ByteArrayInputStream(framed(new Messages.Ready(12),
+        ByteArrayInputStream in = new ByteArrayInputStream(framed(new Messages.Ready(),
                 Messages.Task.of(1, task), new Messages.Result(1, "value", null), new Messages.Result(2, null, failure)));
 
-        assertThat(Frames.read(in, NO_PATTERN)).isEqualTo(new Messages.Ready(12));
+        assertThat(Frames.read(in, NO_PATTERN)).isEqualTo(new Messages.Ready());
         Messages.Task t = (Messages.Task) Frames.read(in, NO_PATTERN);
         assertThat(t.id()).isEqualTo(1);
         assertThat(((SerializableCallable<?>) Frames.decode(t.callable(), NO_PATTERN)).call()).isEqualTo(42);
