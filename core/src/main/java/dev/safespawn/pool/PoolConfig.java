@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A pool's settings, fixed when it is built; {@code environment} is the workers' complete one. */
+/**
+ * A pool's settings, fixed when it is built; {@code environment} is the workers' complete one,
+ * {@code cdsCache} the class-data sharing archives' directory (null: no CDS, see {@link WorkerCds}).
+ */
 record PoolConfig(int workers, Path javaExecutable, WorkerLaunch launch, List<String> jvmOptions,
                   Optional<Path> directory, Map<String, String> environment, int maxTasksPerWorker,
                   Optional<Duration> taskTimeout, ProcessPool.Output output, String serialFilter,
-                  boolean prestart, SerializableRunnable initializer, int standby) {
+                  boolean prestart, SerializableRunnable initializer, int standby, Path cdsCache) {
 }

@@ -68,6 +68,7 @@ final class Worker {
             throws IOException, WorkerInitializerException {
         boolean fds = spawner.features().contains(Feature.PASS_FD);
         Command.Builder command = Command.builder(config.javaExecutable().toString())
+                .args(WorkerCds.options(config)) // first, so the user's own -Xlog options still apply
                 .args(config.jvmOptions())
                 .args(config.launch().arguments())
                 .args(fds ? "fds" : "stdio",

@@ -39,7 +39,9 @@ public final class WorkerMain {
      * Runs the worker until its channel closes, then halts the JVM.
      *
      * @param args the channel ({@code fds} or {@code stdio}; anything else
-     *        means {@code fds}) and the serial filter pattern ({@code -} or
+     *        means {@code fds}; {@code train} and {@code cds} instead run
+     *        the class-data sharing training, see {@code WorkerCds}) and the
+     *        serial filter pattern ({@code -} or
      *        absent for none), then {@code init} if the first frame is the
      *        pool's initializer, then {@code warm} to warm up before greeting
      * @throws Exception if the channel cannot be opened or written; the
@@ -47,6 +49,13 @@ public final class WorkerMain {
      *         {@link WorkerCrashedException} for its task
      */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("train")) {
+            WorkerTraining.run(); // returns, so the JVM exits normally and writes its CDS archive
+            return;
+        }
+        if (args.length > 0 && args[0].equals("cds")) {
+            System.exit(WorkerCds.install(java.util.List.of(args).subList(1, args.length)) ? 0 : 1);
+        }
         boolean stdio = args.length > 0 && args[0].equals("stdio");
         ObjectInputFilter filter = Frames.filter(args.length > 1 && !args[1].equals("-") ? args[1] : null);
         InputStream in;
