@@ -876,10 +876,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * classes a worker loads on its way to running a task; default
          * {@code true}. It saves part of each worker JVM's start-up (on one
          * machine, building a one-worker pool, running one task and closing
-         * it took 10 to 20 % less time on JDK 17 and 20 to 25 % less on JDK
-         * 25, the worker 15 to 20 % and 25 % less processor time), which
-         * counts for a pool that starts workers often
-         * ({@link #maxTasksPerWorker}, short-lived pools).
+         * it took 5 to 15 % less time on JDK 17 and 25, and the worker about
+         * 10 % less processor time), which counts for a pool that starts
+         * workers often ({@link #maxTasksPerWorker}, short-lived pools).
          *
          * <p>The first pool of a configuration (JDK, class path, JVM options)
          * starts one training JVM in the background, which writes a dynamic

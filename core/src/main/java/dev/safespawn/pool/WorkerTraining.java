@@ -26,12 +26,25 @@ final class WorkerTraining {
             Messages.Task task = (Messages.Task) roundTrip(
                     Messages.Task.of(1, (SerializableCallable<Object>) () -> "trained"), filter);
             Callable<?> callable = (Callable<?>) Frames.decode(task.callable(), filter);
-            LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(); // as the worker hands tasks over
-            queue.put(callable.call());
-            roundTrip(new Messages.Result(task.id(), queue.take(), null), filter);
+            // handed from thread to thread, as the worker's channel reader hands tasks to its main thread
+            LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> queue.add(call(callable)), "safespawn-cds-training");
+            reader.setDaemon(true);
+            reader.start();
+            Object value = queue.take();
+            reader.join();
+            roundTrip(new Messages.Result(task.id(), value, null), filter);
             roundTrip(new Messages.Result(task.id(), null, new IllegalStateException("trained")), filter);
             roundTrip(new Messages.InitFailed(new Messages.Unserializable("the training's value", null,
                     new java.io.NotSerializableException("trained"))), filter);
+        }
+    }
+
+    private static Object call(Callable<?> callable) {
+        try {
+            return callable.call();
+        } catch (Exception e) {
+            return e;
         }
     }
 
