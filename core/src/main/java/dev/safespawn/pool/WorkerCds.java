@@ -305,7 +305,14 @@ final class WorkerCds {
             pb.environment().clear();
             pb.environment().putAll(config.environment());
             config.directory().ifPresent(d -> pb.directory(d.toFile()));
-            return pb.start().onExit().thenApply(p -> {
+            Process trainer;
+            try {
+                trainer = pb.start();
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tmp); // else it would say "under way" for a while
+                throw e;
+            }
+            return trainer.onExit().thenApply(p -> {
                 try {
                     return p.exitValue() == 0 && trusted(archive) ? Optional.of(archive) : Optional.<Path>empty();
                 } catch (IOException e) {
