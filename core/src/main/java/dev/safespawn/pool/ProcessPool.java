@@ -883,7 +883,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * <p>The first pool of a configuration (JDK, class path, JVM options)
          * starts one training JVM in the background, which writes a dynamic
          * archive; workers started before it is ready boot without one, later
-         * ones, in this JVM or any other of this user's, map it. The archive
+         * ones, in this JVM or any other of this user's, map it. The training
+         * (about a second) ends with this JVM if this JVM ends first, leaving
+         * nothing behind, and the next program tries again. The archive
          * goes to {@code $XDG_CACHE_HOME/safespawn/cds}, else
          * {@code ~/.cache/safespawn/cds}, created readable by its owner alone;
          * its name stands for the JDK, each class path jar's size and

@@ -48,8 +48,11 @@ import java.util.regex.Pattern;
  * <p>The archive is made in the background by a JVM of its own
  * ({@code WorkerMain cds}, see {@link #install}), at most one per archive
  * name in this JVM and none while another JVM's is under way (its temporary
- * file is recent); it outlives this JVM if need be, so a pool that runs one
- * task and closes still leaves an archive for the next. It runs the
+ * file is recent). It ends with this JVM, as a worker does: it watches a pipe
+ * from this JVM, and at its end kills the JVMs it runs, deletes its
+ * temporary file and halts; so no process of the pool's outlives the
+ * program, and a program that ends first leaves no archive (the next one
+ * tries again). It runs the
  * training JVM ({@code WorkerMain train}, see {@link WorkerTraining}), which
  * writes to a temporary file; that is checked (exit status, magic, then a
  * {@code -Xshare:on -version} run that fails if the JVM cannot map it) and
@@ -276,11 +279,11 @@ final class WorkerCds {
     /**
      * Starts the training, unless another JVM's is under way: a JVM of its
      * own ({@code WorkerMain cds}, see {@link #install}) that runs the
-     * training JVM, checks and installs its archive, so the archive is made
-     * even when this JVM exits first (a pool built to run one task). The
-     * JDK's own process launcher starts it, not the pool's spawner: it
-     * outlives a pool closed at once, and the spawner such a pool owns, and
-     * needs no channel. It gets the workers' environment and directory.
+     * training JVM, checks and installs its archive, and ends with this JVM
+     * (its stdin is a pipe from this JVM, which the JDK's process reaper
+     * keeps open while it runs). The JDK's own process launcher starts it,
+     * not the pool's spawner: it outlives a pool closed at once, and the
+     * spawner such a pool owns. It gets the workers' environment and directory.
      */
     private static CompletableFuture<Optional<Path>> startTraining(PoolConfig config, Path archive) {
         try {
@@ -299,7 +302,7 @@ final class WorkerCds {
                     config.javaExecutable().toString(), classPath));
             command.addAll(config.jvmOptions());
             ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.PIPE) // its end tells it this JVM is gone
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().clear();
@@ -349,6 +352,7 @@ final class WorkerCds {
      */
     static boolean install(List<String> args) throws IOException, InterruptedException {
         Path tmp = Path.of(args.get(0));
+        endWithTheParent(tmp);
         Path archive = Path.of(args.get(1));
         String java = args.get(2);
         String classpath = args.get(3);
@@ -372,6 +376,31 @@ final class WorkerCds {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Once stdin, a pipe from the JVM that started this one, ends (that JVM
+     * is gone): kills the JVMs this one started, deletes {@code tmp}, halts.
+     */
+    private static void endWithTheParent(Path tmp) {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is sent: only the end matters
+                }
+            } catch (IOException e) {
+                // as the end
+            }
+            ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                // pruned later as abandoned
+            }
+            Runtime.getRuntime().halt(1);
+        }, "safespawn-cds-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /** Runs a JVM to its end, with no input or output; -1 if it ran too long. */
