@@ -997,6 +997,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         PoolConfig config() {
             List<String> options = new ArrayList<>(List.of(
                     "-XX:+ExitOnOutOfMemoryError", // an OOM kills the worker, not just the task's thread
+                    // the JVM's own messages (its "Terminating due to java.lang.OutOfMemoryError") go to
+                    // stderr: stdout may be the task channel, where they would break the frame being read
+                    "-XX:+DisplayVMOutputToStderr",
                     "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
             WorkerLaunch launch = classpath != null ? WorkerLaunch.classPath(classpath)
                     : WorkerLaunch.derive(initializer == null ? List.of() : List.of(initializer.getClass()));
