@@ -210,6 +210,23 @@ class PoolHungTest {
         }
     }
 
+    /** An idle worker that cannot run does not see its channel close: close() must not wait for it for ever. */
+    @ParameterizedTest
+    @MethodSource("dev.safespawn.strategies.pool.PoolStrategiesTest#available")
+    void closeEndsAStoppedIdleWorker(String strategy) throws Exception {
+        try (Spawner spawner = Spawner.of(strategy)) {
+            ProcessPool pool = quiet().spawner(spawner).workers(1).build();
+            try (Stuck stuck = Stuck.next(pool)) {
+                stop(stuck.pidfd);
+
+                CompletableFuture<Void> closing = CompletableFuture.runAsync(pool::close);
+                closing.get(BOUND_SECONDS, TimeUnit.SECONDS); // on failure, closing the Stuck lets it return
+
+                assertThat(stuck.goneAlready()).as("worker %d gone", stuck.pid).isTrue();
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("cases")
     void cancelWithInterruptKillsTheWorker(String strategy, Hang how, @TempDir Path dir) throws Exception {
