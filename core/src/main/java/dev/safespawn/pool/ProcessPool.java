@@ -69,7 +69,11 @@ import java.util.stream.Stream;
  * {@link Builder#taskTimeout} as a {@link TimeoutException} (the worker is
  * killed), both as the {@code ExecutionException}'s cause; then a new worker
  * takes over. A worker halts as soon as its channel to the pool closes, so
- * workers never outlive the pool, even a pool whose JVM was killed.
+ * workers never outlive the pool, even a pool whose JVM was killed, with one
+ * limit: a worker stopped by {@code SIGSTOP} when the pool's JVM is killed
+ * outlives it, until continued, under the jdk and posix_spawn strategies
+ * (so under {@link Spawner#create()} where it gives workers to posix_spawn),
+ * which cannot ask the kernel to kill it, as fork_exec and zygote do.
  *
  * <p>Thread-safe (a map's iterator or stream is not: one thread consumes
  * it). Null policy: every method rejects a null task, collection, input,

@@ -24,6 +24,8 @@ final class Worker {
     /** Child descriptors of the channel when the strategy can pass descriptors. */
     static final int TASKS_FD = 3;
     static final int RESULTS_FD = 4;
+    /** How long a worker whose channel was closed has to halt before it is killed; it needs milliseconds. */
+    static final long RETIRE_GRACE_MILLIS = 2_000;
 
     private final String name;
     private final ChildProcess process;
@@ -191,11 +193,18 @@ final class Worker {
         return new WorkerCrashedException(name + " (pid " + process.pid() + ")", process.exitStatus());
     }
 
-    /** Ends the worker politely: closing its channel makes it halt. */
+    /**
+     * Ends the worker politely: closing its channel makes it halt, at once
+     * unless it cannot run (stopped, say), when it is killed after
+     * {@link #RETIRE_GRACE_MILLIS}: the pool's close must not wait for it for ever.
+     */
     void retire() {
         closeStreams();
         try {
-            process.waitFor();
+            if (!process.waitFor(RETIRE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                kill();
+                process.waitFor();
+            }
             joinForwarders();
         } catch (InterruptedException e) {
             process.destroyForcibly();

@@ -32,6 +32,7 @@ final class Libc {
     static final int SIGSET_T_SIZE = 128;
     // <asm/unistd.h>: the generic number, shared by x86-64 and aarch64
     static final long SYS_pidfd_open = 434;
+    static final long SYS_pidfd_send_signal = 424;
     // <sys/resource.h>: struct rlimit is {rlim_cur, rlim_max}, two 64-bit values
     static final int RLIMIT_NOFILE = 7;
 

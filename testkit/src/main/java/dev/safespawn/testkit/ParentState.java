@@ -226,6 +226,19 @@ public final class ParentState {
     }
 
     /**
+     * Sends a signal through a pidfd ({@code pidfd_send_signal}): it reaches
+     * the process the pidfd was opened on, never one that reused its pid.
+     *
+     * @param pidfd a pidfd from {@link #pidfdOf(long)}, still open
+     * @param signal the signal's number, as {@link dev.safespawn.Signal} names them
+     * @throws com.sun.jna.LastErrorException if it fails, such as {@code ESRCH}
+     *         when the process has exited
+     */
+    public static void signal(int pidfd, int signal) {
+        Libc.syscall(Libc.SYS_pidfd_send_signal, pidfd, signal, 0, 0);
+    }
+
+    /**
      * Waits until the pidfd's process has exited (it turns readable), or the timeout passes.
      *
      * @param pidfd a pidfd from {@link #pidfdOf(long)}, still open

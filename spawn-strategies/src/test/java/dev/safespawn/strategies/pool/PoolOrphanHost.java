@@ -9,7 +9,9 @@ import java.util.concurrent.Future;
  * Main class of the intermediate JVM in {@link PoolOrphanTest}: builds a pool
  * of two prestarted workers with the strategy named in args[0] ("default" for
  * the pool's own {@code Spawner.create()}), prints "pids A B" for its two
- * workers, and blocks until killed.
+ * workers, and blocks until killed. Given a FIFO's path as args[1], it first
+ * hangs both workers in native code, reading that FIFO (see
+ * {@link PoolHungTest#hangs}), and prints "hung" once both tasks are past the gate.
  */
 public final class PoolOrphanHost {
     private PoolOrphanHost() {
@@ -36,6 +38,15 @@ public final class PoolOrphanHost {
             gate.release();
             System.out.println("pids " + PoolTesting.valueOf(a) + " " + PoolTesting.valueOf(b));
             System.out.flush();
+            if (args.length > 1) {
+                // Both at the gate at once: one in each worker, as above.
+                pool.submit(PoolHungTest.hangs(port, args[1]));
+                pool.submit(PoolHungTest.hangs(port, args[1]));
+                gate.awaitArrivals(2);
+                gate.release();
+                System.out.println("hung");
+                System.out.flush();
+            }
         }
         new CountDownLatch(1).await(); // the test kills this JVM
     }
