@@ -44,6 +44,7 @@ final class Dispatcher {
     private final Object lifecycle = new Object();
     private final PoolTask<?>[] claimed; // guarded by lifecycle: taken, not yet begun
     private final Worker[] running;      // guarded by lifecycle: the worker running a task
+    private final Worker[] starting;     // guarded by lifecycle: the worker started, not yet greeted
     private boolean shutdown;            // guarded by lifecycle
     private boolean stopNow;             // guarded by lifecycle
     private WorkerInitializerException broken; // guarded by lifecycle: the initializer's first failure
@@ -55,6 +56,7 @@ final class Dispatcher {
         this.ownsStandby = shared == null && config.standby() > 0;
         this.standby = ownsStandby ? Standby.start(config, spawner, config.standby(), names::next) : shared;
         this.running = new Worker[config.workers()];
+        this.starting = new Worker[config.workers()];
         this.claimed = new PoolTask<?>[config.workers()];
         this.dispatching = new AtomicInteger(config.workers());
         this.timer = config.taskTimeout().isPresent() ? newTimer() : null;
@@ -100,7 +102,7 @@ final class Dispatcher {
         Worker worker = null;
         try {
             if (config.prestart()) {
-                worker = startOrNull();
+                worker = startOrNull(slot);
             }
             while (true) {
                 PoolTask<?> task = queue.take();
@@ -124,7 +126,7 @@ final class Dispatcher {
                 }
                 if (worker == null) {
                     try {
-                        worker = startWorker();
+                        worker = startWorker(slot);
                     } catch (WorkerInitializerException e) {
                         if (unclaim(slot, task, null)) {
                             task.fail(e);
@@ -281,15 +283,32 @@ final class Dispatcher {
     }
 
     /** A standby worker if one is ready, else a worker started now. */
-    private Worker startWorker() throws java.io.IOException, WorkerInitializerException {
+    private Worker startWorker(int slot) throws java.io.IOException, WorkerInitializerException {
         Worker ready = standby == null ? null : standby.take();
-        return ready != null ? ready : Worker.start(config, spawner, names.next(), false);
+        if (ready != null) {
+            return ready;
+        }
+        try {
+            return Worker.start(config, spawner, names.next(), false, w -> {
+                synchronized (lifecycle) {
+                    if (stopNow) {
+                        w.kill(); // its start then fails, and it is reaped
+                    } else {
+                        starting[slot] = w; // shutdownNow() kills it if it never greets
+                    }
+                }
+            });
+        } finally {
+            synchronized (lifecycle) {
+                starting[slot] = null;
+            }
+        }
     }
 
 
-    private Worker startOrNull() {
+    private Worker startOrNull(int slot) {
         try {
-            return startWorker();
+            return startWorker(slot);
         } catch (WorkerInitializerException e) {
             breakPool(e);
             return null;
@@ -355,6 +374,9 @@ final class Dispatcher {
                 }
                 if (running[i] != null) {
                     running[i].kill();
+                }
+                if (starting[i] != null) {
+                    starting[i].kill(); // may never greet (hung in its initializer, say)
                 }
             }
             stopDispatchers(); // the drain may have taken earlier STOP markers; spare ones are harmless

@@ -31,6 +31,7 @@ final class Standby implements AutoCloseable {
     private final Deque<Worker> ready = new ArrayDeque<>(); // guarded by lock
     private Exception failure;                                // guarded by lock: why the last start failed, if it did
     private boolean closed;                                   // guarded by lock
+    private Worker starting;                                  // guarded by lock: started, not yet greeted
     private final Thread refill;
 
     private Standby(PoolConfig config, Spawner spawner, int count, Supplier<String> names) {
@@ -93,13 +94,14 @@ final class Standby implements AutoCloseable {
             Worker started = null;
             Exception failed = null;
             try {
-                started = Worker.start(config, spawner, names.get(), true);
+                started = Worker.start(config, spawner, names.get(), true, this::spawned);
             } catch (Exception e) {
                 failed = e; // also met by whoever starts a worker itself for want of this one
             }
             boolean kept;
             lock.lock();
             try {
+                starting = null;
                 kept = started != null && !closed;
                 if (kept) {
                     ready.addLast(started);
@@ -114,6 +116,20 @@ final class Standby implements AutoCloseable {
                 started.retire(); // closed while it started
                 return;
             }
+        }
+    }
+
+    /** Records the worker being started, so closing kills it should it never greet; kills it if closed already. */
+    private void spawned(Worker w) {
+        lock.lock();
+        try {
+            if (closed) {
+                w.kill();
+            } else {
+                starting = w;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -139,8 +155,8 @@ final class Standby implements AutoCloseable {
     }
 
     /**
-     * Stops refilling and retires the workers standing ready, and one being
-     * started; waits until they have ended, so none outlives its pool.
+     * Stops refilling and retires the workers standing ready, and kills one
+     * being started; waits until they have ended, so none outlives its pool.
      */
     @Override
     public void close() {
@@ -149,6 +165,9 @@ final class Standby implements AutoCloseable {
         try {
             closed = true;
             changed.signalAll();
+            if (starting != null) {
+                starting.kill(); // it may never greet; the refill thread then reaps it
+            }
             standing = new ArrayDeque<>(ready);
             ready.clear();
         } finally {

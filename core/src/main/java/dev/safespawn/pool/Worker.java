@@ -63,11 +63,13 @@ final class Worker {
      *
      * @param warmUp whether it first runs its task path once on a task of its
      *        own (for a standby worker, which has time for it before a task comes)
+     * @param spawned told of the worker as soon as its process exists, before
+     *        the wait for its greeting, so it can be killed if it never greets
      * @throws IOException if it could not be started or did not greet
      * @throws WorkerInitializerException if the pool's initializer threw in it (it is gone by then)
      */
-    static Worker start(PoolConfig config, Spawner spawner, String name, boolean warmUp)
-            throws IOException, WorkerInitializerException {
+    static Worker start(PoolConfig config, Spawner spawner, String name, boolean warmUp,
+                        java.util.function.Consumer<Worker> spawned) throws IOException, WorkerInitializerException {
         boolean fds = spawner.features().contains(Feature.PASS_FD);
         Command.Builder command = Command.builder(config.javaExecutable().toString())
                 .args(WorkerCds.options(config)) // first, so the user's own -Xlog options still apply
@@ -95,6 +97,7 @@ final class Worker {
         }
         Worker worker = new Worker(name, p, new BufferedOutputStream(tasks), new BufferedInputStream(results),
                 Frames.filter(config.serialFilter()), forwarders);
+        spawned.accept(worker);
         if (config.initializer() != null) {
             worker.sendInitializer(config.initializer());
         }
