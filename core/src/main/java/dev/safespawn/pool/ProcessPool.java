@@ -822,7 +822,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         /**
          * Runs {@code initializer} once in each worker, after its JVM starts and
          * before it takes a task (Python's {@code initializer=}): to load a
-         * native library, warm a cache, set a worker-wide default. If it
+         * native library, warm a cache, set a worker-wide default. Per-worker
+         * state is a static field: each worker is a JVM of its own, so what
+         * the initializer stores in one is that worker's, and every task the
+         * worker runs reads it there (a connection, a loaded model), as a
+         * Python initializer sets a global. If it
          * throws, the pool is broken (see {@link WorkerInitializerException}):
          * it fails the tasks not yet begun and refuses new ones, rather than
          * start worker after worker. Default: none.
