@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.util.Enumeration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -117,16 +116,9 @@ public final class WorkerMain {
      * read, its lambda deserialized (which defines the lambda's class, as a
      * task's would), called, its result framed. The JDK code all of that uses
      * is then loaded and linked, so a standby worker's first real task costs
-     * what its later ones do, less its own classes. It also opens every jar
-     * of the class path (by looking for a resource in all of them), which a
-     * class loader otherwise does the first time it looks into one: a task's
-     * class is then read from a jar already open. No user code runs.
+     * what its later ones do, less its own classes. No user code runs.
      */
     private static void warmUp(ObjectInputFilter filter) throws Exception {
-        Enumeration<java.net.URL> everyJar = ClassLoader.getSystemClassLoader().getResources("META-INF/MANIFEST.MF");
-        while (everyJar.hasMoreElements()) {
-            everyJar.nextElement();
-        }
         SerializableCallable<Integer> probe = () -> 42;
         ByteArrayOutputStream channel = new ByteArrayOutputStream();
         Frames.send(channel, Frames.encodeMessage(Messages.Task.of(0, probe)));
