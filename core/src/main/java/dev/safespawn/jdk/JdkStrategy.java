@@ -54,6 +54,16 @@ import java.util.regex.Pattern;
  * directory and redirect files are checked in the parent first; the JDK's own
  * {@code error=N} is parsed for what only {@code execve} can find.
  *
+ * <p>The JDK's launcher runs a file that {@code execve} refuses with
+ * {@code ENOEXEC} through {@code /bin/sh}, as a script; the native strategies
+ * fail instead. So before starting, this strategy reads the first bytes of the
+ * program's file: unless they are ELF's magic ({@code \x7fELF}) or {@code #!},
+ * it fails as the others do, stage {@code EXEC} with {@code ENOEXEC} naming
+ * the file. The check is made before the start: a file changed between the
+ * check and the {@code execve} is the JDK's to run, shell and all. A file it
+ * cannot read (execute-only) is not checked. A format the kernel would run
+ * through a {@code binfmt_misc} handler is refused here.
+ *
  * <p>Pipelines ({@link Feature#PIPELINE}) are started by
  * {@link ProcessBuilder#startPipeline}, after every stage has been checked
  * (the program's file too: it must exist, be no directory and be
@@ -115,6 +125,7 @@ public final class JdkStrategy implements SpawnStrategy {
     public ChildProcess spawn(Command command) throws IOException {
         String executable = ExecutableResolver.resolve(command);
         ProcessBuilder pb = builder(command, executable);
+        checkFormat(executable, command.directory().orElse(null));
         Process p;
         try {
             p = pb.start();
@@ -139,6 +150,7 @@ public final class JdkStrategy implements SpawnStrategy {
                 String executable = ExecutableResolver.resolve(stages.get(i));
                 builders.add(builder(stages.get(i), executable));
                 ExecutableResolver.checkExecutable(executable, stages.get(i).directory().orElse(null));
+                checkFormat(executable, stages.get(i).directory().orElse(null));
                 executables.add(executable);
             } catch (SpawnException e) {
                 throw e.inPipelineStage(i);
@@ -200,6 +212,33 @@ public final class JdkStrategy implements SpawnStrategy {
                     parentPath == null ? JDK_DEFAULT_PATH : parentPath);
         } catch (SpawnException notFound) {
             return null;
+        }
+    }
+
+    /**
+     * Refuses, as {@code execve} would with {@code ENOEXEC}, a regular file
+     * whose first bytes are neither {@code \x7fELF} nor {@code #!}, which the
+     * JDK would otherwise run through {@code /bin/sh}. Made before the start;
+     * a file that cannot be read here is left to the JDK.
+     */
+    private static void checkFormat(String executable, Path directory) throws SpawnException {
+        Path file = directory == null ? Path.of(executable) : directory.resolve(executable);
+        byte[] head = new byte[4];
+        int n = 0;
+        if (!Files.isRegularFile(file) || !Files.isExecutable(file)) {
+            return; // the JDK reports what execve says (ENOENT, EACCES)
+        }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) {
+                n += r;
+            }
+        } catch (IOException unreadable) {
+            return;
+        }
+        boolean script = n >= 2 && head[0] == '#' && head[1] == '!';
+        boolean elf = n == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+        if (!script && !elf) {
+            throw new SpawnException(Stage.EXEC, Errno.ENOEXEC, executable);
         }
     }
 

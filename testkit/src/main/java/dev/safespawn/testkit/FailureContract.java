@@ -112,8 +112,9 @@ public interface FailureContract extends StrategyUnderTest {
 
     /**
      * An executable file the kernel cannot run fails at stage {@code EXEC} with
-     * {@code ENOEXEC}. Skipped for the {@code jdk} strategy, whose
-     * {@code ProcessBuilder} runs such a file as a shell script.
+     * {@code ENOEXEC}, naming the file, on every strategy (the {@code jdk}
+     * one checks the format itself, as {@code ProcessBuilder} would run such a
+     * file as a shell script).
      *
      * @param dir a temporary directory JUnit provides and removes
      * @throws Exception if the test cannot run to its end (I/O, interruption,
@@ -121,14 +122,13 @@ public interface FailureContract extends StrategyUnderTest {
      */
     @Test
     default void fileTheKernelCannotExecute(@TempDir Path dir) throws Exception {
-        skipUnless(!spawner().strategyName().equals("jdk"),
-                "ProcessBuilder runs a file that execve refuses with ENOEXEC as a shell script");
         Path file = Files.write(dir.resolve("garbage"), new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
         SpawnException e = failure(Command.of(file.toString()));
         assertThat(e.stage()).isEqualTo(Stage.EXEC);
         assertThat(e.errnoName()).isEqualTo("ENOEXEC");
         assertThat(e).hasMessageContaining("Exec format error (ENOEXEC)");
+        assertThat(e.path()).hasValue(file.toString());
     }
 
     /**
