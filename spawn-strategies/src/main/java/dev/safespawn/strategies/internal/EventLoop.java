@@ -70,13 +70,8 @@ final class EventLoop {
      */
     void execute(Runnable task) {
         tasks.add(task); // before ensureRunning(): a thread about to leave for idleness sees it and stays
-        int fd = ensureRunning();
-        try (Memory one = new Memory(8)) {
-            one.setLong(0, 1);
-            LibC.write(fd, one, 8);
-        } catch (LastErrorException ignored) {
-            // EAGAIN: the counter is already non-zero, so the loop wakes anyway
-        }
+        ensureRunning();
+        wake();
     }
 
     /** Whether the caller runs on the loop's thread. */
@@ -104,9 +99,31 @@ final class EventLoop {
         return taskFd;
     }
 
-    /** Forgets a registration; stop watching its descriptor first ({@link #unwatch}). */
+    /**
+     * Forgets a registration; stop watching its descriptor first ({@link #unwatch}).
+     * When it was the last, the loop may be waiting with no timeout (it had
+     * registrations when it began to wait) for an event that will never come
+     * (a {@code waitFor} caller reaped the last child): it is woken, so that
+     * it waits again with the idle timeout and leaves.
+     */
     void unregister(long key) {
-        handlers.remove(key);
+        if (handlers.remove(key) != null && handlers.isEmpty() && !inLoop()) {
+            wake();
+        }
+    }
+
+    /** Makes the loop's {@code epoll_wait} return, if the loop has been set up. */
+    private void wake() {
+        int fd = taskFd();
+        if (fd < 0) {
+            return;
+        }
+        try (Memory one = new Memory(8)) {
+            one.setLong(0, 1);
+            LibC.write(fd, one, 8);
+        } catch (LastErrorException ignored) {
+            // EAGAIN: the counter is already non-zero, so the loop wakes anyway
+        }
     }
 
     /**
