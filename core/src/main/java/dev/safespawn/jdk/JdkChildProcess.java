@@ -13,16 +13,30 @@ import java.util.concurrent.TimeUnit;
  * death into exit code 128+n, so {@link #exitStatus()} can only report codes.
  * Its output streams end at the exit as the JDK's do, without the JDK's race
  * after {@code waitFor()} (see {@link EndAtExitInputStream}).
+ *
+ * <p>The JDK reports a child it could not reap ({@code ECHILD}: reaped
+ * elsewhere) as exit code 0. When the JDK reports 0 while this JVM ignores
+ * {@code SIGCHLD} (so the kernel reaped its children itself), the end is
+ * {@link ExitStatus#lost(String)} instead, {@link #exitValue()} -1. The
+ * disposition is read (from {@code /proc/self/status}, so on Linux only) when
+ * the exit is first observed, right after the JDK's reap: a {@code SIGCHLD}
+ * ignored only while the child ended, or a {@code waitpid(-1)} elsewhere,
+ * still passes for exit code 0.
  */
 final class JdkChildProcess extends ChildProcess {
     private final Process process;
     private final CompletableFuture<Process> onExit;
     private final InputStream stdout;
     private final InputStream stderr;
+    /** How the child ended, decided once when the exit is first observed; null before. */
+    private volatile ExitStatus end;
 
     JdkChildProcess(Process process) {
         this.process = process;
-        this.onExit = process.onExit().thenApply(p -> this);
+        this.onExit = process.onExit().thenApply(p -> {
+            end();
+            return this;
+        });
         this.stdout = new EndAtExitInputStream(process.getInputStream(), process);
         this.stderr = new EndAtExitInputStream(process.getErrorStream(), process);
     }
@@ -44,22 +58,60 @@ final class JdkChildProcess extends ChildProcess {
 
     @Override
     public int waitFor() throws InterruptedException {
-        return process.waitFor();
+        process.waitFor();
+        return end().exitValue();
     }
 
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        return process.waitFor(timeout, unit);
+        if (!process.waitFor(timeout, unit)) {
+            return false;
+        }
+        end();
+        return true;
     }
 
     @Override
     public ExitStatus exitStatus() {
-        return ExitStatus.exited(process.exitValue() & 0xff);
+        process.exitValue(); // throws while the child runs
+        return end();
     }
 
     @Override
     public int exitValue() {
-        return process.exitValue();
+        process.exitValue(); // throws while the child runs
+        return end().exitValue();
+    }
+
+    /** The end, the child having exited: decided on the first call, the same ever after. */
+    private ExitStatus end() {
+        ExitStatus e = end;
+        if (e == null) {
+            synchronized (this) {
+                if (end == null) {
+                    int code = process.exitValue();
+                    end = code == 0 && sigchldIgnored()
+                            ? ExitStatus.lost("the JDK reported exit code 0 while SIGCHLD was ignored, so"
+                                    + " the kernel reaped the child (pid " + process.pid() + ") and its status"
+                                    + " is unknown")
+                            : ExitStatus.exited(code & 0xff);
+                }
+                e = end;
+            }
+        }
+        return e;
+    }
+
+    /** Whether this JVM ignores {@code SIGCHLD} now: bit 17 of {@code SigIgn} in {@code /proc/self/status}. */
+    private static boolean sigchldIgnored() {
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(
+                java.nio.file.Path.of("/proc/self/status"))) {
+            return lines.filter(l -> l.startsWith("SigIgn:"))
+                    .anyMatch(l -> (Long.parseUnsignedLong(l.substring(7).trim(), 16)
+                            & (1L << (Signal.CHLD - 1))) != 0);
+        } catch (java.io.IOException | java.io.UncheckedIOException | NumberFormatException e) {
+            return false; // no /proc (not Linux): the JDK's 0 stands
+        }
     }
 
     @Override

@@ -44,10 +44,13 @@ import java.util.regex.Pattern;
  *     {@code PATH} finds where the command's {@code PATH} does (always, when
  *     the command keeps the parent's {@code PATH}); otherwise the child gets
  *     the resolved path as argv[0].</li>
- * <li>A child reaped outside the library (SIGCHLD ignored, a
- *     {@code waitpid(-1)} elsewhere) is reported by the JDK as exit code 0,
- *     and this strategy cannot tell; the native strategies report it as
- *     {@link dev.safespawn.ExitStatus#lost(String)}.</li>
+ * <li>A child reaped outside the library is reported by the JDK as exit
+ *     code 0. This strategy reports it as
+ *     {@link dev.safespawn.ExitStatus#lost(String)}, as the native strategies
+ *     do, when {@code SIGCHLD} is ignored as the JDK reports the exit (read
+ *     on Linux only); a child reaped by a {@code waitpid(-1)} elsewhere, or
+ *     while {@code SIGCHLD} was ignored only for a moment, it cannot tell
+ *     from one that exited with 0.</li>
  * </ul>
  *
  * <p>To keep errors as precise as the native strategies', the program, the

@@ -76,7 +76,7 @@ public interface ProcessContract extends StrategyUnderTest {
      * A child reaped behind the library's back ({@code SIGCHLD} ignored) ends
      * as {@code ExitStatus.lost}, with {@code waitFor} and {@code exitValue}
      * -1, never with an invented code; a child a helper reaps reports its real
-     * end. Skipped for the {@code jdk} strategy.
+     * end.
      *
      * @throws Exception if the test cannot run to its end (I/O, interruption,
      *     a timeout); a broken contract fails it with an {@link AssertionError}
@@ -85,8 +85,6 @@ public interface ProcessContract extends StrategyUnderTest {
     default void aChildReapedOutsideTheLibraryEndsAsLostNeverAsAnInventedCode() throws Exception {
         // The child exits with 7 once its stdin closes. While SIGCHLD is ignored
         // the kernel reaps the JVM's children itself, so their status is gone.
-        skipUnless(!spawner().strategyName().equals("jdk"), "ProcessBuilder reports a child reaped elsewhere as"
-                + " exit code 0, and the jdk strategy cannot tell (documented in JdkStrategy)");
         ChildProcess child = spawner().spawn(Command.builder("/bin/sh", "-c", "read x; exit 7").build());
         boolean jvmIsParent = parentOf(child.pid()) == ProcessHandle.current().pid();
         Pointer previous = Libc.signal(Signal.CHLD, Pointer.createConstant(1)); // SIG_IGN
