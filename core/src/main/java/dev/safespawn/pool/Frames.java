@@ -78,7 +78,8 @@ final class Frames {
 
     /**
      * A message's frame body; fails here, before anything is sent, if what
-     * it carries cannot be serialized.
+     * it carries cannot be serialized, or is too big for the other side to
+     * accept ({@link java.io.InvalidObjectException} naming both sizes).
      */
     static byte[] encodeMessage(Messages.Message message) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
@@ -99,6 +100,12 @@ final class Frames {
             out.writeByte(m.failure() == null ? VALUE : FAILURE);
             out.writeLong(m.id());
             out.write(encode(m.failure() == null ? m.value() : m.failure()));
+        }
+        if (bytes.size() > MAX_MESSAGE) {
+            String what = message instanceof Messages.Task ? "the task" : message instanceof Messages.Result r
+                    ? (r.failure() == null ? "the task's value" : "the task's exception") : "the message";
+            throw new java.io.InvalidObjectException(what + " is " + bytes.size() + " bytes serialized, over the"
+                    + " task channel's limit of " + MAX_MESSAGE + " bytes");
         }
         return bytes.toByteArray();
     }
