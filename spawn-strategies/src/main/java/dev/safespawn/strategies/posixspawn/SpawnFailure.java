@@ -13,13 +13,19 @@ import java.nio.file.Path;
  * works — {@code setsid}, {@code setpgid}, file actions ({@code dup2}s, closes,
  * {@code chdir}), then {@code execve} — and from a look at the directory in the
  * parent: a directory that is missing or unusable takes the blame before the
- * program does, as it would have failed first.
+ * program does, as it would have failed first. {@code EAGAIN} is the clone
+ * failing at a process limit, before any of that.
  */
 final class SpawnFailure {
     private SpawnFailure() {
     }
 
     static SpawnException diagnose(int errno, Command command, String executable) {
+        if (errno == Errno.EAGAIN) {
+            // the clone itself: a process limit (RLIMIT_NPROC, pids cgroup, threads-max); execve never says EAGAIN here
+            return new SpawnException(Stage.SPAWN, errno, null,
+                    "the child could not be created: a process limit was reached (" + Errno.message(errno) + ")");
+        }
         if (command.newSession() && errno == Errno.EPERM) {
             return new SpawnException(Stage.SETSID, errno, null);
         }
