@@ -147,6 +147,13 @@ final class ZygoteClient {
                         + " is larger than a zygote request may be (" + ZygoteProtocol.SSZ_MAX_MESSAGE / 1024 + " KiB)");
             }
             int[] fds = plan.childToParent().values().stream().mapToInt(Integer::intValue).toArray();
+            if (fds.length > ZygoteProtocol.SSZ_MAX_FDS) {
+                // refused here: the kernel would refuse the message (over 253) or the server drop the excess,
+                // and either looked like a server gone, while it is fine
+                throw new SpawnException(Stage.SPAWN, Errno.E2BIG, null, "the command gives the child " + fds.length
+                        + " descriptors (its stdio pipes and passed descriptors); a zygote request carries at most "
+                        + ZygoteProtocol.SSZ_MAX_FDS + ": use posix_spawn or fork_exec for it");
+            }
             Pending p = new Pending(new CompletableFuture<>(), plan.handOver(), command, executable);
             Object reply;
             try {
