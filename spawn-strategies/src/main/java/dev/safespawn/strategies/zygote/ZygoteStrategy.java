@@ -36,6 +36,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * (0 to 16, default 0) keeps N children forked ahead of demand so a spawn
  * costs little more than the exec. Both are read when the spawner is created.
  *
+ * <p>Its limits, below the kernel's: a request carries at most 128 KiB of
+ * arguments and environment and gives the child at most 64 descriptors
+ * (stdio pipes and passed ones), as the server reads each request into a
+ * fixed buffer; a command beyond either fails at spawn with a
+ * {@link dev.safespawn.SpawnException} ({@code E2BIG}) naming the limit, and
+ * the server serves on. {@code posix_spawn} and {@code fork_exec} take what
+ * the kernel takes.
+ *
  * <p>The only strategy with {@link Feature#TREE_KILL}: a command with
  * {@link Command.KillScope#TREE} is started by a tree keeper, a small C
  * process of the server that is a child subreaper
