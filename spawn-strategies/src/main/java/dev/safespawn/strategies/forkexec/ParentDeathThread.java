@@ -1,6 +1,7 @@
 package dev.safespawn.strategies.forkexec;
 
 import dev.safespawn.SpawnException;
+import dev.safespawn.internal.Errno;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +29,17 @@ final class ParentDeathThread {
     }
 
     static int run(Launch launch) throws SpawnException {
-        Future<Integer> pid = THREAD.submit(launch::run);
+        Future<Integer> pid;
+        try {
+            // The executor starts its thread here, not in the static initializer; a
+            // failed start leaves it without one, and the next launch tries again.
+            pid = THREAD.submit(launch::run);
+        } catch (OutOfMemoryError noThread) { // before the launch: no child exists yet
+            SpawnException failure = new SpawnException(SpawnException.Stage.SPAWN, Errno.EAGAIN, null,
+                    "cannot start the thread that launches children tied to the JVM's life: " + noThread);
+            failure.initCause(noThread);
+            throw failure;
+        }
         boolean interrupted = false;
         try {
             while (true) {

@@ -1,7 +1,6 @@
 package dev.safespawn.strategies.internal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.safespawn.internal.Errno;
 import dev.safespawn.internal.VirtualThreads;
@@ -15,7 +14,7 @@ import java.io.IOException;
  * kernel may hand it to someone else, so a late call would touch a stranger's
  * file. Here every use is bracketed by {@link #acquire()} / {@link #release()},
  * the number is closed only when the last user has left, and blocking waits go
- * through {@link #await}, which also watches a private eventfd that
+ * through {@link #await}, which also watches a private {@link WakeFd} that
  * {@link #close()} signals (a virtual thread parks instead, and
  * {@link #close()} unparks it). The descriptor must be in non-blocking mode.
  *
@@ -34,7 +33,7 @@ public final class Descriptor {
     private boolean closed;
     private volatile boolean childExited; // read without the monitor on every read's way out
     private boolean released;
-    private int wakeFd = -1;
+    private WakeFd wake = WakeFd.NONE; // made by the first blocking wait that can make one
     private ReadinessWait parked; // a virtual thread's wait in progress
 
     Descriptor(int fd) {
@@ -75,14 +74,18 @@ public final class Descriptor {
         if (!prepareWait(events, pfd, 0)) {
             return;
         }
-        while (true) {
-            try {
-                LibC.poll(pfd, 2, -1);
-                break;
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() != Errno.EINTR) {
-                    throw new IOException("poll: " + Errno.message(e.getErrorCode()), e);
-                }
+        WakeFd w;
+        synchronized (this) {
+            w = wake;
+        }
+        try {
+            // Without an eventfd, a slice ends the poll and the caller comes back; the
+            // checks below and in prepareWait see what a wake-up would have said.
+            LibC.poll(pfd, 2, w.timeout(-1));
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != Errno.EINTR) {
+                throw new IOException("poll: " + Errno.name(e.getErrorCode()) + " "
+                        + Errno.message(e.getErrorCode()), e);
             }
         }
         synchronized (this) {
@@ -95,7 +98,8 @@ public final class Descriptor {
     /**
      * Sets up one descriptor's part of a {@code poll(2)}: at {@code slot} of
      * {@code pfds}, this descriptor for {@code events}, and at {@code slot + 1}
-     * the eventfd that {@link #close()} and {@link #childExited()} write, so
+     * the {@link WakeFd} that {@link #close()} and {@link #childExited()}
+     * write, so
      * a wait over several descriptors ends for either as {@link #await} does.
      * Must be called between {@link #acquire()} and {@link #release()}.
      *
@@ -104,7 +108,7 @@ public final class Descriptor {
      * @throws IOException "Stream closed" if closed meanwhile
      */
     boolean prepareWait(short events, Pointer pfds, int slot) throws IOException {
-        int wake;
+        WakeFd w;
         synchronized (this) {
             if (closed) {
                 throw new IOException("Stream closed");
@@ -112,16 +116,16 @@ public final class Descriptor {
             if (childExited) {
                 return false;
             }
-            if (wakeFd < 0) {
-                wakeFd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+            if (wake == WakeFd.NONE) {
+                wake = WakeFd.open(); // NONE again at a full table: the wait polls in slices
             }
-            wake = wakeFd;
+            w = wake;
         }
         long at = (long) slot * POLLFD_SIZE;
         pfds.setInt(at, fd);
         pfds.setShort(at + 4, events);
         pfds.setShort(at + 6, (short) 0);
-        pfds.setInt(at + POLLFD_SIZE, wake);
+        pfds.setInt(at + POLLFD_SIZE, w.fd);
         pfds.setShort(at + POLLFD_SIZE + 4, LibC.POLLIN);
         pfds.setShort(at + POLLFD_SIZE + 6, (short) 0);
         return true;
@@ -201,14 +205,7 @@ public final class Descriptor {
         if (parked != null) {
             parked.wake();
         }
-        if (wakeFd >= 0) {
-            try (Memory one = new Memory(8)) {
-                one.setLong(0, 1);
-                LibC.write(wakeFd, one, 8);
-            } catch (LastErrorException ignored) {
-                // the counter cannot overflow from two writes; nothing else can fail here
-            }
-        }
+        wake.wake();
     }
 
     synchronized boolean isClosed() {
@@ -221,9 +218,7 @@ public final class Descriptor {
         }
         released = true;
         closeQuietly(fd);
-        if (wakeFd >= 0) {
-            closeQuietly(wakeFd);
-        }
+        wake.close();
     }
 
     /** Closes a raw descriptor, ignoring errors (close(2) releases the number even when it reports one). */

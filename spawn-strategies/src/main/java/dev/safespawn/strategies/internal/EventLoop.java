@@ -60,7 +60,12 @@ final class EventLoop {
     long register(Handler handler) {
         long key = keys.incrementAndGet();
         handlers.put(key, handler);
-        ensureRunning();
+        try {
+            ensureRunning();
+        } catch (RuntimeException | Error e) { // OutOfMemoryError: no thread could be made
+            handlers.remove(key);
+            throw e;
+        }
         return key;
     }
 
@@ -92,9 +97,9 @@ final class EventLoop {
         }
         if (thread == null) {
             // Named for its first job: the thread-leak checks and tools already know it.
-            thread = new Thread(this::run, "safespawn-reaper");
-            thread.setDaemon(true);
-            thread.start();
+            Thread t = LibraryThreads.daemon(this::run, "safespawn-reaper");
+            t.start(); // may fail: thread stays null, so the next call starts one
+            thread = t;
         }
         return taskFd;
     }

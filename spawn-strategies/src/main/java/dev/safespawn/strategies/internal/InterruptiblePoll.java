@@ -1,9 +1,10 @@
 package dev.safespawn.strategies.internal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.safespawn.internal.Errno;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
 
@@ -15,18 +16,20 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
  * <p>A thread blocked in native code does not notice an interrupt. NIO's
  * channels solve that with {@link AbstractInterruptibleChannel}: between
  * {@link #begin()} and {@link #end(boolean)} an interrupt closes the channel.
- * Here "closing" writes to a private eventfd that the poll also watches. One
- * instance serves one wait; it is never registered anywhere and its eventfd is
- * closed when the wait ends.
+ * Here "closing" writes a private {@link WakeFd} that the poll also watches.
+ * One instance serves one wait; it is never registered anywhere and its
+ * eventfd is closed when the wait ends. Without an eventfd (the descriptor
+ * table is full) the poll blocks in slices and checks the interrupt status
+ * between them.
  */
 final class InterruptiblePoll extends AbstractInterruptibleChannel {
     /** Bytes of native scratch {@link #awaitReadable} needs: two {@code struct pollfd}. */
     static final int SCRATCH_SIZE = 2 * Descriptor.POLLFD_SIZE;
 
-    private final int wakeFd;
+    private final WakeFd wake;
 
-    private InterruptiblePoll() {
-        this.wakeFd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+    private InterruptiblePoll(WakeFd wake) {
+        this.wake = wake;
     }
 
     /**
@@ -56,20 +59,22 @@ final class InterruptiblePoll extends AbstractInterruptibleChannel {
      * @throws InterruptedException as {@link #awaitReadable}
      */
     static void poll(Pointer pfds, int count, int timeoutMillis) throws InterruptedException {
-        InterruptiblePoll wait = new InterruptiblePoll();
+        InterruptiblePoll wait = new InterruptiblePoll(WakeFd.open());
         try {
             long at = (long) count * Descriptor.POLLFD_SIZE;
-            pfds.setInt(at, wait.wakeFd);
+            pfds.setInt(at, wait.wake.fd);
             pfds.setShort(at + 4, LibC.POLLIN);
             pfds.setShort(at + 6, (short) 0);
             boolean completed = false;
             wait.begin();
             try {
-                LibC.poll(pfds, count + 1, timeoutMillis);
+                LibC.poll(pfds, count + 1, wait.wake.timeout(timeoutMillis));
                 completed = true;
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Errno.EINTR) {
-                    throw e;
+                    // EFAULT, EINVAL or ENOMEM: no IOException fits waitFor's signature
+                    throw new UncheckedIOException(new IOException(
+                            "poll: " + Errno.name(e.getErrorCode()) + " " + Errno.message(e.getErrorCode())));
                 }
             } finally {
                 try {
@@ -80,18 +85,13 @@ final class InterruptiblePoll extends AbstractInterruptibleChannel {
                 }
             }
         } finally {
-            Descriptor.closeQuietly(wait.wakeFd);
+            wait.wake.close();
         }
     }
 
     /** Called once, by the interrupting thread (or by begin() if already interrupted): wakes the poll. */
     @Override
     protected void implCloseChannel() {
-        try (Memory one = new Memory(8)) {
-            one.setLong(0, 1);
-            LibC.write(wakeFd, one, 8);
-        } catch (LastErrorException ignored) {
-            // one write to a fresh eventfd cannot overflow it; nothing else can fail here
-        }
+        wake.wake(); // without an eventfd, end() sees the interrupt when the slice ends
     }
 }

@@ -41,12 +41,15 @@ public final class NativeChildProcess extends PipedChildProcess {
         try {
             Reaper.watch(child);
             return child;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // Error: OutOfMemoryError, no thread to watch it
             child.closeStreams();
             abandon(pid, pidfd);
-            throw new SpawnException(SpawnException.Stage.SPAWN,
-                    e instanceof LastErrorException l ? l.getErrorCode() : Errno.ENOMEM, null,
-                    "cannot watch the child: " + e.getMessage());
+            SpawnException failure = new SpawnException(SpawnException.Stage.SPAWN,
+                    e instanceof LastErrorException l ? l.getErrorCode()
+                            : e instanceof Error ? Errno.EAGAIN : Errno.ENOMEM, null,
+                    "cannot watch the child: " + e);
+            failure.initCause(e);
+            throw failure;
         }
     }
 

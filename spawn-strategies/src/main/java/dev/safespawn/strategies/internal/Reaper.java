@@ -45,9 +45,7 @@ final class Reaper {
                 throw e;
             }
         } else {
-            Thread t = new Thread(() -> waitWithoutPidfd(child), "safespawn-wait-" + child.rawPid());
-            t.setDaemon(true);
-            t.start();
+            LibraryThreads.daemon(() -> waitWithoutPidfd(child), "safespawn-wait-" + child.rawPid()).start();
         }
     }
 
