@@ -120,14 +120,8 @@ final class EventLoop {
     /** Makes the loop's {@code epoll_wait} return, if the loop has been set up. */
     private void wake() {
         int fd = taskFd();
-        if (fd < 0) {
-            return;
-        }
-        try (Memory one = new Memory(8)) {
-            one.setLong(0, 1);
-            LibC.write(fd, one, 8);
-        } catch (LastErrorException ignored) {
-            // EAGAIN: the counter is already non-zero, so the loop wakes anyway
+        if (fd >= 0) {
+            WakeFd.post(fd);
         }
     }
 

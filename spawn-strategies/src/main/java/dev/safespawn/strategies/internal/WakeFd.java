@@ -49,14 +49,18 @@ final class WakeFd {
 
     /** Ends the owner's wait in progress, or its next one. Never blocks. */
     void wake() {
-        if (fd < 0) {
-            return;
+        if (fd >= 0) {
+            post(fd);
         }
+    }
+
+    /** Adds one to the counter of the non-blocking eventfd {@code eventFd}, so a poll on it returns. Never blocks. */
+    static void post(int eventFd) {
         try (Memory one = new Memory(8)) {
             one.setLong(0, 1);
-            LibC.write(fd, one, 8);
+            LibC.write(eventFd, one, 8);
         } catch (LastErrorException ignored) {
-            // EAGAIN only at a counter near 2^64: the owner is woken already
+            // EAGAIN only at a counter near 2^64: whoever polls it is woken already
         }
     }
 
