@@ -131,7 +131,11 @@ final class FdInputStream extends InputStream implements ChildEnd {
                             // The exit may have come after the read found the pipe empty, and the
                             // child's last bytes with it: keep what the pipe holds now, then end.
                             letGo(drain());
-                            return rest.read(b, off, len);
+                            InputStream drained = rest; // null if close() came meanwhile
+                            if (drained == null) {
+                                throw new IOException("Stream closed");
+                            }
+                            return drained.read(b, off, len);
                         }
                         if (!wait) {
                             return 0;
