@@ -209,6 +209,30 @@ public interface FailureContract extends StrategyUnderTest {
     }
 
     /**
+     * A child descriptor number at or above the descriptor limit fails at
+     * stage {@code DUP2} with {@code EBADF}, the number and the limit named,
+     * rather than a bare {@code EBADF} from the child. Needs {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    default void aDescriptorNumberBeyondTheLimitIsNamed() throws Exception {
+        require(Feature.PASS_FD);
+        long[] limit = new long[2];
+        Libc.getrlimit(Libc.RLIMIT_NOFILE, limit);
+        skipUnless(limit[0] > 0 && limit[0] < Integer.MAX_VALUE, "the soft RLIMIT_NOFILE is " + limit[0]);
+        int beyond = (int) limit[0];
+
+        SpawnException e = failure(probe("exit", "0").passFd(2, beyond).build());
+
+        assertThat(e.stage()).isEqualTo(Stage.DUP2);
+        assertThat(e.errnoName()).isEqualTo("EBADF");
+        assertThat(e.getMessage()).contains(String.valueOf(beyond)).contains("RLIMIT_NOFILE");
+        assertThat(run(probe("exit", "0").build()).child().exitValue()).as("the next spawn").isZero();
+    }
+
+    /**
      * A command needing {@code PASS_FD}, {@code NEW_SESSION} or
      * {@code PROCESS_GROUP} that the strategy lacks fails with a
      * {@code SpawnException} naming the feature and the strategies that have it.

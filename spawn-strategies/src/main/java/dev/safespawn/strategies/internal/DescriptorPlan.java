@@ -49,6 +49,7 @@ public final class DescriptorPlan implements AutoCloseable {
      *         descriptor that is not open); nothing is left open
      */
     public static DescriptorPlan prepare(Command command) throws SpawnException {
+        requireWithinLimit(command);
         DescriptorPlan plan = new DescriptorPlan(0666 & ~command.umask().orElse(0));
         try {
             for (Map.Entry<Integer, Integer> pass : command.passedFds().entrySet()) {
@@ -142,6 +143,33 @@ public final class DescriptorPlan implements AutoCloseable {
             return fd;
         } catch (LastErrorException e) {
             throw new SpawnException(Stage.OPEN, e.getErrorCode(), path);
+        }
+    }
+
+    /**
+     * Refuses a child descriptor number that {@code dup2} in the child would
+     * refuse with a bare {@code EBADF}: one at or above this process's soft
+     * {@code RLIMIT_NOFILE}, which the child has while its descriptors are
+     * placed (a command's own {@code NOFILE} limit applies only after that).
+     */
+    private static void requireWithinLimit(Command command) throws SpawnException {
+        long limit = softDescriptorLimit();
+        List<Integer> targets = new ArrayList<>(command.passedFds().keySet());
+        targets.addAll(command.pipes().keySet());
+        for (int fd : targets) {
+            if (fd >= limit) {
+                throw new SpawnException(Stage.DUP2, Errno.EBADF, String.valueOf(fd), "descriptor " + fd
+                        + " is beyond the descriptor limit the child starts with (RLIMIT_NOFILE " + limit + ")");
+            }
+        }
+    }
+
+    private static long softDescriptorLimit() {
+        try (com.sun.jna.Memory rlimit = new com.sun.jna.Memory(16)) {
+            LibC.getrlimit(LibC.RLIMIT_NOFILE, rlimit);
+            return rlimit.getLong(0); // struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; }
+        } catch (LastErrorException e) {
+            return Long.MAX_VALUE; // cannot tell: dup2 in the child decides
         }
     }
 
