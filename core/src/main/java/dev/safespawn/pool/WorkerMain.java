@@ -115,8 +115,9 @@ public final class WorkerMain {
      * Runs a task of the worker's own through the whole task path: framed,
      * read, its lambda deserialized (which defines the lambda's class, as a
      * task's would), called, its result framed. The JDK code all of that uses
-     * is then loaded and linked, so a standby worker's first real task costs
-     * what its later ones do, less its own classes. No user code runs.
+     * is then loaded and linked before a standby worker's first real task,
+     * which still loads its own classes (FINDINGS.md measures what that
+     * leaves). No user code runs.
      */
     private static void warmUp(ObjectInputFilter filter) throws Exception {
         SerializableCallable<Integer> probe = () -> 42;

@@ -3,8 +3,6 @@ package dev.safespawn.strategies.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safespawn.Spawner;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Timeout;
@@ -27,12 +25,7 @@ class DescriptorLimitTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("strategies")
     void blockingCallsWorkWithAFullDescriptorTable(String strategy) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process host = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                DescriptorLimitHost.class.getName(), strategy)
-                .redirectErrorStream(true).start();
-        String out = new String(host.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(host.waitFor()).as(out).isZero();
+        String out = HostJvm.run(DescriptorLimitHost.class, strategy);
         assertThat(out).isEqualTo("warm-up waited=false read=got hi exit=0\n"
                 + "waited=false read=got hi exit=0 next=0\n");
     }

@@ -2,8 +2,6 @@ package dev.safespawn.strategies.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +19,7 @@ class ThreadStartFailureTest {
     @ParameterizedTest
     @ValueSource(strings = {"posix_spawn", "fork_exec"})
     void aThreadThatCannotStartFailsTheSpawnCleanly(String strategy) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process host = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                ThreadStartFailureHost.class.getName(), strategy)
-                .redirectErrorStream(true).start();
-        String out = new String(host.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(host.waitFor()).as(out).isZero();
+        String out = HostJvm.run(ThreadStartFailureHost.class, strategy);
         String failed = "SpawnException stage=SPAWN cause=OutOfMemoryError children=0";
         assertThat(out.lines()).as(out).isEqualTo(List.of(
                 "first " + failed,

@@ -1,0 +1,29 @@
+package dev.safespawn.strategies.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a test's host program in a JVM of its own, with this JVM's java and
+ * class path, for a test that must change process-wide state (a descriptor
+ * limit, the library's thread factory) without touching the test JVM.
+ */
+final class HostJvm {
+    private HostJvm() {
+    }
+
+    /** Runs {@code main} with {@code args} to its end; returns its stdout and stderr, once it exited 0. */
+    static String run(Class<?> main, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        Process host = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(host.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(host.waitFor()).as(out).isZero();
+        return out;
+    }
+}
