@@ -30,8 +30,11 @@ public final class ParentState {
      * The parent's open descriptors, each with what it points at ("pipe:[4711]",
      * a path): a leak cannot hide behind a number that the cleaner freed
      * meanwhile, because a new pipe or socket has a new target.
+     *
+     * @return entries such as {@code "3 -> pipe:[4711]"}, sorted; a new mutable set
+     * @throws UncheckedIOException if {@code /proc/self/fd} cannot be listed
      */
-    static Set<String> openFds() {
+    public static Set<String> openFds() {
         Set<String> fds = new TreeSet<>();
         Path listing = Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd");
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
@@ -131,8 +134,13 @@ public final class ParentState {
         }
     }
 
-    /** Children of this JVM that have exited but were not reaped. */
-    static List<Long> zombieChildren() {
+    /**
+     * Children of this JVM that have exited but were not reaped.
+     *
+     * @return their pids, possibly none; a new mutable list
+     * @throws UncheckedIOException if {@code /proc/self/task} cannot be listed
+     */
+    public static List<Long> zombieChildren() {
         List<Long> zombies = new ArrayList<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -169,8 +177,11 @@ public final class ParentState {
      * library's long-lived threads. The fallback's per-child waiting threads
      * end right after their child is reaped: those of ended children are
      * joined first, and any still alive after that counts.
+     *
+     * @return the names of those threads, sorted; a new mutable set
+     * @throws InterruptedException if interrupted while joining a waiting thread
      */
-    static Set<String> otherThreads() throws InterruptedException {
+    public static Set<String> otherThreads() throws InterruptedException {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String name = t.getName();
             if (name.startsWith("safespawn-wait-")) {

@@ -1,0 +1,36 @@
+package dev.safespawn.reliability;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+
+/**
+ * The libc calls the campaign makes the way careless native code does, with
+ * no {@code O_CLOEXEC}: the descriptors a launcher must not hand to a child.
+ * Linux x86_64 and aarch64 values.
+ */
+final class Libc {
+    static {
+        Native.register(Libc.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+    }
+
+    private Libc() {
+    }
+
+    static final int AF_UNIX = 1;
+    static final int AF_INET = 2;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_DGRAM = 2;
+    static final int O_RDONLY = 0;
+
+    static native int pipe2(int[] fds, int flags) throws LastErrorException;
+
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int socketpair(int domain, int type, int protocol, int[] fds) throws LastErrorException;
+
+    static native int open(String path, int flags) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+}

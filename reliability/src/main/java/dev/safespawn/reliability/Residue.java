@@ -1,0 +1,76 @@
+package dev.safespawn.reliability;
+
+import dev.safespawn.testkit.ParentState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * What the campaign's JVM holds that a run could leave behind: descriptors
+ * (with their targets, so a reused number cannot hide a leak), threads, and
+ * child processes. Immutable snapshot.
+ */
+record Residue(Set<String> fds, Set<String> threads, Set<Long> children) {
+    /**
+     * How long a child started during a run may outlive it: a closed zygote
+     * server exits on its own a moment after its socket closes.
+     */
+    private static final Duration CHILD_EXIT_GRACE = Duration.ofSeconds(5);
+
+    static Residue now() throws InterruptedException {
+        return new Residue(openFds(), ParentState.otherThreads(), childPids());
+    }
+
+    /**
+     * Records in {@code outcome} every child, zombie, descriptor and thread
+     * held now that was not held at this snapshot. A child still alive after
+     * the grace is killed (it is this JVM's own) once recorded, so the next
+     * run starts clean.
+     */
+    void reportLeftovers(Outcome outcome) throws InterruptedException {
+        for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+            if (children.contains(child.pid())) {
+                continue;
+            }
+            try {
+                child.onExit().get(CHILD_EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                outcome.problem("child " + child.pid() + " " + child.info().commandLine().orElse("?")
+                        + " still alive " + CHILD_EXIT_GRACE.toSeconds() + " s after the run");
+                child.destroyForcibly();
+            }
+        }
+        List<Long> zombies = ParentState.zombieChildren();
+        if (!zombies.isEmpty()) {
+            outcome.problem("zombie children left: " + zombies);
+        }
+        Set<String> newDescriptors = new TreeSet<>(openFds());
+        newDescriptors.removeAll(fds);
+        if (!newDescriptors.isEmpty()) {
+            outcome.problem("descriptors left open: " + newDescriptors);
+        }
+        Set<String> newThreads = new TreeSet<>(ParentState.otherThreads());
+        newThreads.removeAll(threads);
+        if (!newThreads.isEmpty()) {
+            outcome.problem("threads left running: " + newThreads);
+        }
+    }
+
+    /**
+     * The JVM's descriptors but its class path: a jar is opened on the first
+     * class loaded from it and held for the JVM's life, which is no leak.
+     */
+    private static Set<String> openFds() {
+        return ParentState.openFds().stream().filter(entry -> !entry.endsWith(".jar"))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Set<Long> childPids() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+}
