@@ -11,13 +11,14 @@ import java.util.Map;
  * configuration it applies to, one run at a time.
  *
  * <pre>
- * java -jar reliability/target/safespawn-reliability.jar [--short] [--only churn,faults] [--out FILE]
+ * java -jar reliability/target/safespawn-reliability.jar [--short] [--only churn,...] [--on zygote/0,...] [--out FILE]
  * </pre>
  *
  * <p>Without {@code --short} the full budget runs and the results go to
  * {@code reliability/RESULTS.md}; with it, the short budget every build runs,
  * written to {@code reliability/target/short/RESULTS.md} so it never replaces
- * the full results. Exits 0 when every run was clean, 1 when any found a
+ * the full results. {@code --only} runs only the scenarios named, {@code --on}
+ * only on the configurations named. Exits 0 when every run was clean, 1 when any found a
  * problem, 2 for a bad option.
  */
 public final class Campaign {
@@ -33,15 +34,17 @@ public final class Campaign {
     public static void main(String[] args) throws Exception {
         Budget budget = Budget.FULL;
         List<Scenario> scenarios = Scenarios.ALL;
+        List<Configuration> on = Configuration.ALL;
         Path out = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--short" -> budget = Budget.SHORT;
-                    case "--only" -> scenarios = Scenarios.named(value(args, ++i, "--only"));
+                    case "--only" -> scenarios = Scenarios.named(value(args, ++i, "--only").split(","));
+                    case "--on" -> on = Configuration.named(value(args, ++i, "--on").split(","));
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; options: --short, --only NAME[,NAME...], --out FILE");
+                            + "; options: --short, --only SCENARIO[,...], --on CONFIGURATION[,...], --out FILE");
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -56,6 +59,9 @@ public final class Campaign {
         for (Scenario scenario : scenarios) {
             List<Outcome> outcomes = new ArrayList<>();
             for (Configuration configuration : scenario.configurations()) {
+                if (!on.contains(configuration)) {
+                    continue;
+                }
                 System.out.println("running " + scenario.name() + " on " + configuration.name() + " ...");
                 Outcome outcome = Runs.run(scenario, configuration, budget);
                 System.out.println("  " + outcome);

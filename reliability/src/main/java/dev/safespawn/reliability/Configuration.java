@@ -3,6 +3,7 @@ package dev.safespawn.reliability;
 import dev.safespawn.Spawner;
 import dev.safespawn.strategies.forkexec.ForkExecStrategy;
 import dev.safespawn.strategies.zygote.ZygoteStrategy;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +32,11 @@ record Configuration(String name, String strategy, Map<String, String> propertie
         properties = Map.copyOf(properties);
     }
 
-    /** The configuration called {@code name}, as {@link #ALL} names them. */
-    static Configuration named(String name) {
-        return ALL.stream().filter(c -> c.name.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no configuration '" + name + "'; known: "
-                        + ALL.stream().map(Configuration::name).toList()));
+    /** The configurations called {@code names}, as {@link #ALL} names them, in that order. */
+    static List<Configuration> named(String... names) {
+        return Arrays.stream(names).map(String::trim).map(name -> ALL.stream().filter(c -> c.name.equals(name))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no configuration '" + name
+                        + "'; known: " + ALL.stream().map(Configuration::name).toList()))).toList();
     }
 
     /**

@@ -13,10 +13,9 @@ final class Scenarios {
     private Scenarios() {
     }
 
-    /** The scenarios named in {@code commaSeparated}, in campaign order; every name must exist. */
-    static List<Scenario> named(String commaSeparated) {
-        Set<String> wanted = Arrays.stream(commaSeparated.split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    /** The scenarios called {@code names}, in campaign order; every name must exist. */
+    static List<Scenario> named(String... names) {
+        Set<String> wanted = Arrays.stream(names).map(String::trim).collect(Collectors.toSet());
         Set<String> known = ALL.stream().map(Scenario::name).collect(Collectors.toSet());
         wanted.stream().filter(w -> !known.contains(w)).findFirst().ifPresent(w -> {
             throw new IllegalArgumentException("no scenario '" + w + "'; known: " + known);
