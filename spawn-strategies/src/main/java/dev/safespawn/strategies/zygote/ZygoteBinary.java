@@ -231,8 +231,9 @@ final class ZygoteBinary {
         try {
             fd = LibC.open(dir.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
         } catch (LastErrorException e) {
+            // With O_DIRECTORY a symbolic link fails as ENOTDIR, not ELOOP: lstat tells which it was.
             int errno = e.getErrorCode();
-            throw notPrivate(dir, errno == Errno.ELOOP ? "it is a symbolic link"
+            throw notPrivate(dir, Files.isSymbolicLink(dir) ? "it is a symbolic link"
                     : errno == Errno.ENOTDIR ? "it is not a directory" : Errno.message(errno));
         }
         try {
