@@ -102,12 +102,19 @@ final class ZygoteClient {
         try (Memory buf = new Memory(ZygoteProtocol.SSZ_MAX_MESSAGE)) {
             int n = pair.local().receive(buf, ZygoteProtocol.SSZ_MAX_MESSAGE);
             client.checkHello(n < 0 ? null : read(buf, n));
-        } catch (IOException | RuntimeException e) {
+            pair.local().watch(client::loopReadable);
+        } catch (IOException | RuntimeException | Error e) {
+            // A server nobody talks to must not live on, holding its socket.
             pair.local().close();
             server.destroyForcibly();
+            if (e instanceof Error) { // OutOfMemoryError: the event loop's thread could not start
+                SpawnException failure = new SpawnException(Stage.SPAWN, Errno.EAGAIN, null,
+                        "cannot watch the zygote server's replies: " + e);
+                failure.initCause(e);
+                throw failure;
+            }
             throw e;
         }
-        pair.local().watch(client::loopReadable);
         return client;
     }
 

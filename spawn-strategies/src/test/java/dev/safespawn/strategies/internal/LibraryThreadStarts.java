@@ -16,6 +16,17 @@ public final class LibraryThreadStarts {
         };
     }
 
+    /** The next {@code allowed} library thread starts work, and every later one fails as {@link #refuse()} makes it. */
+    public static void refuseAfter(int allowed) {
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(allowed);
+        LibraryThreads.factory = r -> {
+            if (left.getAndDecrement() > 0) {
+                return new Thread(r);
+            }
+            throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+        };
+    }
+
     /** Library threads start again. */
     public static void allow() {
         LibraryThreads.factory = Thread::new;

@@ -29,6 +29,10 @@ public final class ZygoteThreadStartFailureHost {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("unwatched")) {
+            unwatched();
+            return;
+        }
         ExecutorService threads = args[0].equals("virtual") ? virtualThreads()
                 : Executors.newCachedThreadPool(r -> {
                     Thread t = new Thread(r);
@@ -57,6 +61,34 @@ public final class ZygoteThreadStartFailureHost {
         step(threads, "again", () -> spawnAndWait(zygote, TRUE));
         zygote.close();
         System.exit(0); // a hung step's thread must not keep the JVM from reporting
+    }
+
+    /**
+     * Without pidfds the server gets a waiter thread, and then the client
+     * needs the event loop's: only the first may start. Prints the failure,
+     * whether the server started meanwhile has ended, and a spawn once
+     * threads start again.
+     */
+    private static void unwatched() throws Exception {
+        System.setProperty("safespawn.internal.pidfd", "false");
+        ExecutorService threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        });
+        ZygoteStrategy zygote = new ZygoteStrategy();
+        LibraryThreadStarts.refuseAfter(1);
+        step(threads, "unwatched", () -> spawnAndWait(zygote, TRUE));
+        step(threads, "server", () -> {
+            for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+                child.onExit().get(); // bounded by step()
+            }
+            return "ended";
+        });
+        LibraryThreadStarts.allow();
+        step(threads, "again", () -> spawnAndWait(zygote, TRUE));
+        zygote.close();
+        System.exit(0);
     }
 
     private static String spawnAndWait(ZygoteStrategy zygote, Command command) throws Exception {

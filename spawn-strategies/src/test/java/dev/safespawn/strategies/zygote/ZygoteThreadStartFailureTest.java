@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,6 +47,17 @@ class ZygoteThreadStartFailureTest {
         assertThat(steps.get("dying")).as(out).startsWith("ok exit=-1 end not observed").contains("zygote server");
         assertThat(steps.get("after")).as(out).matches("ok exit=0|SpawnException .*");
         assertThat(steps.get("again")).as(out).isEqualTo("ok exit=0");
+    }
+
+    /**
+     * A server whose replies no thread can watch is stopped, not left
+     * running with its socket, and the spawn fails with a SpawnException.
+     */
+    @Test
+    void aServerWhoseRepliesCannotBeWatchedIsStoppedAndTheSpawnFails() throws Exception {
+        String out = HostJvm.run(ZygoteThreadStartFailureHost.class, "unwatched");
+        assertThat(out).as(out).contains("unwatched SpawnException stage=SPAWN cause=OutOfMemoryError",
+                "server ok ended", "again ok exit=0");
     }
 
     /** This JVM's java for platform threads; for virtual ones a JDK 21+, or the test is skipped, saying why. */
