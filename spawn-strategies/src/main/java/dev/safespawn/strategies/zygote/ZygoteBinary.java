@@ -36,7 +36,8 @@ import java.util.Set;
  * user made, or one others may write to is refused, never repaired, since
  * someone else may control it. All that follows happens inside the opened
  * directory (through {@code /proc/self/fd}), so renaming or replacing it, or
- * any directory above it, changes nothing.
+ * any directory above it, changes nothing of what runs (it can make a start
+ * fail).
  *
  * <p>The executable is opened there without following a symbolic link and,
  * through that descriptor, must be a regular file owned by this user,
