@@ -255,10 +255,12 @@ static int copy_out_of_the_way(const struct ss_request *req, int fd, int above)
  * targets collide (stdout/stderr swaps, a pipe landing on 0): first every
  * source is copied above all numbers in play, then the copies are dup2'd
  * down. dup2 to a different number clears FD_CLOEXEC on the target; a source
- * already at its own number was moved and comes back the same way. */
-static int place_descriptors(const struct ss_request *req, int *error_fd, int *keep, int *keep_count)
+ * already at its own number was moved and comes back the same way. The error
+ * pipe and the file to execute (exec_fd, -1 if none) are moved out of the way
+ * too, close-on-exec, and their new numbers returned through the pointers. */
+static int place_descriptors(const struct ss_request *req, int *error_fd, int *exec_fd, int *keep, int *keep_count)
 {
-    int highest = *error_fd;
+    int highest = *error_fd > *exec_fd ? *error_fd : *exec_fd;
     for (int i = 0; i < req->fd_count; i++) {
         if (req->fd_from[i] > highest) {
             highest = req->fd_from[i];
@@ -272,6 +274,13 @@ static int place_descriptors(const struct ss_request *req, int *error_fd, int *k
         return -1;
     }
     *error_fd = moved; /* the old number may be a target; it is closed below or overwritten */
+    if (*exec_fd >= 0) {
+        moved = copy_out_of_the_way(req, *exec_fd, highest + 1);
+        if (moved < 0) {
+            return -1;
+        }
+        *exec_fd = moved;
+    }
     int copies[SS_MAX_KEEP];
     for (int i = 0; i < req->fd_count; i++) {
         copies[i] = copy_out_of_the_way(req, req->fd_from[i], highest + 2);
@@ -292,6 +301,7 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
 {
     int keep[SS_MAX_KEEP + 1];
     int keep_count = 0;
+    int exec_fd = (req->flags & SS_EXEC_FD) ? req->exec_fd : -1;
 
     if (reset_signal_handlers() != 0) {
         fail(error_fd, SS_STAGE_SIGNALS, errno);
@@ -310,16 +320,23 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
     if (req->fd_count < 0 || req->fd_count > SS_MAX_KEEP) {
         fail(error_fd, SS_STAGE_DUP2, E2BIG);
     }
-    if (place_descriptors(req, &error_fd, keep, &keep_count) != 0) {
+    if ((req->flags & SS_EXEC_FD) && exec_fd < 0) {
+        fail(error_fd, SS_STAGE_EXEC, EBADF);
+    }
+    if (place_descriptors(req, &error_fd, &exec_fd, keep, &keep_count) != 0) {
         fail(error_fd, SS_STAGE_DUP2, errno);
     }
-    /* 0, 1 and 2 stay unless a target; the error pipe stays until exec closes it. */
-    int with_error_fd[SS_MAX_KEEP + 1];
+    /* 0, 1 and 2 stay unless a target; the error pipe and the file to
+     * execute stay until exec closes them. */
+    int with_error_fd[SS_MAX_KEEP + 2];
     int with_count = 0;
     for (int i = 0; i < keep_count; i++) {
         insert_sorted(with_error_fd, &with_count, keep[i]);
     }
     insert_sorted(with_error_fd, &with_count, error_fd);
+    if (exec_fd >= 0) {
+        insert_sorted(with_error_fd, &with_count, exec_fd);
+    }
     close_inherited(with_error_fd, with_count, req->close_method);
 
     if (req->flags & SS_SET_UMASK) {
@@ -346,6 +363,13 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
     if (unblock_all_signals() != 0) {
         fail(error_fd, SS_STAGE_SIGNALS, errno);
     }
-    execve(req->path, req->argv, req->envp);
+    if (exec_fd >= 0) {
+        /* glibc's fexecve is execveat(AT_EMPTY_PATH), or on a kernel without
+         * it an execve of /proc/self/fd/N built on the stack: both
+         * async-signal-safe, and both run the open file itself. */
+        fexecve(exec_fd, req->argv, req->envp);
+    } else {
+        execve(req->path, req->argv, req->envp);
+    }
     fail(error_fd, SS_STAGE_EXEC, errno);
 }

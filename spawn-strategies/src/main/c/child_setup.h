@@ -13,13 +13,22 @@
  */
 
 /* Bumped whenever struct ss_request or the exported functions change. */
-#define SS_ABI_VERSION 2
+#define SS_ABI_VERSION 3
 
 /* Request flags. */
 #define SS_NEW_SESSION        0x01
 #define SS_SET_PGID           0x02
 #define SS_SET_UMASK          0x04
 #define SS_KILL_ON_PARENT_DEATH 0x08
+/*
+ * Execute the open file exec_fd (fexecve) rather than path, which then only
+ * names it in reports: the file a caller verified through that descriptor
+ * is the file that runs, whatever happens to path meanwhile. exec_fd is the
+ * caller's own descriptor: copied out of the way of the placed descriptors,
+ * close-on-exec, so the new program never holds it. A binary only (a script
+ * would need the descriptor open after exec). Never set on a zygote request.
+ */
+#define SS_EXEC_FD            0x10
 /*
  * Test hooks. Only a test build (-DSAFESPAWN_TEST_HOOKS, see the Makefile)
  * acts on this flag and on a close_method other than SS_CLOSE_AUTO; what
@@ -66,7 +75,7 @@
  * safespawn_request_size() lets a test check; 64-bit Linux only.
  */
 struct ss_request {
-    const char *path;            /* what to execve */
+    const char *path;            /* what to execve (with SS_EXEC_FD: its name, for reports) */
     char *const *argv;           /* NULL-terminated */
     char *const *envp;           /* NULL-terminated */
     const char *dir;             /* NULL: keep the parent's */
@@ -82,7 +91,7 @@ struct ss_request {
     const uint64_t *rlimit_soft;
     const uint64_t *rlimit_hard;
     int32_t parent_pid;          /* with SS_KILL_ON_PARENT_DEATH: the pid whose death kills the child */
-    int32_t reserved;
+    int32_t exec_fd;             /* with SS_EXEC_FD: the open file to execute */
 };
 
 /*

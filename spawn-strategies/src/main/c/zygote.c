@@ -238,7 +238,7 @@ static struct ss_request request_for(const struct ssz_spawn *s, const int *fds, 
         .pgid = f->pgid, .umask_value = f->umask_value,
         .rlimit_count = f->rlimit_count, .close_method = f->close_method,
         .rlimit_resource = s->rlimit_resource, .rlimit_soft = s->rlimit_soft, .rlimit_hard = s->rlimit_hard,
-        .parent_pid = server_pid, .reserved = 0,
+        .parent_pid = server_pid, .exec_fd = -1,
     };
     return req;
 }

@@ -14,13 +14,15 @@ import java.util.Optional;
  */
 public final class ChildSetupAbi {
     // child_setup.h: the version the shim and the zygote's HELLO report
-    public static final int SS_ABI_VERSION = 2;
+    public static final int SS_ABI_VERSION = 3;
 
     // child_setup.h: request flags
     public static final int SS_NEW_SESSION = 0x01;
     public static final int SS_SET_PGID = 0x02;
     public static final int SS_SET_UMASK = 0x04;
     public static final int SS_KILL_ON_PARENT_DEATH = 0x08;
+    /** child_setup.h: execute the open file {@code exec_fd}, not the path. */
+    public static final int SS_EXEC_FD = 0x10;
     /** child_setup.h: acted on by the shim's test build only. */
     public static final int SS_TEST_LEAD_GROUP_FIRST = 0x100;
 

@@ -20,7 +20,7 @@ import java.util.SortedMap;
  */
 @Structure.FieldOrder({"path", "argv", "envp", "dir", "fdFrom", "fdTo", "fdCount", "flags", "pgid",
         "umaskValue", "rlimitCount", "closeMethod", "rlimitResource", "rlimitSoft", "rlimitHard", "parentPid",
-        "reserved"})
+        "execFd"})
 public final class ChildSetupRequest extends Structure {
     public String path;
     public Pointer argv;
@@ -38,7 +38,7 @@ public final class ChildSetupRequest extends Structure {
     public Pointer rlimitSoft;
     public Pointer rlimitHard;
     public int parentPid;
-    public int reserved;
+    public int execFd;
 
     // Keeps the native memory referenced above alive.
     private final Object[] keepAlive;
@@ -76,8 +76,23 @@ public final class ChildSetupRequest extends Structure {
         this.rlimitSoft = soft;
         this.rlimitHard = hard;
         this.parentPid = parentPid;
+        this.execFd = -1;
         this.keepAlive = new Object[] {argvArray, envArray, from, to, resources, soft, hard};
         write();
+    }
+
+    /**
+     * Has the child execute the open file {@code fd} ({@code SS_EXEC_FD}):
+     * the file checked through that descriptor is the one that runs, whatever
+     * its path names by then; the path stays for error reports. The
+     * descriptor is the caller's to close after {@link #launch}; the child
+     * never holds it after its exec. A binary only, not a script.
+     */
+    public ChildSetupRequest executing(int fd) {
+        this.flags |= ChildSetupAbi.SS_EXEC_FD;
+        this.execFd = fd;
+        write();
+        return this;
     }
 
     /**

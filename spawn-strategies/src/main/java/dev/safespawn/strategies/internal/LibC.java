@@ -42,6 +42,10 @@ public final class LibC {
     public static final int F_DUPFD = 0;
     public static final int F_SETPIPE_SZ = 1031;
     public static final int FD_CLOEXEC = 1;
+    // <asm/fcntl.h>: these two differ, aarch64 having its own numbers
+    private static final boolean AARCH64 = "aarch64".equals(Platform.ARCH);
+    public static final int O_DIRECTORY = AARCH64 ? 040000 : 0200000;
+    public static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
     // <asm-generic/ioctls.h>
     public static final int FIONREAD = 0x541B;
     // <poll.h>
@@ -94,6 +98,7 @@ public final class LibC {
     public static native int close(int fd) throws LastErrorException;
     public static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
     public static native int open(String path, int flags, int mode) throws LastErrorException;
+    public static native int openat(int dirfd, String path, int flags, int mode) throws LastErrorException;
     public static native long read(int fd, Pointer buf, long count) throws LastErrorException;
     public static native long write(int fd, Pointer buf, long count) throws LastErrorException;
     public static native int ioctl(int fd, long request, IntByReference arg) throws LastErrorException;

@@ -2,7 +2,6 @@ package dev.safespawn.strategies.zygote;
 
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
-import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.ChildSetupRequest;
 import dev.safespawn.strategies.internal.DescriptorPlan;
@@ -17,6 +16,8 @@ import java.util.Optional;
  * child set-up the server gives its own children: the server holds nothing
  * of the JVM but its socket. It goes to the shim's entry point directly
  * rather than through another strategy, so the zygote depends on no sibling.
+ * The server is executed from the descriptor {@link ZygoteBinary} checked
+ * ({@code SS_EXEC_FD}), not from its path, and never holds that descriptor.
  */
 final class ServerLauncher {
     private ServerLauncher() {
@@ -27,11 +28,11 @@ final class ServerLauncher {
         return SafespawnShim.loadFailure().map(why -> "nothing can start the server: " + why);
     }
 
-    static ChildProcess start(Command command) throws IOException {
-        String executable = ExecutableResolver.resolve(command);
+    /** Starts {@code command}, whose program names {@code executable}, by executing {@code executable}'s descriptor. */
+    static ChildProcess start(Command command, ZygoteBinary.Opened executable) throws IOException {
         try (DescriptorPlan plan = DescriptorPlan.prepare(command)) {
-            ChildSetupRequest request = new ChildSetupRequest(command, executable, plan.childToParent(),
-                    ChildSetupAbi.SS_CLOSE_AUTO, 0, LibC.getpid());
+            ChildSetupRequest request = new ChildSetupRequest(command, executable.path().toString(),
+                    plan.childToParent(), ChildSetupAbi.SS_CLOSE_AUTO, 0, LibC.getpid()).executing(executable.fd());
             int pid = request.launch(SafespawnShim.ForkExec.PACKAGED, ChildSetupAbi.SS_MODE_CLONE_VFORK);
             return NativeChildProcess.adopt(ZygoteStrategy.NAME + " server", pid, command, plan);
         }

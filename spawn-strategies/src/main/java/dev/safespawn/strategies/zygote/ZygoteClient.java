@@ -16,7 +16,6 @@ import dev.safespawn.strategies.internal.DescriptorPlan;
 import dev.safespawn.strategies.internal.HandlerDriver;
 import dev.safespawn.strategies.internal.SeqPacketSocket;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,13 +69,14 @@ final class ZygoteClient {
     }
 
     /**
-     * Starts a server from {@code executable} (see {@link ServerLauncher}) and
-     * waits for its handshake.
+     * Starts a server from the checked {@code executable} (see
+     * {@link ServerLauncher}) and waits for its handshake.
      */
-    static ZygoteClient start(Path executable, boolean keepChildren, int standby) throws IOException {
+    static ZygoteClient start(ZygoteBinary.Opened executable, boolean keepChildren, int standby)
+            throws IOException {
         SeqPacketSocket.Pair pair = SeqPacketSocket.pair();
         ChildProcess server;
-        Command.Builder command = Command.builder(executable.toString());
+        Command.Builder command = Command.builder(executable.path().toString());
         if (keepChildren) {
             command.args("--keep-children");
         }
@@ -85,13 +85,13 @@ final class ZygoteClient {
         }
         try {
             server = ServerLauncher.start(command.passFd(pair.peerFd(), ZygoteProtocol.SSZ_SOCKET_FD)
-                    .stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).stderr(Redirect.INHERIT).build());
+                    .stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).stderr(Redirect.INHERIT).build(), executable);
         } catch (SpawnException e) {
             pair.local().close();
             if (e.errno() == Errno.EACCES) {
-                String why = ZygoteBinary.noexecDiagnosis(executable).orElse(null);
+                String why = ZygoteBinary.noexecDiagnosis(executable.path()).orElse(null);
                 if (why != null) {
-                    throw new SpawnException(Stage.EXEC, e.errno(), executable.toString(), why);
+                    throw new SpawnException(Stage.EXEC, e.errno(), executable.path().toString(), why);
                 }
             }
             throw e;
@@ -102,12 +102,19 @@ final class ZygoteClient {
         try (Memory buf = new Memory(ZygoteProtocol.SSZ_MAX_MESSAGE)) {
             int n = pair.local().receive(buf, ZygoteProtocol.SSZ_MAX_MESSAGE);
             client.checkHello(n < 0 ? null : read(buf, n));
-        } catch (IOException | RuntimeException e) {
+            pair.local().watch(client::loopReadable);
+        } catch (IOException | RuntimeException | Error e) {
+            // A server nobody talks to must not live on, holding its socket.
             pair.local().close();
             server.destroyForcibly();
+            if (e instanceof Error) { // OutOfMemoryError: the event loop's thread could not start
+                SpawnException failure = new SpawnException(Stage.SPAWN, Errno.EAGAIN, null,
+                        "cannot watch the zygote server's replies: " + e);
+                failure.initCause(e);
+                throw failure;
+            }
             throw e;
         }
-        pair.local().watch(client::loopReadable);
         return client;
     }
 

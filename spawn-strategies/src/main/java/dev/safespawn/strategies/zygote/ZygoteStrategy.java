@@ -158,7 +158,9 @@ public final class ZygoteStrategy implements PipedStrategy {
                     throw new IllegalStateException(NAME + " is not available: "
                             + unavailabilityCause().orElseThrow());
                 }
-                client = ZygoteClient.start(binary.orElseThrow().verifiedExecutable(), keepChildren, standby);
+                try (ZygoteBinary.Opened executable = binary.orElseThrow().verifiedExecutable()) {
+                    client = ZygoteClient.start(executable, keepChildren, standby);
+                }
             }
             return client;
         } finally {

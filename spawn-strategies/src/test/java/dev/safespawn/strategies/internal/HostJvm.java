@@ -12,13 +12,19 @@ import java.util.List;
  * class path, for a test that must change process-wide state (a descriptor
  * limit, the library's thread factory) without touching the test JVM.
  */
-final class HostJvm {
+public final class HostJvm {
     private HostJvm() {
     }
 
     /** Runs {@code main} with {@code args} to its end; returns its stdout and stderr, once it exited 0. */
-    static String run(Class<?> main, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    public static String run(Class<?> main, String... args) throws Exception {
+        return runWith(Path.of(System.getProperty("java.home"), "bin", "java").toString(), main, args);
+    }
+
+    /** {@link #run} on the {@code java} executable given, for a host that needs another JDK. */
+    public static String runWith(String java, Class<?> main, String... args) throws Exception {
+        // JNA loads natives: from JDK 22 that warns unless allowed, and the warning would mix with the output.
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         Process host = new ProcessBuilder(command).redirectErrorStream(true).start();

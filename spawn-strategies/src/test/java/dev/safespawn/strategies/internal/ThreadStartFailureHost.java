@@ -7,7 +7,6 @@ import java.io.File;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * The JVM {@link ThreadStartFailureTest} starts: a fresh one, so that the
@@ -20,16 +19,13 @@ public final class ThreadStartFailureHost {
 
     public static void main(String[] args) throws Exception {
         try (Spawner spawner = Spawner.of(args[0])) {
-            ThreadFactory real = LibraryThreads.factory;
-            LibraryThreads.factory = r -> {
-                throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
-            };
+            LibraryThreadStarts.refuse();
             // The first failure may keep what is made once for good (the loop's epoll set).
             System.out.println("first " + failingSpawn(spawner));
             TreeSet<String> before = openFds();
             String second = failingSpawn(spawner);
             System.out.println("second " + second + " leaked=" + difference(openFds(), before));
-            LibraryThreads.factory = real;
+            LibraryThreadStarts.allow();
             try (ChildProcess child = spawner.spawn("true")) {
                 System.out.println("after exit=" + child.waitFor());
             }

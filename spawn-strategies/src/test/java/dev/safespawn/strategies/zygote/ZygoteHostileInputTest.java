@@ -688,7 +688,10 @@ class ZygoteHostileInputTest {
         }
 
         static Server start() throws Exception {
-            Path exe = ZygoteBinary.packaged().orElseThrow().verifiedExecutable();
+            Path exe;
+            try (ZygoteBinary.Opened checked = ZygoteBinary.packaged().orElseThrow().verifiedExecutable()) {
+                exe = checked.path();
+            }
             SeqPacketSocket.Pair pair = SeqPacketSocket.pair();
             ChildProcess process;
             try {

@@ -148,7 +148,10 @@ class ZygoteServerTest {
         System.setProperty(ZygoteBinary.DIRECTORY_PROPERTY, dir.toString());
         try {
             ZygoteBinary binary = ZygoteBinary.packaged().orElseThrow();
-            Path exe = binary.verifiedExecutable();
+            Path exe;
+            try (ZygoteBinary.Opened checked = binary.verifiedExecutable()) {
+                exe = checked.path();
+            }
             byte[] good = Files.readAllBytes(exe);
             Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
             Files.writeString(exe, "#!/bin/sh\necho tampered\n");
