@@ -107,7 +107,7 @@ final class ZygoteClient {
             // A server nobody talks to must not live on, holding its socket.
             pair.local().close();
             server.destroyForcibly();
-            if (e instanceof Error) { // OutOfMemoryError: the event loop's thread could not start
+            if (e instanceof OutOfMemoryError) { // the event loop's thread could not start
                 SpawnException failure = new SpawnException(Stage.SPAWN, Errno.EAGAIN, null,
                         "cannot watch the zygote server's replies: " + e);
                 failure.initCause(e);
