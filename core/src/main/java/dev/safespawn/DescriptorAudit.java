@@ -38,10 +38,11 @@ import java.util.stream.Stream;
  * {@code closeOnExec} true or not at all. Nothing is cached: each
  * {@link #of(long)} reads afresh.
  *
- * <p><b>Permissions.</b> Reading another process's descriptors needs the
- * same user (and a kernel that allows it, see {@code ptrace_scope}) or
- * {@code CAP_SYS_PTRACE}; otherwise {@link #of(long)} throws an
- * {@link IOException} naming the pid and the reason.
+ * <p><b>Permissions.</b> Reading another process's descriptors needs its
+ * user or {@code CAP_SYS_PTRACE}, and the kernel's ptrace rules to allow it
+ * (Yama's {@code ptrace_scope}; a process that made itself non-dumpable;
+ * one in another user namespace refuses even root); otherwise
+ * {@link #of(long)} throws an {@link IOException} naming the pid and the reason.
  *
  * <p><b>Close-on-exec.</b> Read from the {@code flags} of
  * {@code /proc/PID/fdinfo/N}, where the kernel shows {@code FD_CLOEXEC} as
@@ -103,6 +104,9 @@ public final class DescriptorAudit {
         for (int number : numbers) {
             try {
                 read(process, number, sockets).ifPresent(found::add);
+            } catch (AccessDeniedException e) {
+                // Listing needs only read access to the directory; reading a link needs ptrace access too.
+                throw denied(pid, e);
             } catch (IOException e) {
                 throw new IOException("pid " + pid + ": descriptor " + number + ": " + e, e);
             }
@@ -121,11 +125,15 @@ public final class DescriptorAudit {
         } catch (NoSuchFileException e) {
             throw new IOException("pid " + pid + ": no such process", e);
         } catch (AccessDeniedException e) {
-            throw new IOException("pid " + pid + ": permission denied reading " + fdDirectory
-                    + " (another user's process needs that user, root or CAP_SYS_PTRACE)", e);
+            throw denied(pid, e);
         } catch (IOException e) {
             throw new IOException("pid " + pid + ": cannot list " + fdDirectory + ": " + e, e);
         }
+    }
+
+    private static IOException denied(long pid, AccessDeniedException e) {
+        return new IOException("pid " + pid + ": permission denied reading " + e.getFile()
+                + " (needs the process's own user or CAP_SYS_PTRACE, and the kernel's ptrace rules to allow it)", e);
     }
 
     /** One descriptor, or empty if it was closed since the listing. */
