@@ -27,21 +27,18 @@ final class BareLauncher implements DemoLauncher {
         return false;
     }
 
+    /** {@code SIGKILL}, the same number on every Linux architecture. */
+    private static final int SIGKILL = 9;
+
     @Override
     public List<ExitStatus> launchAndReap(List<String> argv, int count) throws IOException {
-        StringArray args = new StringArray(argv.toArray(new String[0]));
-        // A fixed, minimal environment: the child only runs shell built-ins.
-        StringArray envp = new StringArray(new String[] {"PATH=/usr/bin:/bin"});
         List<Integer> pids = new ArrayList<>();
         IOException failure = null;
         for (int i = 0; i < count && failure == null; i++) {
-            IntByReference pid = new IntByReference();
-            // DON'T: null file actions and null attributes leave every inheritable descriptor open in the child.
-            int error = Libc.posix_spawn(pid, argv.get(0), null, null, args, envp);
-            if (error != 0) {
-                failure = new IOException("posix_spawn " + argv.get(0) + ": " + Libc.describe(error));
-            } else {
-                pids.add(pid.getValue());
+            try {
+                pids.add(spawn(argv));
+            } catch (IOException e) {
+                failure = e;
             }
         }
         List<ExitStatus> statuses = new ArrayList<>();
@@ -52,6 +49,32 @@ final class BareLauncher implements DemoLauncher {
             throw failure;
         }
         return statuses;
+    }
+
+    @Override
+    public ExitStatus launchVisitAndReap(List<String> argv, Visit visit) throws IOException, InterruptedException {
+        int pid = spawn(argv);
+        try {
+            visit.accept(pid);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            Libc.kill(pid, SIGKILL); // not reaped yet, so the pid cannot belong to anyone else
+            reap(pid);
+            throw e;
+        }
+        return reap(pid);
+    }
+
+    private static int spawn(List<String> argv) throws IOException {
+        StringArray args = new StringArray(argv.toArray(new String[0]));
+        // A fixed, minimal environment: the child only runs shell built-ins.
+        StringArray envp = new StringArray(new String[] {"PATH=/usr/bin:/bin"});
+        IntByReference pid = new IntByReference();
+        // DON'T: null file actions and null attributes leave every inheritable descriptor open in the child.
+        int error = Libc.posix_spawn(pid, argv.get(0), null, null, args, envp);
+        if (error != 0) {
+            throw new IOException("posix_spawn " + argv.get(0) + ": " + Libc.describe(error));
+        }
+        return pid.getValue();
     }
 
     /** Waits for {@code pid}, a child nobody else reaps, and decodes its wait status. */

@@ -21,4 +21,22 @@ interface DemoLauncher {
      * @throws IOException if a child could not be started
      */
     List<ExitStatus> launchAndReap(List<String> argv, int count) throws IOException, InterruptedException;
+
+    /**
+     * Starts one copy of {@code argv}, hands its pid to {@code visit} while it
+     * runs, then waits for it. If {@code visit} fails the child is killed
+     * (it is this launcher's own, not yet reaped, so the pid is still its) and
+     * reaped before the failure is thrown.
+     *
+     * @return how the child ended
+     * @throws IOException if the child could not be started, or from {@code visit}
+     */
+    ExitStatus launchVisitAndReap(List<String> argv, Visit visit) throws IOException, InterruptedException;
+
+    /** What to do with a child while it runs. */
+    @FunctionalInterface
+    interface Visit {
+        /** Called with the running child's pid. */
+        void accept(long pid) throws IOException, InterruptedException;
+    }
 }

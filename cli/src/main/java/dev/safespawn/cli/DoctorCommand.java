@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,6 +36,9 @@ import picocli.CommandLine.Spec;
  * <p>Exits 0 when a strategy better than the {@code jdk} fallback is available
  * and every live proof passed; 1 otherwise. Failures are one line each on
  * stderr, never a stack trace.
+ *
+ * <p>With {@code --fds [PID]} it does none of that and audits one process's
+ * descriptors instead ({@link FdAuditReport}), exiting 0, 1 or 2 as that says.
  */
 @Command(name = "doctor",
         mixinStandardHelpOptions = true,
@@ -43,7 +48,12 @@ import picocli.CommandLine.Spec;
             "",
             "Holding a pipe without O_CLOEXEC, starts a shell through each available",
             "strategy and checks that it inherits only fds 0, 1 and 2. Exits 0 when a",
-            "native strategy is available and every check passed, 1 otherwise."})
+            "native strategy is available and every check passed, 1 otherwise.",
+            "",
+            "With --fds, lists a process's open descriptors instead: each one's kind, whether",
+            "it has CLOEXEC, and what it is (path, socket addresses), then which of them a",
+            "bare fork/exec would leak into a child. Exits 0 when none would beyond 0, 1, 2;",
+            "1 when some would; 2 when the process cannot be read (gone, another user's)."})
 public final class DoctorCommand implements Callable<Integer> {
     private static final Set<Integer> STANDARD_FDS = Set.of(0, 1, 2);
     private static final String FALLBACK_STRATEGY = "jdk";
@@ -55,6 +65,31 @@ public final class DoctorCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** What {@code --fds} without a pid means, as {@code /proc/self} does: the CLI's own JVM. */
+    private static final String SELF = "self";
+    /** The process {@code --fds} audits; null without {@code --fds}. */
+    private Long fdsPid;
+
+    @Option(names = "--fds", arity = "0..1", paramLabel = "PID", fallbackValue = SELF,
+            description = "audit the open descriptors of process PID instead; without PID, "
+                    + "or with 'self', those of the CLI's own JVM")
+    void fds(String pid) {
+        if (pid.equals(SELF)) {
+            fdsPid = ProcessHandle.current().pid();
+            return;
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(pid);
+        } catch (NumberFormatException e) {
+            parsed = 0; // refused just below, with the same words as a negative number
+        }
+        if (parsed <= 0) {
+            throw new ParameterException(spec.commandLine(), "--fds: '" + pid + "' is not a pid");
+        }
+        fdsPid = parsed;
+    }
+
     private PrintWriter out;
     private PrintWriter err;
     private Marks marks;
@@ -65,6 +100,14 @@ public final class DoctorCommand implements Callable<Integer> {
         CommandLine cli = spec.commandLine();
         out = cli.getOut();
         err = cli.getErr();
+        if (fdsPid != null) {
+            try {
+                return FdAuditReport.run(fdsPid, spec.qualifiedName(), out, err);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
         marks = Marks.forStdout();
         try {
             out.println("safespawn " + ManifestVersion.version() + " doctor");

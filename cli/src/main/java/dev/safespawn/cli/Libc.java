@@ -47,6 +47,12 @@ final class Libc {
     static native int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attrp,
                                   Pointer argv, Pointer envp);
 
+    // <sys/stat.h>
+    static native int mkfifo(String path, int mode) throws LastErrorException;
+
+    // <signal.h>
+    static native int kill(int pid, int sig) throws LastErrorException;
+
     // <sys/wait.h>
     static native int waitpid(int pid, IntByReference wstatus, int options) throws LastErrorException;
 

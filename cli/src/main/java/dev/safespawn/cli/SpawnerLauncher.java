@@ -30,9 +30,7 @@ final class SpawnerLauncher implements DemoLauncher {
 
     @Override
     public List<ExitStatus> launchAndReap(List<String> argv, int count) throws IOException, InterruptedException {
-        // No pipes: the child speaks through its exit status, like the bare one, so the rows compare like for like.
-        Command command = Command.builder(argv.toArray(new String[0]))
-                .stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).stderr(Redirect.DISCARD).build();
+        Command command = command(argv);
         try (Spawner spawner = Spawner.of(strategy)) {
             List<ChildProcess> children = new ArrayList<>();
             IOException failure = null;
@@ -55,5 +53,28 @@ final class SpawnerLauncher implements DemoLauncher {
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new IOException(e.getMessage(), e); // the strategy itself would not start
         }
+    }
+
+    @Override
+    public ExitStatus launchVisitAndReap(List<String> argv, Visit visit) throws IOException, InterruptedException {
+        try (Spawner spawner = Spawner.of(strategy); ChildProcess child = spawner.spawn(command(argv))) {
+            try {
+                visit.accept(child.pid());
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                child.destroyForcibly();
+                child.waitFor();
+                throw e;
+            }
+            child.waitFor();
+            return child.exitStatus();
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** No pipes: the child speaks through its exit status, like the bare one, so the rows compare like for like. */
+    private static Command command(List<String> argv) {
+        return Command.builder(argv.toArray(new String[0]))
+                .stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).stderr(Redirect.DISCARD).build();
     }
 }

@@ -2,6 +2,7 @@ package dev.safespawn.cli;
 
 import com.sun.jna.LastErrorException;
 import dev.safespawn.ExitStatus;
+import dev.safespawn.OpenDescriptor;
 import dev.safespawn.Spawner;
 import dev.safespawn.Spawner.StrategyInfo;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +29,10 @@ import picocli.CommandLine.Spec;
  * another thread, children are started that try to write to the pipe's write
  * end. Started by a bare {@code posix_spawn} they inherit it and every write
  * is a spurious wake-up; started by any safespawn strategy they do not have
- * it, and the watcher sleeps on.
+ * it, and the watcher sleeps on. The descriptor audit that
+ * {@code safespawn doctor --fds} prints shows the same before and after:
+ * the CLI's own audit lists the pipe as inheritable, and one more child per
+ * launcher, audited while it waits ({@link PipeAudit}), holds it or not.
  *
  * <p>Exits 0 when every safespawn strategy caused no wake-up and its children
  * all found the descriptor closed; 1 otherwise.
@@ -41,7 +46,10 @@ import picocli.CommandLine.Spec;
             "Makes a pipe without O_CLOEXEC, watched by a thread that counts each byte as a",
             "wake-up. From another thread, starts children that try to write to it: first",
             "with a bare posix_spawn (what not to do), then through every available",
-            "safespawn strategy. Exits 0 when no safespawn strategy caused a wake-up."})
+            "safespawn strategy. The descriptor audit of doctor --fds shows it too: before,",
+            "this JVM's audit lists the pipe as inheritable; after, one more child per",
+            "launcher, audited while it waits, holds it or not. Exits 0 when no safespawn",
+            "strategy caused a wake-up or let its child hold the pipe."})
 public final class WakeupPipeDemo implements Callable<Integer> {
 
     @Spec
@@ -58,10 +66,15 @@ public final class WakeupPipeDemo implements Callable<Integer> {
         children = k;
     }
 
-    /** One row of the result: what a launcher's children did to the watcher. */
-    private record Round(DemoLauncher launcher, int wakeUps, List<ExitStatus> statuses, String error) {
+    /**
+     * One row of the result: what a launcher's children did to the watcher,
+     * and the numbers under which the audited child held the pipe.
+     */
+    private record Round(DemoLauncher launcher, int wakeUps, List<ExitStatus> statuses, List<Integer> held,
+                         String error) {
         boolean keptThePipe() {
-            return error == null && wakeUps == 0 && statuses.stream().allMatch(WakeupChild::foundItClosed);
+            return error == null && wakeUps == 0 && statuses.stream().allMatch(WakeupChild::foundItClosed)
+                    && held.isEmpty();
         }
     }
 
@@ -94,18 +107,29 @@ public final class WakeupPipeDemo implements Callable<Integer> {
         out.println("  watcher thread: blocks reading it; every byte is one wake-up (as GLib's main loop)");
         out.println("  children: " + children + " per launcher, started from a non-main thread, each running");
         out.println("            printf x > /proc/self/fd/" + fd);
+        out.println("            and one more that waits to be audited as safespawn doctor --fds PID would");
         out.println();
+        List<OpenDescriptor> ends = PipeAudit.ends(pipe);
+        out.println("  before, the audit of this JVM: " + ends.stream()
+                .map(d -> "fd " + d.number() + " " + d.kind() + " " + d.target() + " CLOEXEC "
+                        + (d.closeOnExec() ? "yes" : "no")).collect(Collectors.joining(", ")));
+        out.println("          inheritable, so a bare fork/exec would leak "
+                + (ends.stream().allMatch(OpenDescriptor::inheritable) ? "both" : "only the ones without CLOEXEC"));
+        out.println();
+        String target = ends.get(0).target();
         List<Round> rounds = new ArrayList<>();
         try (WakeupWatcher watcher = WakeupWatcher.start(pipe)) {
             for (DemoLauncher launcher : launchers()) {
-                rounds.add(round(launcher, fd, watcher));
+                rounds.add(round(launcher, fd, target, watcher));
             }
         }
-        TextTable table = new TextTable("launcher", "wake-ups seen by the watcher", "what the child said")
-                .alignRight(1);
+        TextTable table = new TextTable("launcher", "wake-ups seen by the watcher", "what the child said",
+                "pipe in the audited child").alignRight(1);
         for (Round r : rounds) {
             table.addRow(r.launcher().label(), String.valueOf(r.wakeUps()),
-                    r.error() != null ? "error: " + r.error() : WakeupChild.summarize(r.statuses(), fd));
+                    r.error() != null ? "error: " + r.error() : WakeupChild.summarize(r.statuses(), fd),
+                    r.error() != null ? "" : r.held().isEmpty() ? "none"
+                            : "fds " + r.held().stream().map(String::valueOf).collect(Collectors.joining(", ")));
         }
         table.print(out, "  ");
         out.println();
@@ -124,17 +148,19 @@ public final class WakeupPipeDemo implements Callable<Integer> {
         return all;
     }
 
-    private Round round(DemoLauncher launcher, int fd, WakeupWatcher watcher)
+    private Round round(DemoLauncher launcher, int fd, String pipeTarget, WakeupWatcher watcher)
             throws IOException, InterruptedException {
         List<ExitStatus> statuses = List.of();
+        List<Integer> held = List.of();
         String error = null;
         try {
             statuses = onAnotherThread(() -> launcher.launchAndReap(WakeupChild.argv(fd), children));
+            held = onAnotherThread(() -> PipeAudit.heldBy(launcher, pipeTarget));
         } catch (Exception e) {
             error = e.getMessage();
         }
         // Counted even after an error: children started before it may have written.
-        return new Round(launcher, watcher.wakeUpsSinceLastCount(), statuses, error);
+        return new Round(launcher, watcher.wakeUpsSinceLastCount(), statuses, held, error);
     }
 
     /**

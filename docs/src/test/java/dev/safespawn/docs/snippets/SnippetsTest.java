@@ -172,6 +172,16 @@ class SnippetsTest {
     }
 
     @Test
+    void theAuditListsAFileTheJdkOpenedAsALeak(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("held.txt"), "x");
+        // The JDK opens files without O_CLOEXEC, so a bare fork/exec from this JVM would hand this one on.
+        String path = java.util.regex.Pattern.quote(file.toRealPath().toString());
+        try (java.io.FileInputStream held = new java.io.FileInputStream(file.toFile())) {
+            assertThat(AuditDescriptors.leaksOfThisJvm().lines()).anyMatch(l -> l.matches("\\d+ FILE " + path));
+        }
+    }
+
+    @Test
     void aChildHandlerSeesWhatCatEchoes() throws Exception {
         assertThat(Async.throughCat(spawner)).isEqualTo("hello\n");
     }
