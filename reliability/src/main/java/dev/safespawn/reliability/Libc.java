@@ -23,6 +23,9 @@ final class Libc {
     static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
     static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 02000000;
+    static final int F_GETFD = 1;
+    static final int RLIMIT_NOFILE = 7;
 
     static native int pipe2(int[] fds, int flags) throws LastErrorException;
 
@@ -33,4 +36,11 @@ final class Libc {
     static native int open(String path, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+    static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    /** {@code rlimit} receives {rlim_cur, rlim_max}. */
+    static native int getrlimit(int resource, long[] rlimit) throws LastErrorException;
 }

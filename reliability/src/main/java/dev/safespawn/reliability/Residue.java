@@ -65,7 +65,7 @@ record Residue(Set<String> fds, Set<String> threads, Set<Long> children) {
      * The JVM's descriptors but its class path: a jar is opened on the first
      * class loaded from it and held for the JVM's life, which is no leak.
      */
-    private static Set<String> openFds() {
+    static Set<String> openFds() {
         return ParentState.openFds().stream().filter(entry -> !entry.endsWith(".jar"))
                 .collect(Collectors.toCollection(TreeSet::new));
     }

@@ -1,8 +1,10 @@
 package dev.safespawn.testkit;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,10 +37,21 @@ import java.util.regex.Pattern;
  * fdinfo 1 pipe
  * fdinfo 2 pipe
  * fdinfo 5 file
+ * fdid 0 6:3 r
+ * fdid 1 15:40961 w
+ * fdid 2 15:40962 w
+ * fdid 5 65024:1234 rw
+ * arg 0 /path/to/safespawn-probe
+ * arg 1 report
+ * arg 2 HOME
+ * arg 3 NOPE
  * </pre>
  *
- * <p>An empty list is the bare keyword. In {@code cwd} and in {@code env}/{@code noenv}
- * names and values, the probe writes a backslash as {@code \\}, a newline as {@code \n}
+ * <p>The {@code fdid} and {@code arg} lines came later than the others: a report
+ * without them still parses, with {@link #fdIds()} and {@link #args()} empty.
+ *
+ * <p>An empty list is the bare keyword. In {@code cwd}, in {@code env}/{@code noenv}
+ * names and values and in {@code arg} texts, the probe writes a backslash as {@code \\}, a newline as {@code \n}
  * and other control bytes as {@code \xHH}; {@link #parse} undoes that.
  *
  * <p>Parsing is strict, since a report that does not read exactly as the probe writes
@@ -59,6 +72,7 @@ public final class ProbeReport {
 
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
     private static final Pattern UMASK = Pattern.compile("0[0-7]{3}");
+    private static final Pattern FD_ID = Pattern.compile("[0-9]+:[0-9]+ (r|w|rw)");
     private static final Set<String> SINGLE_LINES =
             Set.of("fds", "cloexec", "sigblk", "sigign", "pid", "ppid", "sid", "pgid", "umask", "cwd");
 
@@ -75,6 +89,8 @@ public final class ProbeReport {
     private final String cwd;
     private final Map<String, Optional<String>> env;
     private final Map<Integer, String> fdKinds;
+    private final Map<Integer, String> fdIds;
+    private final List<String> args;
 
     private ProbeReport(Parser p) {
         this.raw = p.raw;
@@ -90,6 +106,8 @@ public final class ProbeReport {
         this.cwd = p.cwd;
         this.env = Collections.unmodifiableMap(p.env);
         this.fdKinds = Collections.unmodifiableMap(p.fdKinds);
+        this.fdIds = Collections.unmodifiableMap(p.fdIds);
+        this.args = List.copyOf(p.args);
     }
 
     /**
@@ -219,6 +237,30 @@ public final class ProbeReport {
     }
 
     /**
+     * What each open descriptor is open on, and how: two descriptors with the
+     * same identity share an object (a pipe's two ends share the inode but not
+     * the access mode).
+     *
+     * @return an unmodifiable map from every descriptor of {@link #fds()}, ascending,
+     *         to {@code DEV:INO ACCESS}: {@code st_dev} and {@code st_ino} in decimal
+     *         and the access mode {@code r}, {@code w} or {@code rw}; empty for a
+     *         report from a probe that printed no {@code fdid} lines
+     */
+    public Map<Integer, String> fdIds() {
+        return fdIds;
+    }
+
+    /**
+     * The probe's argv, exactly as it received it, from {@code argv[0]}.
+     *
+     * @return an unmodifiable list; empty for a report from a probe that printed
+     *         no {@code arg} lines
+     */
+    public List<String> args() {
+        return args;
+    }
+
+    /**
      * The report exactly as the probe printed it.
      *
      * @return the text given to {@link #parse(String)}
@@ -242,6 +284,8 @@ public final class ProbeReport {
         String cwd;
         final Map<String, Optional<String>> env = new LinkedHashMap<>();
         final Map<Integer, String> fdKinds = new TreeMap<>();
+        final Map<Integer, String> fdIds = new TreeMap<>();
+        final List<String> args = new ArrayList<>();
 
         /** The line each single-occurrence keyword came from. */
         private final Map<String, String> seen = new HashMap<>();
@@ -281,6 +325,10 @@ public final class ProbeReport {
                     throw new IllegalArgumentException(
                             "no fdinfo line for descriptor " + fd + " of '" + seen.get("fds") + "'");
                 }
+            }
+            if (!fdIds.isEmpty() && !fdIds.keySet().equals(fds)) {
+                throw new IllegalArgumentException("fdid lines for " + fdIds.keySet()
+                        + ", not for every descriptor of '" + seen.get("fds") + "'");
             }
         }
 
@@ -359,6 +407,28 @@ public final class ProbeReport {
                         throw l.error("second fdinfo line for descriptor " + fd);
                     }
                     fdinfoLines.put(fd, line);
+                    break;
+                }
+                case "fdid": {
+                    int space2 = rest == null ? -1 : rest.indexOf(' ');
+                    if (space2 < 0 || !FD_ID.matcher(rest.substring(space2 + 1)).matches()) {
+                        throw l.error("expected 'fdid FD DEV:INO ACCESS'");
+                    }
+                    int fd = (int) l.bounded(rest.substring(0, space2), 0, Integer.MAX_VALUE);
+                    if (fdIds.putIfAbsent(fd, rest.substring(space2 + 1)) != null) {
+                        throw l.error("second fdid line for descriptor " + fd);
+                    }
+                    break;
+                }
+                case "arg": {
+                    int space2 = rest == null ? -1 : rest.indexOf(' ');
+                    if (space2 < 0) {
+                        throw l.error("expected 'arg I TEXT'");
+                    }
+                    if (l.bounded(rest.substring(0, space2), 0, Integer.MAX_VALUE) != args.size()) {
+                        throw l.error("expected argument " + args.size() + " next");
+                    }
+                    args.add(l.unescape(rest.substring(space2 + 1)));
                     break;
                 }
                 default:

@@ -29,7 +29,10 @@
  *
  * MODES (argv[1])
  *
- *   report [ENVNAME...]  print the report below on stdout, exit 0
+ *   report [ENVNAME...] [-- ARG...]
+ *                        print the report below on stdout, exit 0; the
+ *                        arguments after the first "--" are not looked up,
+ *                        only echoed by the "arg" lines with all the others
  *   exit N               exit with status N (0..255)
  *   kill-self SIG        kill(getpid(), SIG) with the inherited disposition;
  *                        exit 99 if still alive afterwards
@@ -65,9 +68,15 @@
  *   noenv NAME           ... or unset, in argument order
  *   fdinfo FD KIND       one line per descriptor in "fds", ascending; KIND
  *                        is pipe, socket, file, chr, dir or other
+ *   fdid FD DEV:INO ACC  one line per descriptor in "fds", ascending: what
+ *                        it is open on (st_dev and st_ino in decimal) and
+ *                        its access mode (r, w or rw), so that a test can
+ *                        tell which of its own objects the child holds
+ *   arg I TEXT           one line per element of argv, from argv[0], as
+ *                        received (TEXT may be empty)
  *
  * An empty list is the bare keyword ("sigblk"). Text (cwd, env names and
- * values) is escaped so that one item stays one line: a backslash becomes
+ * values, args) is escaped so that one item stays one line: a backslash becomes
  * \\, a newline \n, and any other byte below 0x20, or 0x7f, becomes \xHH
  * (two lowercase hex digits); all other bytes pass through unchanged.
  *
@@ -129,7 +138,8 @@ _Noreturn static void usage(void)
     fprintf(stderr,
             "usage: %s MODE [ARGS...]\n"
             "modes:\n"
-            "  report [ENVNAME...]   report descriptors, signals, ids, umask, cwd, env\n"
+            "  report [ENVNAME...] [-- ARG...]\n"
+            "                        report descriptors, signals, ids, umask, cwd, env, argv\n"
             "  exit N                exit with status N (0..255)\n"
             "  kill-self SIG         send SIG to itself; exit 99 if still alive\n"
             "  cat                   copy stdin to stdout\n"
@@ -210,6 +220,8 @@ struct fd_entry {
     int fd;
     int fd_flags;      /* result of F_GETFD */
     const char *kind;  /* from fstat */
+    unsigned long long dev, ino; /* from fstat */
+    const char *access; /* from F_GETFL */
 };
 
 struct fd_list {
@@ -232,6 +244,9 @@ static void fd_list_add(struct fd_list *list, int fd, int fd_flags)
     list->items[list->len].fd = fd;
     list->items[list->len].fd_flags = fd_flags;
     list->items[list->len].kind = "other";
+    list->items[list->len].dev = 0;
+    list->items[list->len].ino = 0;
+    list->items[list->len].access = "r";
     list->len++;
 }
 
@@ -364,28 +379,43 @@ static void add_fds_above_limit(struct fd_list *list, long limit)
           sizeof *list->items, compare_fd_entries);
 }
 
-static const char *fd_kind(int fd)
+static const char *fd_kind(const struct stat *st)
 {
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        fail("fstat", errno);
-    }
-    if (S_ISFIFO(st.st_mode)) {
+    mode_t mode = st->st_mode;
+    if (S_ISFIFO(mode)) {
         return "pipe";
     }
-    if (S_ISSOCK(st.st_mode)) {
+    if (S_ISSOCK(mode)) {
         return "socket";
     }
-    if (S_ISREG(st.st_mode)) {
+    if (S_ISREG(mode)) {
         return "file";
     }
-    if (S_ISCHR(st.st_mode)) {
+    if (S_ISCHR(mode)) {
         return "chr";
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (S_ISDIR(mode)) {
         return "dir";
     }
     return "other";
+}
+
+/* Fills in kind, identity and access mode; opens nothing. */
+static void describe_fd(struct fd_entry *entry)
+{
+    struct stat st;
+    if (fstat(entry->fd, &st) != 0) {
+        fail("fstat", errno);
+    }
+    entry->kind = fd_kind(&st);
+    entry->dev = (unsigned long long) st.st_dev;
+    entry->ino = (unsigned long long) st.st_ino;
+    int status = fcntl(entry->fd, F_GETFL);
+    if (status == -1) {
+        fail("fcntl(F_GETFL)", errno);
+    }
+    int mode = status & O_ACCMODE;
+    entry->access = mode == O_WRONLY ? "w" : mode == O_RDWR ? "rw" : "r";
 }
 
 /*
@@ -544,7 +574,7 @@ static int mode_report(int argc, char **argv)
     sweep_fds(&fds, limit);
     add_fds_above_limit(&fds, limit);
     for (size_t i = 0; i < fds.len; i++) {
-        fds.items[i].kind = fd_kind(fds.items[i].fd);
+        describe_fd(&fds.items[i]);
     }
 
     /* 2. Everything else. */
@@ -584,7 +614,7 @@ static int mode_report(int argc, char **argv)
     fputs("cwd ", stdout);
     put_escaped(cwd);
     fputc('\n', stdout);
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *value = getenv(argv[i]);
         if (value != NULL) {
             fputs("env ", stdout);
@@ -599,6 +629,15 @@ static int mode_report(int argc, char **argv)
     }
     for (size_t i = 0; i < fds.len; i++) {
         printf("fdinfo %d %s\n", fds.items[i].fd, fds.items[i].kind);
+    }
+    for (size_t i = 0; i < fds.len; i++) {
+        printf("fdid %d %llu:%llu %s\n", fds.items[i].fd, fds.items[i].dev, fds.items[i].ino,
+               fds.items[i].access);
+    }
+    for (int i = 0; i < argc; i++) {
+        printf("arg %d ", i);
+        put_escaped(argv[i]);
+        fputc('\n', stdout);
     }
     flush_stdout_or_fail();
 

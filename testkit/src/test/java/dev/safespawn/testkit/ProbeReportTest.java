@@ -134,6 +134,55 @@ class ProbeReportTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** A report from a probe that prints what each descriptor is open on, and its argv. */
+    private static final String WITH_IDS_AND_ARGS = SAMPLE + """
+            fdid 0 6:3 r
+            fdid 1 15:40961 w
+            fdid 2 15:40961 w
+            fdid 5 65024:1234 rw
+            fdid 7 8:99 rw
+            arg 0 /bin/probe
+            arg 1 report
+            arg 2 --
+            arg 3 \\x01x\\ny
+            arg 4\s
+            arg 5 é
+            """;
+
+    @Test
+    void parsesDescriptorIdentitiesAndArguments() {
+        ProbeReport report = ProbeReport.parse(WITH_IDS_AND_ARGS);
+
+        assertThat(report.fdIds()).containsExactly(entry(0, "6:3 r"), entry(1, "15:40961 w"),
+                entry(2, "15:40961 w"), entry(5, "65024:1234 rw"), entry(7, "8:99 rw"));
+        assertThat(report.args()).containsExactly("/bin/probe", "report", "--", "\u0001x\ny", "", "é");
+        assertThat(ProbeReport.parse(SAMPLE).fdIds()).isEmpty();
+        assertThat(ProbeReport.parse(SAMPLE).args()).isEmpty();
+    }
+
+    @Test
+    void rejectsBadDescriptorIdentitiesAndArguments() {
+        List<String[]> replacements = List.of(
+                new String[] {"fdid 5 65024:1234 rw\n", "fdid 5 65024:1234 x\n"},
+                new String[] {"fdid 5 65024:1234 rw\n", "fdid 5 65024 rw\n"},
+                new String[] {"fdid 5 65024:1234 rw\n", "fdid 5\n"},
+                new String[] {"fdid 7 8:99 rw\n", "fdid 5 8:99 rw\n"},
+                new String[] {"arg 4 \n", "arg 5 \n"},
+                new String[] {"arg 4 \n", "arg 4\n"});
+        for (String[] r : replacements) {
+            assertThat(WITH_IDS_AND_ARGS).contains(r[0]);
+            String bad = WITH_IDS_AND_ARGS.replace(r[0], r[1]);
+            String offending = r[1].substring(0, r[1].length() - 1);
+            assertThatThrownBy(() -> ProbeReport.parse(bad))
+                    .as("report with '%s'", offending)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'" + offending + "'");
+        }
+        assertThatThrownBy(() -> ProbeReport.parse(WITH_IDS_AND_ARGS.replace("fdid 7 8:99 rw\n", "")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not for every descriptor");
+    }
+
     @Test
     void collectionsAreReadOnly() {
         ProbeReport report = ProbeReport.parse(SAMPLE);
