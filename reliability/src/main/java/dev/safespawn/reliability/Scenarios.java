@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /** Every scenario of the campaign, in the order it runs them and the results list them. */
 final class Scenarios {
     static final List<Scenario> ALL = List.of(
-            new ChurnLoad());
+            new ChurnLoad(),
+            new BlockedCallers());
 
     private Scenarios() {
     }
