@@ -33,4 +33,7 @@ final class Libc {
     static native int open(String path, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    /** A named pipe: a worker JVM opening it tells the campaign it has reached a point, with no sleep. */
+    static native int mkfifo(String path, int mode) throws LastErrorException;
 }

@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 final class Scenarios {
     static final List<Scenario> ALL = List.of(
             new ChurnLoad(),
-            new BlockedCallers());
+            new BlockedCallers(),
+            new PoolFaults());
 
     private Scenarios() {
     }
