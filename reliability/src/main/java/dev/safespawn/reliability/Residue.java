@@ -23,7 +23,7 @@ record Residue(Set<String> fds, Set<String> threads, Set<Long> children) {
     private static final Duration CHILD_EXIT_GRACE = Duration.ofSeconds(5);
 
     static Residue now() throws InterruptedException {
-        return new Residue(openFds(), ParentState.otherThreads(), childPids());
+        return new Residue(openFds(), otherThreads(), childPids());
     }
 
     /**
@@ -54,7 +54,7 @@ record Residue(Set<String> fds, Set<String> threads, Set<Long> children) {
         if (!newDescriptors.isEmpty()) {
             outcome.problem("descriptors left open: " + newDescriptors);
         }
-        Set<String> newThreads = new TreeSet<>(ParentState.otherThreads());
+        Set<String> newThreads = otherThreads();
         newThreads.removeAll(threads);
         if (!newThreads.isEmpty()) {
             outcome.problem("threads left running: " + newThreads);
@@ -68,6 +68,17 @@ record Residue(Set<String> fds, Set<String> threads, Set<Long> children) {
     static Set<String> openFds() {
         return ParentState.openFds().stream().filter(entry -> !entry.endsWith(".jar"))
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * The threads {@link ParentState#otherThreads()} counts but the process
+     * pool's completion threads: a cached pool shared by every pool of the
+     * JVM, whose idle threads linger for their keep-alive by design.
+     */
+    private static Set<String> otherThreads() throws InterruptedException {
+        Set<String> threads = ParentState.otherThreads();
+        threads.removeIf(name -> name.startsWith("safespawn-pool-completion-"));
+        return threads;
     }
 
     private static Set<Long> childPids() {

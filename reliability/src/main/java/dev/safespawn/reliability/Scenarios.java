@@ -9,7 +9,9 @@ import java.util.stream.Collectors;
 final class Scenarios {
     static final List<Scenario> ALL = List.of(
             new ChurnLoad(),
-            new HostileInput());
+            new BlockedCallers(),
+            new HostileInput(),
+            new PoolFaults());
 
     private Scenarios() {
     }
