@@ -37,15 +37,13 @@ final class Libc {
 
     static native int close(int fd) throws LastErrorException;
 
-<<<<<<< HEAD
     static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
     static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
 
     /** {@code rlimit} receives {rlim_cur, rlim_max}. */
     static native int getrlimit(int resource, long[] rlimit) throws LastErrorException;
-=======
+
     /** A named pipe: a worker JVM opening it tells the campaign it has reached a point, with no sleep. */
     static native int mkfifo(String path, int mode) throws LastErrorException;
->>>>>>> callers
 }
