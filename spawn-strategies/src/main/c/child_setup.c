@@ -234,13 +234,16 @@ static int is_target(const struct ss_request *req, int fd)
 }
 
 /* A close-on-exec copy of fd that no later dup2 will overwrite: above every
- * number in play if the descriptor limit allows (the usual case), otherwise
- * the lowest free number that is not a target. Copies landing on a target on
- * the way are left open; the dup2 onto that target replaces them. */
+ * number in play if the descriptor limit leaves room there (the usual case),
+ * otherwise the lowest free number that is not a target. "No room" is EINVAL
+ * when `above` is at or past the limit, and EMFILE when every number from it
+ * to the limit is taken (a target just below the limit, with a collision).
+ * Copies landing on a target on the way are left open; the dup2 onto that
+ * target replaces them. */
 static int copy_out_of_the_way(const struct ss_request *req, int fd, int above)
 {
     int copy = fcntl(fd, F_DUPFD_CLOEXEC, above);
-    if (copy >= 0 || errno != EINVAL) {
+    if (copy >= 0 || (errno != EINVAL && errno != EMFILE)) {
         return copy;
     }
     for (int from = 0;; from = copy + 1) {

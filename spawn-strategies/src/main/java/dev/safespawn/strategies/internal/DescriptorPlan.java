@@ -6,12 +6,20 @@ import dev.safespawn.Redirect;
 import dev.safespawn.SpawnException;
 import dev.safespawn.SpawnException.Stage;
 import dev.safespawn.internal.Errno;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The descriptors one spawn needs, made in the parent: pipes for
@@ -196,16 +204,23 @@ public final class DescriptorPlan implements AutoCloseable {
     /**
      * The {@code dup2(from, to)} steps that place every descriptor, safe against
      * collisions (a source that is another mapping's target, such as a stdout /
-     * stderr swap): if any exist, every source is first moved above all numbers
-     * in play. Each step is {@code {from, to}}.
+     * stderr swap): if any exist, every source is first copied to a spare
+     * number, then the spares onto the targets. Each step is {@code {from, to}}.
+     *
+     * <p>Spares are the lowest numbers from 3 that no step reads or writes
+     * (0 to 2 may be the child's inherited standard streams), so they stay
+     * below the descriptor limit however high the targets are; each is closed
+     * before exec with the {@link #gapsToClose() gaps} or from
+     * {@link #closeFrom()}, and what the child inherited there is closed then anyway.
      */
     public List<int[]> dupSteps() {
         boolean collision = false;
-        int highest = 0;
+        Set<Integer> inPlay = new HashSet<>();
         for (Map.Entry<Integer, Integer> m : childToParent.entrySet()) {
             int target = m.getKey();
             int source = m.getValue();
-            highest = Math.max(highest, Math.max(target, source));
+            inPlay.add(target);
+            inPlay.add(source);
             if (source != target && childToParent.containsKey(source)) {
                 collision = true;
             }
@@ -215,9 +230,12 @@ public final class DescriptorPlan implements AutoCloseable {
             childToParent.forEach((target, source) -> steps.add(new int[] {source, target}));
             return steps;
         }
-        int spare = highest + 1;
+        int spare = 3;
         List<int[]> second = new ArrayList<>();
         for (Map.Entry<Integer, Integer> m : childToParent.entrySet()) {
+            while (inPlay.contains(spare)) {
+                spare++;
+            }
             steps.add(new int[] {m.getValue(), spare});
             second.add(new int[] {spare, m.getKey()});
             spare++;
@@ -229,6 +247,37 @@ public final class DescriptorPlan implements AutoCloseable {
     /** The lowest descriptor the child closes from: everything at or above it goes. */
     public int closeFrom() {
         return childToParent.isEmpty() ? 3 : Math.max(3, childToParent.lastKey() + 1);
+    }
+
+    /**
+     * {@link #closeFrom()}, or empty when that is the soft descriptor limit
+     * itself (a descriptor placed on the highest number allowed): libc refuses
+     * to close from, or close, a number at or above the limit. Nothing can be
+     * open there unless the limit was lowered after it was opened, and that is
+     * checked here.
+     *
+     * @throws SpawnException stage DUP2, if a descriptor at or above the limit is
+     *         open: no file action could keep it from the child
+     */
+    public OptionalInt closeFromWithinLimit() throws SpawnException {
+        int from = closeFrom();
+        long limit = softDescriptorLimit();
+        if (from < limit) {
+            return OptionalInt.of(from);
+        }
+        try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
+            Optional<Integer> above = open.map(p -> Integer.parseInt(p.getFileName().toString()))
+                    .filter(fd -> fd >= from).findFirst();
+            if (above.isPresent()) {
+                throw new SpawnException(Stage.DUP2, Errno.EBADF, String.valueOf(above.get()), "descriptor "
+                        + above.get() + " is open at or above the descriptor limit (RLIMIT_NOFILE " + limit
+                        + "), where posix_spawn cannot close it; use fork_exec or zygote, or raise the limit");
+            }
+        } catch (IOException e) {
+            throw new SpawnException(Stage.DUP2, Errno.EBADF, null,
+                    "cannot list this process's descriptors to check none is above the limit: " + e);
+        }
+        return OptionalInt.empty();
     }
 
     /** Descriptors from 3 up to {@link #closeFrom()} that the child must close (gaps between kept ones). */

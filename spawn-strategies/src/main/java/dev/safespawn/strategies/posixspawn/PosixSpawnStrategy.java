@@ -22,6 +22,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -181,7 +182,10 @@ public final class PosixSpawnStrategy implements PipedStrategy {
         for (int gap : plan.gapsToClose()) {
             check(LibC.posix_spawn_file_actions_addclose(actions, gap));
         }
-        check(LibCSpawnExtensions.posix_spawn_file_actions_addclosefrom_np(actions, plan.closeFrom()));
+        OptionalInt closeFrom = plan.closeFromWithinLimit();
+        if (closeFrom.isPresent()) {
+            check(LibCSpawnExtensions.posix_spawn_file_actions_addclosefrom_np(actions, closeFrom.getAsInt()));
+        }
         if (command.directory().isPresent()) {
             check(LibCSpawnExtensions.posix_spawn_file_actions_addchdir_np(
                     actions, command.directory().get().toString()));
