@@ -3,6 +3,7 @@ package dev.safespawn.jdk;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.ExitStatus;
 import dev.safespawn.Signal;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class JdkChildProcess extends ChildProcess {
     private final Process process;
     private final CompletableFuture<Process> onExit;
+    private final StdinStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
     /** How the child ended, decided once when the exit is first observed; null before. */
@@ -37,13 +39,30 @@ final class JdkChildProcess extends ChildProcess {
             end();
             return this;
         });
+        this.stdin = new StdinStream(process.getOutputStream());
         this.stdout = new EndAtExitInputStream(process.getInputStream(), process);
         this.stderr = new EndAtExitInputStream(process.getErrorStream(), process);
     }
 
     @Override
     public OutputStream getOutputStream() {
-        return process.getOutputStream();
+        return stdin;
+    }
+
+    /**
+     * As {@link ChildProcess#close()}, except that a child still alive while a
+     * write to its stdin is under way is destroyed before the streams are
+     * closed rather than after: the JDK's stream cannot be closed while that
+     * write holds it (see {@link StdinStream}), and the child's death is what
+     * ends the write (with an {@link IOException}). The end is the same:
+     * streams closed, child killed and waited for.
+     */
+    @Override
+    public void close() throws IOException {
+        if (stdin.shutOutWriters() && isAlive()) {
+            destroyForcibly();
+        }
+        super.close();
     }
 
     @Override
