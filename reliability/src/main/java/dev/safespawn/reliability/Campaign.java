@@ -2,6 +2,7 @@ package dev.safespawn.reliability;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class Campaign {
                 switch (args[i]) {
                     case "--short" -> budget = Budget.SHORT;
                     case "--only" -> scenarios = Scenarios.named(value(args, ++i, "--only").split(","));
-                    case "--on" -> on = Configuration.named(value(args, ++i, "--on").split(","));
+                    case "--on" -> on = Arrays.stream(value(args, ++i, "--on").split(",")).map(Configuration::named).toList();
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + "; options: --short, --only SCENARIO[,...], --on CONFIGURATION[,...], --out FILE");

@@ -3,7 +3,6 @@ package dev.safespawn.reliability;
 import dev.safespawn.Spawner;
 import dev.safespawn.strategies.forkexec.ForkExecStrategy;
 import dev.safespawn.strategies.zygote.ZygoteStrategy;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +31,11 @@ record Configuration(String name, String strategy, Map<String, String> propertie
         properties = Map.copyOf(properties);
     }
 
-    /** The configurations called {@code names}, as {@link #ALL} names them, in that order. */
-    static List<Configuration> named(String... names) {
-        return Arrays.stream(names).map(String::trim).map(name -> ALL.stream().filter(c -> c.name.equals(name))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("no configuration '" + name
-                        + "'; known: " + ALL.stream().map(Configuration::name).toList()))).toList();
+    /** The configuration called {@code name}, as {@link #ALL} names it. */
+    static Configuration named(String name) {
+        return ALL.stream().filter(c -> c.name.equals(name.trim())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no configuration '" + name + "'; known: "
+                        + ALL.stream().map(Configuration::name).toList()));
     }
 
     /**
