@@ -6,9 +6,10 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
 /**
- * The libc calls the campaign makes the way careless native code does, with
- * no {@code O_CLOEXEC}: the descriptors a launcher must not hand to a child.
- * Linux x86_64 and aarch64 values.
+ * The libc calls the campaign makes: descriptors opened the way careless
+ * native code does, with no {@code O_CLOEXEC} (the ones a launcher must not
+ * hand to a child), and the resource limits the fault scenarios lower and put
+ * back. Linux x86_64 and aarch64 values.
  */
 final class Libc {
     static {
@@ -23,6 +24,10 @@ final class Libc {
     static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
     static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+    static final int RLIMIT_NPROC = 6;
+    static final int RLIMIT_NOFILE = 7;
+    static final int RLIMIT_AS = 9;
 
     static native int pipe2(int[] fds, int flags) throws LastErrorException;
 
@@ -33,4 +38,12 @@ final class Libc {
     static native int open(String path, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    /**
+     * Reads and/or sets a resource limit of process {@code pid} (0: this one).
+     * Each array is {@code {soft, hard}} (a {@code struct rlimit}); null leaves it out.
+     */
+    static native int prlimit(int pid, int resource, long[] newLimit, long[] oldLimit) throws LastErrorException;
+
+    static native int getuid();
 }

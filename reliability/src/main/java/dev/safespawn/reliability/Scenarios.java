@@ -8,7 +8,12 @@ import java.util.stream.Collectors;
 /** Every scenario of the campaign, in the order it runs them and the results list them. */
 final class Scenarios {
     static final List<Scenario> ALL = List.of(
-            new ChurnLoad());
+            new ChurnLoad(),
+            new ZygoteKilled(),
+            new ParentKilled(),
+            new DescriptorLimit(),
+            new ProcessLimit(),
+            new ZygoteMemoryPressure());
 
     private Scenarios() {
     }
