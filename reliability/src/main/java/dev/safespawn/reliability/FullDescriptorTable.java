@@ -66,7 +66,11 @@ final class FullDescriptorTable implements AutoCloseable {
     public void close() {
         try {
             for (int fd : fillers) {
-                Libc.close(fd);
+                try {
+                    Libc.close(fd);
+                } catch (LastErrorException e) {
+                    // EBADF: code under test closed a descriptor it did not own; the run reports what is missing
+                }
             }
             fillers.clear();
         } finally {
