@@ -36,7 +36,8 @@ final class DescriptorLimit implements Scenario {
                 + " EMFILE) while an echoing probe and a sleeping probe run. Clean: at the limit, spawning with a piped"
                 + " stdout and with inherited stdio either works or fails with an IOException naming EMFILE; writing"
                 + " to and reading from the echoing child, destroying the sleeper and waitFor() on both all work"
-                + " (they need no new descriptor); nothing throws a JNA type or an Error, nothing hangs; after the"
+                + " (they need no new descriptor); nothing throws a JNA type or an Error, nothing hangs, nothing closes"
+                + " a descriptor it does not own (the fillers must all be open still); after the"
                 + " table is released a spawn works again; nothing is left behind.";
     }
 
@@ -99,6 +100,10 @@ final class DescriptorLimit implements Scenario {
                     if (table != null) {
                         outcome.figure("descriptors filled", table.fillers());
                         table.close();
+                        if (table.closedByOthers() > 0) {
+                            outcome.problem("at the limit, " + table.closedByOthers() + " of the descriptors filling"
+                                    + " the table were closed by code that did not own them (EBADF when released)");
+                        }
                     }
                     // whatever happened at the limit, the two children end here
                     sleeper.destroyForcibly();

@@ -24,6 +24,7 @@ final class FullDescriptorTable implements AutoCloseable {
 
     private final long[] earlier = new long[2];
     private final List<Integer> fillers = new ArrayList<>();
+    private int closedByOthers;
 
     private FullDescriptorTable() {
     }
@@ -55,6 +56,14 @@ final class FullDescriptorTable implements AutoCloseable {
         return fillers.size();
     }
 
+    /**
+     * How many fillers were found closed already when {@link #close()} came to
+     * them: closed by code that did not own them. Valid after {@code close()}.
+     */
+    int closedByOthers() {
+        return closedByOthers;
+    }
+
     private static int highestOpen() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).max().orElse(2);
@@ -69,7 +78,7 @@ final class FullDescriptorTable implements AutoCloseable {
                 try {
                     Libc.close(fd);
                 } catch (LastErrorException e) {
-                    // EBADF: code under test closed a descriptor it did not own; the run reports what is missing
+                    closedByOthers++; // EBADF: code under test closed a descriptor it did not own
                 }
             }
             fillers.clear();

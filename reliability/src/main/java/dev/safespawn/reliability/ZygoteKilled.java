@@ -8,6 +8,7 @@ import dev.safespawn.Signal;
 import dev.safespawn.Spawner;
 import dev.safespawn.testkit.ParentState;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +79,7 @@ final class ZygoteKilled implements Scenario {
             int kills = budget.pick(3, 30);
             long deadline = System.nanoTime() + Faults.HANG.toNanos() * (kills + 1);
             Set<Long> serversBefore = Faults.zygoteServers();
-            Set<Long> killed = new java.util.HashSet<>();
+            Set<Long> killed = new HashSet<>();
             AtomicLong worstSleeperEnd = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
             List<AtomicBoolean> servedAfterLastKill = new ArrayList<>();
@@ -137,7 +138,7 @@ final class ZygoteKilled implements Scenario {
                     }
                     for (int t = 0; t < THREADS; t++) {
                         while (!servedAfterLastKill.get(t).get() && System.nanoTime() < deadline) {
-                            Thread.onSpinWait(); // a thread ends its in-flight call within the bound, then spawns again
+                            Thread.sleep(10); // polling a flag the thread sets once it has spawned again
                         }
                         if (!servedAfterLastKill.get(t).get()) {
                             outcome.problem("thread " + t + " never spawned successfully after the last kill");
@@ -164,7 +165,7 @@ final class ZygoteKilled implements Scenario {
         }
 
         private static Set<Long> union(Set<Long> a, Set<Long> b) {
-            Set<Long> all = new java.util.HashSet<>(a);
+            Set<Long> all = new HashSet<>(a);
             all.addAll(b);
             return all;
         }
@@ -224,8 +225,10 @@ final class ZygoteKilled implements Scenario {
                 overBound("waitFor()", waited);
                 ExitStatus status = child.exitStatus();
                 if (status.exited() && status.code() == 0) {
-                    servedSinceKill.incrementAndGet();
-                    served.set(true);
+                    if (start > lastKill) { // served by the server now running, not one killed meanwhile
+                        servedSinceKill.incrementAndGet();
+                        served.set(true);
+                    }
                 } else if (status.lost() && start < lastKill + Faults.RESOLVE_BOUND.toNanos()) {
                     lostByKill.incrementAndGet();
                 } else {
