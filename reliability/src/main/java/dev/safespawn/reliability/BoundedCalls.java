@@ -3,6 +3,7 @@ package dev.safespawn.reliability;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Spawner;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Calls made while a resource runs out, each on a caller thread started
@@ -21,18 +23,26 @@ import java.util.concurrent.TimeoutException;
  */
 final class BoundedCalls implements AutoCloseable {
     private final ExecutorService caller;
+    /** The caller thread, once started: a hang's problem says where it is stuck. */
+    private volatile Thread callerThread;
+    /** How much of a stuck caller's stack a problem quotes: enough to see which call it is in. */
+    private static final int STACK_FRAMES = 12;
     private final Outcome outcome;
     private final String[] causes;
     private String where = "";
     private boolean faulty;
     private long worst;
     private String firstRefusal = "-";
+    private int hangs;
 
     /**
      * @param causes what a failed spawn's message must name, one of them
      */
     BoundedCalls(Outcome outcome, String name, String... causes) {
-        this.caller = Executors.newSingleThreadExecutor(r -> new Thread(r, "reliability-" + name + "-caller"));
+        this.caller = Executors.newSingleThreadExecutor(r -> {
+            callerThread = new Thread(r, "reliability-" + name + "-caller");
+            return callerThread;
+        });
         this.outcome = outcome;
         this.causes = causes.clone();
     }
@@ -80,7 +90,11 @@ final class BoundedCalls implements AutoCloseable {
         try {
             return f.get(Faults.HANG.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            outcome.problem(what + " " + where + " had not returned after " + Faults.HANG.toSeconds() + " s");
+            hangs++;
+            Thread stuck = callerThread;
+            outcome.problem(what + " " + where + " had not returned after " + Faults.HANG.toSeconds() + " s; stuck at "
+                    + (stuck == null ? "?" : Arrays.stream(stuck.getStackTrace()).limit(STACK_FRAMES)
+                            .map(String::valueOf).collect(Collectors.joining(" < "))));
             f.cancel(true);
             return null;
         } finally {
@@ -91,6 +105,11 @@ final class BoundedCalls implements AutoCloseable {
     /** What the first spawn that failed while the fault held threw, for the results; "-" if none failed. */
     String firstRefusal() {
         return firstRefusal;
+    }
+
+    /** How many calls had not returned within {@link Faults#HANG}. */
+    int hangs() {
+        return hangs;
     }
 
     /** The longest any call took, in nanoseconds. */

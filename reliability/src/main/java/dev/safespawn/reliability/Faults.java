@@ -24,8 +24,12 @@ final class Faults {
      * the calls take milliseconds when things go right.
      */
     static final Duration RESOLVE_BOUND = Duration.ofSeconds(2);
-    /** How long a call may take before a scenario stops waiting and reports it hung; far above any healthy call. */
-    static final Duration HANG = Duration.ofSeconds(30);
+    /**
+     * How long a call may take before a scenario stops waiting and reports it
+     * hung: far above any healthy call (milliseconds), yet short enough that a
+     * call that never returns costs the short run little.
+     */
+    static final Duration HANG = Duration.ofSeconds(10);
     /** The file name every extracted zygote server binary starts with. */
     private static final String ZYGOTE_EXE_PREFIX = "safespawn-zygote-";
 
