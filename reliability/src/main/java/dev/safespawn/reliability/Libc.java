@@ -6,9 +6,10 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
 /**
- * The libc calls the campaign makes the way careless native code does, with
- * no {@code O_CLOEXEC}: the descriptors a launcher must not hand to a child.
- * Linux x86_64 and aarch64 values.
+ * The libc calls the campaign makes: descriptors opened the way careless
+ * native code does, with no {@code O_CLOEXEC} (the ones a launcher must not
+ * hand to a child), and the resource limits the fault scenarios lower and put
+ * back. Linux x86_64 and aarch64 values.
  */
 final class Libc {
     static {
@@ -25,7 +26,9 @@ final class Libc {
     static final int O_RDONLY = 0;
     static final int O_CLOEXEC = 02000000;
     static final int F_GETFD = 1;
+    static final int RLIMIT_NPROC = 6;
     static final int RLIMIT_NOFILE = 7;
+    static final int RLIMIT_AS = 9;
 
     static native int pipe2(int[] fds, int flags) throws LastErrorException;
 
@@ -46,4 +49,12 @@ final class Libc {
 
     /** A named pipe: a worker JVM opening it tells the campaign it has reached a point, with no sleep. */
     static native int mkfifo(String path, int mode) throws LastErrorException;
+
+    /**
+     * Reads and/or sets a resource limit of process {@code pid} (0: this one).
+     * Each array is {@code {soft, hard}} (a {@code struct rlimit}); null leaves it out.
+     */
+    static native int prlimit(int pid, int resource, long[] newLimit, long[] oldLimit) throws LastErrorException;
+
+    static native int getuid();
 }

@@ -9,6 +9,11 @@ import java.util.stream.Collectors;
 final class Scenarios {
     static final List<Scenario> ALL = List.of(
             new ChurnLoad(),
+            new ZygoteKilled(),
+            new ParentKilled(),
+            new DescriptorLimit(),
+            new ProcessLimit(),
+            new ZygoteMemoryPressure(),
             new BlockedCallers(),
             new HostileInput(),
             new PoolFaults());
