@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safespawn.Feature;
 import java.io.FileInputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -120,6 +123,41 @@ public interface DescriptorContract extends StrategyUnderTest {
         } finally {
             ParentState.close(a[0], b[0]);
         }
+    }
+
+    /**
+     * A swap whose other target is the highest number the descriptor limit
+     * allows is placed like any other: no spare copy may need a number at or
+     * above the limit. Needs {@code PASS_FD}.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    default void aSwapOntoTheHighestNumberAllowedIsPlaced() throws Exception {
+        require(Feature.PASS_FD);
+        long[] limit = new long[2];
+        Libc.getrlimit(Libc.RLIMIT_NOFILE, limit);
+        skipUnless(limit[0] > 64 && limit[0] < Integer.MAX_VALUE, "the soft RLIMIT_NOFILE is " + limit[0]);
+        int highest = (int) limit[0] - 1;
+        int[] a = ParentState.leakyPipe();
+        int[] b = ParentState.leakyPipe();
+        try {
+            // a's write end goes to b's write end's number, b's write end to the top:
+            // b[1] is both a source and a target, so both are moved through spares.
+            ProbeReport report = report(probe("report").passFd(a[1], b[1]).passFd(b[1], highest));
+            assertThat(report.fds()).containsExactly(0, 1, 2, b[1], highest);
+            assertThat(report.fdIds().get(b[1])).as("a's write end at %d", b[1]).isEqualTo(identity(a[1]) + " w");
+            assertThat(report.fdIds().get(highest)).as("b's write end at %d", highest).isEqualTo(identity(b[1]) + " w");
+        } finally {
+            ParentState.close(a[0], a[1], b[0], b[1]);
+        }
+    }
+
+    /** What {@code fd} of this process is open on, as {@link ProbeReport#fdIds()} names it without the access mode. */
+    private static String identity(int fd) throws IOException {
+        Path link = Path.of("/proc/self/fd", Integer.toString(fd));
+        return Files.getAttribute(link, "unix:dev") + ":" + Files.getAttribute(link, "unix:ino");
     }
 
     /**
