@@ -44,7 +44,10 @@ import java.util.stream.Stream;
  *
  * <p>Every {@code submit} returns a {@link CompletableFuture}. Its queries
  * ({@code isDone}, {@code get}, {@code join}) see the task's outcome as soon
- * as the task ends, so once the pool has terminated every future is done.
+ * as the task ends, so once the pool has terminated the future of every task
+ * that ran is done; those of the tasks {@link #shutdownNow()} handed back,
+ * never started, stay not done, as {@link java.util.concurrent.ExecutorService}
+ * has it.
  * Its dependent stages ({@code thenApply}, {@code whenComplete}, ...) never
  * run on a dispatcher: the future is completed, so dependents registered by
  * then are run, on a pool completion thread (a daemon thread of a cached pool
