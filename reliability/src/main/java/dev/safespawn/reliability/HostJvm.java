@@ -47,18 +47,31 @@ final class HostJvm implements AutoCloseable {
      */
     static HostJvm start(List<String> launcher, String classPath, Path probe, List<String> jvmOptions,
             Map<String, String> environment, Class<?> main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(launcher);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-D" + Probe.PROPERTY + "=" + probe);
-        command.addAll(List.of("-cp", classPath, main.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-D" + Probe.PROPERTY + "=" + probe);
+        ProcessBuilder builder = new ProcessBuilder(command(launcher, thisJava(), classPath, options, main, args))
+                .redirectErrorStream(true);
         if (environment != null) {
             builder.environment().clear();
             builder.environment().putAll(environment);
         }
         return new HostJvm(builder.start());
+    }
+
+    /** This JVM's {@code java} launcher. */
+    static String thisJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The command that runs {@code main} with {@code args} under {@code java}, after {@code launcher} (may be empty). */
+    static List<String> command(List<String> launcher, String java, String classPath, List<String> jvmOptions,
+            Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(launcher);
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, main.getName()));
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** Starts {@code main} with this JVM's class path and environment. */

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +25,6 @@ final class OtherJvm {
     private OtherJvm() {
     }
 
-    /** This JVM's {@code java} launcher. */
-    static String thisJava() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     /**
      * A {@code java} launcher that has virtual threads: this JVM's if it is
      * JDK 21 or later, else the one {@value #JDK21_PROPERTY} names.
@@ -39,7 +33,7 @@ final class OtherJvm {
      */
     static Optional<String> jdk21Java() {
         if (Runtime.version().feature() >= 21) {
-            return Optional.of(thisJava());
+            return Optional.of(HostJvm.thisJava());
         }
         String given = System.getProperty(JDK21_PROPERTY, "");
         return given.isBlank() ? Optional.empty() : Optional.of(given);
@@ -58,11 +52,8 @@ final class OtherJvm {
     /** Starts {@code main} with {@code args} under {@code java}; stdout and stderr both go to {@code log}. */
     static Process start(String java, List<String> jvmOptions, Class<?> main, Path log, String... args)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
+        List<String> command = HostJvm.command(List.of(), java, System.getProperty("java.class.path"), jvmOptions,
+                main, args);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -207,7 +207,7 @@ final class PoolFaults implements Scenario {
     /** A host JVM runs a two-worker pool and is SIGKILLed: everything under it must end. */
     private static void hostKilled(Configuration configuration, Outcome outcome) throws Exception {
         Path log = Files.createTempFile("safespawn-pool-host-", ".log");
-        Process host = OtherJvm.start(OtherJvm.thisJava(), List.of(), PoolFaults.class, log, configuration.name());
+        Process host = OtherJvm.start(HostJvm.thisJava(), List.of(), PoolFaults.class, log, configuration.name());
         try (Workers under = new Workers()) {
             long deadline = System.nanoTime() + BOUND.toNanos();
             List<Long> workers = List.of();
