@@ -55,7 +55,9 @@ import java.util.regex.Pattern;
  *
  * <p>To keep errors as precise as the native strategies', the program, the
  * directory and redirect files are checked in the parent first; the JDK's own
- * {@code error=N} is parsed for what only {@code execve} can find.
+ * {@code error=N} is parsed for what only {@code execve} can find, but for
+ * {@code EAGAIN} and {@code ENOMEM}, which are the child's creation failing
+ * (stage {@code SPAWN}, as on the native strategies).
  *
  * <p>The JDK's launcher runs a file that {@code execve} refuses with
  * {@code ENOEXEC} through {@code /bin/sh}, as a script; the native strategies
@@ -325,7 +327,12 @@ public final class JdkStrategy implements SpawnStrategy {
         if (!m.find()) {
             return e;
         }
-        SpawnException se = new SpawnException(Stage.EXEC, Integer.parseInt(m.group(1)), executable);
+        int errno = Integer.parseInt(m.group(1));
+        // EAGAIN and ENOMEM are the JDK failing to create the child (a process
+        // limit, no memory to fork), as the native strategies report them: not the program's exec.
+        SpawnException se = errno == Errno.EAGAIN || errno == Errno.ENOMEM
+                ? new SpawnException(Stage.SPAWN, errno, null)
+                : new SpawnException(Stage.EXEC, errno, executable);
         se.initCause(e);
         return se;
     }

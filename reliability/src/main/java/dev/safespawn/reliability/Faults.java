@@ -2,6 +2,7 @@ package dev.safespawn.reliability;
 
 import dev.safespawn.Command;
 import dev.safespawn.Redirect;
+import dev.safespawn.SpawnException;
 import dev.safespawn.testkit.Probe;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,10 +40,12 @@ final class Faults {
     /**
      * What is wrong with {@code thrown} as the failure of a call hit by a
      * fault, or empty if nothing is: it must be an {@link IOException} (a
-     * {@link dev.safespawn.SpawnException} is one) whose message names the
+     * {@link SpawnException} is one) whose message names the
      * cause, one of {@code causes} (such as {@code EMFILE} or {@code Too many
      * open files}), and nothing in its cause chain may be a JNA type or an
      * {@link Error}: those are what a caller cannot be expected to catch.
+     * {@code EAGAIN} or {@code ENOMEM} must not be blamed on the exec: they
+     * are the child's creation failing.
      */
     static Optional<String> untyped(Throwable thrown, String... causes) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
@@ -52,6 +55,10 @@ final class Faults {
         }
         if (!(thrown instanceof IOException)) {
             return Optional.of("threw " + describe(thrown) + ", not an IOException");
+        }
+        if (thrown instanceof SpawnException e && e.stage() == SpawnException.Stage.EXEC
+                && (e.errnoName().equals("EAGAIN") || e.errnoName().equals("ENOMEM"))) {
+            return Optional.of("threw " + describe(thrown) + ": the child's creation failing, blamed on the exec");
         }
         String message = String.valueOf(thrown.getMessage());
         for (String cause : causes) {
