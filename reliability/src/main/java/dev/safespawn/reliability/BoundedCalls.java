@@ -3,6 +3,8 @@ package dev.safespawn.reliability;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Spawner;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +29,8 @@ final class BoundedCalls implements AutoCloseable {
     private volatile Thread callerThread;
     /** How much of a stuck caller's stack a problem quotes: enough to see which call it is in. */
     private static final int STACK_FRAMES = 12;
+    /** What {@link #echo(ChildProcess)} sends and must get back. */
+    private static final byte[] PING = "ping\n".getBytes(StandardCharsets.US_ASCII);
     private final Outcome outcome;
     private final String[] causes;
     private String where = "";
@@ -82,6 +86,41 @@ final class BoundedCalls implements AutoCloseable {
             outcome.problem(what + " " + where + " " + Faults.untyped(e.getCause(), causes)
                     .orElse("threw " + Faults.describe(e.getCause())) + "; it must need no new resource");
             return null;
+        }
+    }
+
+    /**
+     * Reads {@code child}'s stdout to its end, waits for it and closes it,
+     * each a call that must work.
+     *
+     * @return its exit code, or null if waiting failed
+     */
+    Integer finish(ChildProcess child) throws InterruptedException {
+        call("reading a child's stdout spawned there", () -> child.getInputStream().readAllBytes());
+        Integer exit = call("waitFor() of a child spawned there", child::waitFor);
+        call("close() of a child spawned there", () -> {
+            child.close();
+            return null;
+        });
+        return exit;
+    }
+
+    /**
+     * Writes a line to {@code echoing}, a child that copies its stdin to its
+     * stdout, and reads it back, each a call that must work; anything else
+     * coming back is a problem.
+     */
+    void echo(ChildProcess echoing) throws InterruptedException {
+        call("write() to a child's stdin", () -> {
+            OutputStream in = echoing.getOutputStream();
+            in.write(PING);
+            in.flush();
+            return null;
+        });
+        byte[] echoed = call("read() of a child's stdout", () -> echoing.getInputStream().readNBytes(PING.length));
+        if (echoed != null && !Arrays.equals(echoed, PING)) {
+            outcome.problem(where + ": the echoing child sent back '" + new String(echoed, StandardCharsets.UTF_8)
+                    + "', not 'ping'");
         }
     }
 

@@ -5,9 +5,6 @@ import dev.safespawn.Command;
 import dev.safespawn.Redirect;
 import dev.safespawn.Spawner;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,7 +20,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class DescriptorLimit implements Scenario {
     private static final String[] CAUSES = {"EMFILE", "Too many open files"};
-    private static final byte[] PING = "ping\n".getBytes(StandardCharsets.US_ASCII);
 
     @Override
     public String name() {
@@ -66,27 +62,12 @@ final class DescriptorLimit implements Scenario {
                         ChildProcess child = calls.spawn(spawner, command);
                         if (child != null) {
                             spawnedAtLimit += atLimit ? 1 : 0;
-                            calls.call("waitFor() of a child spawned there", () -> child.waitFor());
-                            calls.call("close() of a child spawned there", () -> {
-                                child.close();
-                                return null;
-                            });
+                            calls.finish(child);
                         } else {
                             refused += atLimit ? 1 : 0;
                         }
                     }
-                    calls.call("write() to a child's stdin", () -> {
-                        OutputStream in = echoing.getOutputStream();
-                        in.write(PING);
-                        in.flush();
-                        return null;
-                    });
-                    byte[] echoed = calls.call("read() of a child's stdout",
-                            () -> echoing.getInputStream().readNBytes(PING.length));
-                    if (echoed != null && !Arrays.equals(echoed, PING)) {
-                        outcome.problem("the echoing child sent back '" + new String(echoed, StandardCharsets.UTF_8)
-                                + "', not 'ping'");
-                    }
+                    calls.echo(echoing);
                     calls.call("destroyForcibly() and waitFor() of a running child", () -> {
                         sleeper.destroyForcibly();
                         return sleeper.waitFor();

@@ -4,9 +4,6 @@ import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Redirect;
 import dev.safespawn.Spawner;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -24,7 +21,6 @@ public final class ProcessLimitHost {
     static final String FIGURE = "figure ";
     static final String PROBLEM = "problem ";
     private static final String[] CAUSES = {"EAGAIN", "Resource temporarily unavailable"};
-    private static final byte[] PING = "ping\n".getBytes(StandardCharsets.US_ASCII);
     private static final int SPAWNS_AT_LIMIT = 3;
 
     private ProcessLimitHost() {
@@ -73,25 +69,10 @@ public final class ProcessLimitHost {
                                 refused++;
                                 continue;
                             }
-                            calls.call("reading a child's stdout spawned there", () -> child.getInputStream().readAllBytes());
-                            calls.call("waitFor() of a child spawned there", () -> child.waitFor());
-                            calls.call("close() of a child spawned there", () -> {
-                                child.close();
-                                return null;
-                            });
+                            calls.finish(child);
                         }
                     }
-                    calls.call("write() to a child's stdin", () -> {
-                        OutputStream in = echoing.getOutputStream();
-                        in.write(PING);
-                        in.flush();
-                        return null;
-                    });
-                    byte[] echoed = calls.call("read() of a child's stdout",
-                            () -> echoing.getInputStream().readNBytes(PING.length));
-                    if (echoed != null && !Arrays.equals(echoed, PING)) {
-                        outcome.problem("the echoing child sent back '" + new String(echoed, StandardCharsets.UTF_8) + "'");
-                    }
+                    calls.echo(echoing);
                     calls.call("destroyForcibly() and waitFor() of a running child", () -> {
                         sleeper.destroyForcibly();
                         return sleeper.waitFor();

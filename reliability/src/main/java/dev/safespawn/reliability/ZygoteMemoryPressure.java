@@ -6,11 +6,8 @@ import dev.safespawn.Command;
 import dev.safespawn.Redirect;
 import dev.safespawn.Spawner;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +21,6 @@ import java.util.Set;
 final class ZygoteMemoryPressure implements Scenario {
     static final int SPAWNS_UNDER_PRESSURE = 5;
     private static final String[] CAUSES = {"ENOMEM", "Cannot allocate memory", "zygote server"};
-    private static final byte[] PING = "ping\n".getBytes(StandardCharsets.US_ASCII);
 
     @Override
     public String name() {
@@ -74,26 +70,10 @@ final class ZygoteMemoryPressure implements Scenario {
                             continue;
                         }
                         started++;
-                        calls.call("reading a child's stdout spawned there", () -> child.getInputStream().readAllBytes());
-                        Integer exit = calls.call("waitFor() of a child spawned there", () -> child.waitFor());
+                        Integer exit = calls.finish(child);
                         exitedZero += exit != null && exit == 0 ? 1 : 0;
-                        calls.call("close() of a child spawned there", () -> {
-                            child.close();
-                            return null;
-                        });
                     }
-                    calls.call("write() to a child's stdin", () -> {
-                        OutputStream in = echoing.getOutputStream();
-                        in.write(PING);
-                        in.flush();
-                        return null;
-                    });
-                    byte[] echoed = calls.call("read() of a child's stdout",
-                            () -> echoing.getInputStream().readNBytes(PING.length));
-                    if (echoed != null && !Arrays.equals(echoed, PING)) {
-                        outcome.problem("the echoing child sent back '" + new String(echoed, StandardCharsets.UTF_8)
-                                + "'");
-                    }
+                    calls.echo(echoing);
                 } finally {
                     try {
                         Libc.prlimit((int) server, Libc.RLIMIT_AS, earlier, null);
