@@ -46,8 +46,8 @@ final class ChurnLoad implements Scenario {
                 + " which must hold 0, 1 and 2 only; every child must exit 0. Clean: no wrong table, no failed"
                 + " spawn, and nothing left behind (descriptors, threads, children, zombies). 100,000 spawns per"
                 + " configuration in the full run, 20,000 in fork mode (each fork copies the JVM's page tables, and"
-                + " the JVM's writes fault while any child is between fork and exec: about 40 spawns a second"
-                + " under this load), 2,000 in the build's short run.";
+                + " the JVM's writes fault while any child is between fork and exec: under 100 spawns a second"
+                + " under this load, where vfork manages over 1,000), 2,000 in the build's short run.";
     }
 
     @Override
@@ -110,7 +110,7 @@ final class ChurnLoad implements Scenario {
      * 2,000 in the short run; 100,000 in the full one, but for fork mode:
      * every fork copies the JVM's page tables, and while any child is between
      * fork and exec each page the JVM writes is copied once more, so under
-     * this load it manages about 40 spawns a second (vfork about 600), and
+     * this load it manages under 100 spawns a second (vfork over 1,000), and
      * the full run gives it the campaign's minimum of 20,000.
      */
     static int spawns(Configuration configuration, Budget budget) {

@@ -206,21 +206,20 @@ final class PoolFaults implements Scenario {
 
     /** A host JVM runs a two-worker pool and is SIGKILLed: everything under it must end. */
     private static void hostKilled(Configuration configuration, Outcome outcome) throws Exception {
-        Path log = Files.createTempFile("safespawn-pool-host-", ".log");
-        Process host = OtherJvm.start(HostJvm.thisJava(), List.of(), PoolFaults.class, log, configuration.name());
-        try (Workers under = new Workers()) {
+        try (HostJvm host = HostJvm.start(List.of(), PoolFaults.class, configuration.name());
+                Workers under = new Workers()) {
             long deadline = System.nanoTime() + BOUND.toNanos();
-            List<Long> workers = List.of();
-            while (workers.size() < 2 && host.isAlive() && System.nanoTime() < deadline) {
-                workers = Files.readAllLines(log).stream().filter(l -> l.contains(HOST_WORKER))
-                        .map(l -> Long.parseLong(l.substring(l.indexOf(HOST_WORKER) + HOST_WORKER.length()).trim()))
-                        .toList();
-                TimeUnit.MILLISECONDS.sleep(20); // polls the host's log for its workers' pids; no event says so
-            }
-            if (workers.size() < 2) {
-                outcome.problem("the pool's host did not report two workers within " + BOUND + ":\n"
-                        + Files.readString(log));
-                return;
+            List<Long> workers = new ArrayList<>();
+            while (workers.size() < 2) {
+                String line = host.nextLine(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                if (line == null) {
+                    outcome.problem("the pool's host did not report two workers within " + BOUND + ":\n"
+                            + host.transcript());
+                    return;
+                }
+                if (line.contains(HOST_WORKER)) {
+                    workers.add(Long.parseLong(line.substring(line.indexOf(HOST_WORKER) + HOST_WORKER.length()).trim()));
+                }
             }
             // everything under the host, the zygote server too: pidfds now, while each surely runs
             List<Long> descendants = ProcessHandle.of(host.pid()).map(h -> h.descendants().map(ProcessHandle::pid)
@@ -231,14 +230,9 @@ final class PoolFaults implements Scenario {
             if (!descendants.containsAll(workers)) {
                 outcome.problem("the host's workers " + workers + " are not all under it: " + descendants);
             }
-            host.destroyForcibly(); // SIGKILL: the JVM gets no chance to stop its pool
-            host.waitFor();
+            host.close(); // SIGKILL: the JVM gets no chance to stop its pool
             under.checkAllEnded(outcome);
             outcome.figure("processes under the killed host", descendants.size());
-        } finally {
-            host.destroyForcibly();
-            host.waitFor();
-            Files.delete(log);
         }
     }
 

@@ -38,7 +38,19 @@ final class Report {
         summary(md, results);
         results.forEach((scenario, outcomes) -> section(md, scenario, outcomes));
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.write(file, md);
+        Files.write(file, md.stream().map(Report::withoutMachinePaths).toList());
+    }
+
+    /**
+     * {@code line} with this machine's temporary and home directories named
+     * as variables: the results are published, and the probe and the host
+     * JVMs' files live there, so messages quoting them would carry the paths.
+     */
+    static String withoutMachinePaths(String line) {
+        String tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString();
+        String home = System.getProperty("user.home");
+        String out = tmp.equals("/") ? line : line.replace(tmp + "/", "$TMPDIR/");
+        return home == null || home.isEmpty() || home.equals("/") ? out : out.replace(home + "/", "$HOME/");
     }
 
     private static void summary(List<String> md, Map<Scenario, List<Outcome>> results) {

@@ -8,6 +8,7 @@ import dev.safespawn.Signal;
 import dev.safespawn.Spawner;
 import dev.safespawn.testkit.ParentState;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -63,7 +64,7 @@ final class ZygoteKilled implements Scenario {
         private final AtomicBoolean stop = new AtomicBoolean();
         /** When the latest kill was sent, in nanoTime; calls that started within the bound of it may fail. */
         private volatile long lastKill = Long.MIN_VALUE / 2; // no kill yet: long before any call;
-        private final AtomicInteger servedSinceKill = new AtomicInteger();
+        private final Served served = new Served(THREADS);
         private final AtomicInteger spawned = new AtomicInteger();
         private final AtomicInteger failedByKill = new AtomicInteger();
         private final AtomicInteger lostByKill = new AtomicInteger();
@@ -82,21 +83,19 @@ final class ZygoteKilled implements Scenario {
             Set<Long> killed = new HashSet<>();
             AtomicLong worstSleeperEnd = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
-            List<AtomicBoolean> servedAfterLastKill = new ArrayList<>();
             try (Spawner spawner = configuration.open()) {
                 Command quick = Faults.probe(Redirect.DISCARD, "exit", "0").build();
                 for (int t = 0; t < THREADS; t++) {
-                    AtomicBoolean served = new AtomicBoolean();
-                    servedAfterLastKill.add(served);
-                    Thread thread = new Thread(() -> spawnUntilStopped(spawner, quick, served),
+                    int index = t;
+                    Thread thread = new Thread(() -> spawnUntilStopped(spawner, quick, index),
                             "reliability-zygote-killed-" + t);
                     threads.add(thread);
                     thread.start();
                 }
                 try {
                     for (int k = 0; k < kills; k++) {
-                        if (!awaitServed(deadline)) {
-                            outcome.problem("the zygote served only " + servedSinceKill.get() + " spawns in the "
+                        if (!served.awaitTotal(SERVED_BETWEEN_KILLS, deadline)) {
+                            outcome.problem("the zygote served only " + served.total() + " spawns in the "
                                     + Faults.HANG.toSeconds() + " s after kill " + k);
                             return;
                         }
@@ -104,8 +103,7 @@ final class ZygoteKilled implements Scenario {
                         int sleeperPidfd = ParentState.pidfdOf(sleeper.pid());
                         long server = Faults.newZygoteServer(union(serversBefore, killed));
                         killed.add(server);
-                        servedAfterLastKill.forEach(s -> s.set(false));
-                        servedSinceKill.set(0);
+                        served.reset();
                         try {
                             killServer(server);
                             long kill = lastKill;
@@ -132,17 +130,12 @@ final class ZygoteKilled implements Scenario {
                             ParentState.close(sleeperPidfd);
                         }
                     }
-                    if (!awaitServed(deadline)) {
-                        outcome.problem("the zygote served only " + servedSinceKill.get() + " spawns in the "
+                    if (!served.awaitTotal(SERVED_BETWEEN_KILLS, deadline)) {
+                        outcome.problem("the zygote served only " + served.total() + " spawns in the "
                                 + Faults.HANG.toSeconds() + " s after the last kill");
                     }
-                    for (int t = 0; t < THREADS; t++) {
-                        while (!servedAfterLastKill.get(t).get() && System.nanoTime() < deadline) {
-                            Thread.sleep(10); // polling a flag the thread sets once it has spawned again
-                        }
-                        if (!servedAfterLastKill.get(t).get()) {
-                            outcome.problem("thread " + t + " never spawned successfully after the last kill");
-                        }
+                    for (int t : served.awaitEveryThread(deadline)) {
+                        outcome.problem("thread " + t + " never spawned successfully after the last kill");
                     }
                 } finally {
                     stop.set(true);
@@ -170,17 +163,6 @@ final class ZygoteKilled implements Scenario {
             return all;
         }
 
-        /** Waits until the current server has served enough spawns, or the deadline; true if it has. */
-        private boolean awaitServed(long deadline) throws InterruptedException {
-            while (servedSinceKill.get() < SERVED_BETWEEN_KILLS) {
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                Thread.sleep(10); // polling a counter the spawning threads move; not synchronisation of a result
-            }
-            return true;
-        }
-
         /** SIGKILLs the server through a pidfd and notes when. The library, its parent, reaps it. */
         private void killServer(long server) {
             int pidfd = ParentState.pidfdOf(server);
@@ -192,7 +174,7 @@ final class ZygoteKilled implements Scenario {
             }
         }
 
-        private void spawnUntilStopped(Spawner spawner, Command quick, AtomicBoolean served) {
+        private void spawnUntilStopped(Spawner spawner, Command quick, int thread) {
             while (!stop.get()) {
                 long start = System.nanoTime();
                 ChildProcess child;
@@ -226,8 +208,7 @@ final class ZygoteKilled implements Scenario {
                 ExitStatus status = child.exitStatus();
                 if (status.exited() && status.code() == 0) {
                     if (start > lastKill) { // served by the server now running, not one killed meanwhile
-                        servedSinceKill.incrementAndGet();
-                        served.set(true);
+                        served.record(thread);
                     }
                 } else if (status.lost() && start < lastKill + Faults.RESOLVE_BOUND.toNanos()) {
                     lostByKill.incrementAndGet();
@@ -254,6 +235,67 @@ final class ZygoteKilled implements Scenario {
                 outcome.problem(call + " took " + Faults.millis(took) + " ms, over the "
                         + Faults.RESOLVE_BOUND.toSeconds() + " s bound");
             }
+        }
+    }
+
+    /**
+     * The spawns served by the server now running, in all and per thread, so
+     * the run waits for them on a monitor instead of polling. Thread-safe.
+     */
+    private static final class Served {
+        private final boolean[] byThread;
+        private int total;
+
+        Served(int threads) {
+            byThread = new boolean[threads];
+        }
+
+        /** A new server is about to run: nothing is served by it yet. */
+        synchronized void reset() {
+            Arrays.fill(byThread, false);
+            total = 0;
+        }
+
+        synchronized void record(int thread) {
+            byThread[thread] = true;
+            total++;
+            notifyAll();
+        }
+
+        synchronized int total() {
+            return total;
+        }
+
+        /** Waits until {@code count} spawns were served, or {@code deadline} (nanoTime); true if they were. */
+        synchronized boolean awaitTotal(int count, long deadline) throws InterruptedException {
+            while (total < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+
+        /** Waits until every thread was served, or {@code deadline} (nanoTime); the threads that were not. */
+        synchronized List<Integer> awaitEveryThread(long deadline) throws InterruptedException {
+            List<Integer> waiting = unserved();
+            while (!waiting.isEmpty() && deadline - System.nanoTime() > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+                waiting = unserved();
+            }
+            return waiting;
+        }
+
+        private List<Integer> unserved() {
+            List<Integer> threads = new ArrayList<>();
+            for (int t = 0; t < byThread.length; t++) {
+                if (!byThread[t]) {
+                    threads.add(t);
+                }
+            }
+            return threads;
         }
     }
 }
