@@ -124,6 +124,22 @@ final class BoundedCalls implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the two children a fault scenario keeps running through the
+     * fault, each a call that must work: {@code sleeper} destroyed and waited
+     * for, {@code echoing}'s stdin closed and it waited for.
+     */
+    void endBoth(ChildProcess sleeper, ChildProcess echoing) throws InterruptedException {
+        call("destroyForcibly() and waitFor() of a running child", () -> {
+            sleeper.destroyForcibly();
+            return sleeper.waitFor();
+        });
+        call("close() of a child's stdin, then waitFor()", () -> {
+            echoing.getOutputStream().close();
+            return echoing.waitFor();
+        });
+    }
+
     private <T> T await(String what, Future<T> f) throws InterruptedException, ExecutionException {
         long start = System.nanoTime();
         try {

@@ -27,6 +27,11 @@ record Configuration(String name, String strategy, Map<String, String> propertie
             new Configuration("zygote/2", "zygote", Map.of(ZygoteStrategy.STANDBY_PROPERTY, "2")),
             new Configuration("jdk", "jdk", Map.of()));
 
+    /** The configurations with a zygote server, for scenarios that act on the server itself. */
+    static List<Configuration> zygotes() {
+        return ALL.stream().filter(c -> c.strategy.equals("zygote")).toList();
+    }
+
     Configuration {
         properties = Map.copyOf(properties);
     }

@@ -68,14 +68,7 @@ final class DescriptorLimit implements Scenario {
                         }
                     }
                     calls.echo(echoing);
-                    calls.call("destroyForcibly() and waitFor() of a running child", () -> {
-                        sleeper.destroyForcibly();
-                        return sleeper.waitFor();
-                    });
-                    calls.call("close() of a child's stdin, then waitFor()", () -> {
-                        echoing.getOutputStream().close();
-                        return echoing.waitFor();
-                    });
+                    calls.endBoth(sleeper, echoing);
                     calls.call("read() of a child's stdout to its end", () -> echoing.getInputStream().read());
                 } finally {
                     if (table != null) {

@@ -73,14 +73,7 @@ public final class ProcessLimitHost {
                         }
                     }
                     calls.echo(echoing);
-                    calls.call("destroyForcibly() and waitFor() of a running child", () -> {
-                        sleeper.destroyForcibly();
-                        return sleeper.waitFor();
-                    });
-                    calls.call("close() of a child's stdin, then waitFor()", () -> {
-                        echoing.getOutputStream().close();
-                        return echoing.waitFor();
-                    });
+                    calls.endBoth(sleeper, echoing);
                 } finally {
                     if (earlier != null) {
                         restore(servers, earlier);

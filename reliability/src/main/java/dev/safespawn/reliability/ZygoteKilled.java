@@ -51,7 +51,7 @@ final class ZygoteKilled implements Scenario {
 
     @Override
     public List<Configuration> configurations() {
-        return List.of(Configuration.named("zygote/0"), Configuration.named("zygote/2"));
+        return Configuration.zygotes();
     }
 
     @Override

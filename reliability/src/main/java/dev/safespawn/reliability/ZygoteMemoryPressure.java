@@ -40,7 +40,7 @@ final class ZygoteMemoryPressure implements Scenario {
 
     @Override
     public List<Configuration> configurations() {
-        return List.of(Configuration.named("zygote/0"), Configuration.named("zygote/2"));
+        return Configuration.zygotes();
     }
 
     @Override
