@@ -2,9 +2,9 @@ package dev.safespawn.reliability;
 
 import dev.safespawn.testkit.Probe;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +49,10 @@ final class HostJvm implements AutoCloseable {
             Map<String, String> environment, Class<?> main, String... args) throws IOException {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-D" + Probe.PROPERTY + "=" + probe);
+        // No stdin pipe: a host reads nothing, and each pipe of the JDK's is one more
+        // descriptor its process reaper closes on a thread of its own after a kill.
         ProcessBuilder builder = new ProcessBuilder(command(launcher, thisJava(), classPath, options, main, args))
-                .redirectErrorStream(true);
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectErrorStream(true);
         if (environment != null) {
             builder.environment().clear();
             builder.environment().putAll(environment);
@@ -129,10 +131,5 @@ final class HostJvm implements AutoCloseable {
         }
         process.waitFor();
         reader.join();
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
