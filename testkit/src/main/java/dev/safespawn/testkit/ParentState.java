@@ -201,8 +201,15 @@ public final class ParentState {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** Pipes made with plain pipe2(flags 0), as careless native code does: neither end is close-on-exec. */
-    static int[] leakyPipe() {
+    /**
+     * A pipe made with plain {@code pipe2(flags 0)}, as careless native code
+     * makes one: neither end is close-on-exec. The caller closes both ends
+     * ({@link #close(int...)}).
+     *
+     * @return the read end, then the write end
+     * @throws com.sun.jna.LastErrorException if the pipe cannot be made ({@code EMFILE}, say)
+     */
+    public static int[] leakyPipe() {
         int[] fds = new int[2];
         Libc.pipe2(fds, 0);
         return fds;

@@ -5,10 +5,16 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import dev.safespawn.internal.Errno;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What this machine's libc and kernel offer, detected once at run time by
@@ -103,6 +109,51 @@ public final class NativeSupport {
         return Libc.UNAVAILABLE == null && Kernel.CLOSE_RANGE;
     }
 
+    /** The C library families whose builds this jar may carry. */
+    public enum LibcFamily {
+        GLIBC, MUSL, UNKNOWN;
+
+        /** The name used in diagnostics and messages. */
+        public String displayName() {
+            return this == UNKNOWN ? "unknown" : name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static final class Family {
+        static final LibcFamily DETECTED = detect();
+
+        /**
+         * glibc answers to its own {@code gnu_get_libc_version}; musl has no
+         * such call, so it is recognised by its dynamic loader
+         * ({@code ld-musl-<arch>.so.1}) or {@code libc.musl-<arch>.so.1}
+         * mapped into this process. Never by the OS name or a release file:
+         * a glibc JVM on Alpine with gcompat is still a glibc process.
+         */
+        private static LibcFamily detect() {
+            if (Libc.UNAVAILABLE != null) {
+                return LibcFamily.UNKNOWN;
+            }
+            if (hasSymbol("gnu_get_libc_version")) {
+                return LibcFamily.GLIBC;
+            }
+            try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+                return maps.anyMatch(Family::isMuslMapping) ? LibcFamily.MUSL : LibcFamily.UNKNOWN;
+            } catch (IOException | UncheckedIOException e) {
+                return LibcFamily.UNKNOWN;
+            }
+        }
+
+        private static boolean isMuslMapping(String line) {
+            String file = line.substring(line.lastIndexOf('/') + 1);
+            return file.startsWith("ld-musl-") || file.startsWith("libc.musl-");
+        }
+    }
+
+    /** The C library this JVM runs on, detected as {@link Family#detect()} says. */
+    public static LibcFamily libcFamily() {
+        return Family.DETECTED;
+    }
+
     /** glibc's version string, when the libc is glibc. */
     public static Optional<String> glibcVersion() {
         if (!hasSymbol("gnu_get_libc_version")) {
@@ -127,7 +178,8 @@ public final class NativeSupport {
             m.put("libc.version", "unknown (" + Libc.UNAVAILABLE + ")");
             return m;
         }
-        m.put("libc.version", glibcVersion().map(v -> "glibc " + v).orElse("unknown (not glibc)"));
+        m.put("libc.version", glibcVersion().map(v -> "glibc " + v).orElse(
+                libcFamily() == LibcFamily.MUSL ? "musl" : "unknown (neither glibc nor musl)"));
         m.put("kernel.close_range", yesNo(hasCloseRange()));
         m.put("kernel.pidfd_open", hasPidfd() ? "yes"
                 : "false".equals(System.getProperty(PIDFD_PROPERTY)) ? "no (" + PIDFD_PROPERTY + "=false)" : "no");

@@ -8,7 +8,8 @@ import com.sun.jna.ptr.IntByReference;
 /**
  * The fork_exec shim ({@code src/main/c/fork_exec_shim.c}), direct-mapped.
  * JNA finds {@code libsafespawn-shim.so} under the platform's resource prefix
- * ({@code linux-x86-64/}, {@code linux-aarch64/}) in the jar and extracts it.
+ * ({@code linux-x86-64/}, {@code linux-aarch64/}) in the jar and extracts it;
+ * a JVM on musl gets the musl build instead ({@link NativeBuilds}).
  * The natives are bound by the first {@link #loadFailure()}, which says
  * whether that worked: call it before any of them.
  */
@@ -38,6 +39,7 @@ public final class SafespawnShim {
                                                  IntByReference stageOut);
 
     private static final class Load {
+        static NativeLibrary library;
         static final String FAILURE = load();
 
         private static String load() {
@@ -48,10 +50,14 @@ public final class SafespawnShim {
             int abi;
             try {
                 // Bound here, not when the class loads, so that a missing library is an answer, not an error.
-                Native.register(SafespawnShim.class, NativeLibrary.getInstance(LIBRARY));
+                library = NativeBuilds.shimIsMuslBuild() ? NativeLibrary.getInstance(Native.extractFromResourcePath(
+                        NativeBuilds.shimResource(), SafespawnShim.class.getClassLoader()).getAbsolutePath())
+                        : NativeLibrary.getInstance(LIBRARY);
+                Native.register(SafespawnShim.class, library);
                 abi = safespawn_abi_version();
             } catch (Throwable e) { // UnsatisfiedLinkError, or JNA failing to initialise
-                return "cannot load lib" + LIBRARY + ".so (built for Linux x86-64 and aarch64; a noexec"
+                return "cannot load " + NativeBuilds.shimResource() + " (built for Linux x86-64 and aarch64 on glibc,"
+                        + " x86-64 on musl; a noexec"
                         + " temporary directory also stops it: set jna.tmpdir): " + rootCause(e);
             }
             return abi == ChildSetupAbi.SS_ABI_VERSION ? null : "lib" + LIBRARY + ".so has ABI version " + abi
@@ -71,8 +77,8 @@ public final class SafespawnShim {
         return java.util.Optional.ofNullable(Load.FAILURE);
     }
 
-    /** The file the shim was loaded from, for diagnostics. */
+    /** The file the shim was loaded from, for diagnostics; call only after {@link #loadFailure()} said none. */
     public static java.io.File loadedFrom() {
-        return NativeLibrary.getInstance(LIBRARY).getFile();
+        return Load.library.getFile();
     }
 }

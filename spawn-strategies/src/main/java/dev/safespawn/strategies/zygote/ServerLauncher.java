@@ -6,6 +6,7 @@ import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.ChildSetupRequest;
 import dev.safespawn.strategies.internal.DescriptorPlan;
 import dev.safespawn.strategies.internal.LibC;
+import dev.safespawn.strategies.internal.NativeBuilds;
 import dev.safespawn.strategies.internal.NativeChildProcess;
 import dev.safespawn.strategies.internal.SafespawnShim;
 import java.io.IOException;
@@ -23,6 +24,17 @@ final class ServerLauncher {
     private ServerLauncher() {
     }
 
+    /** The server's command line so far: the checked file, or the emulator that runs it. */
+    static Command.Builder commandFor(ZygoteBinary.Opened executable) {
+        String emulator = emulator();
+        String server = executable.path().toString();
+        return emulator.isEmpty() ? Command.builder(server) : Command.builder(emulator, server);
+    }
+
+    private static String emulator() {
+        return System.getProperty(NativeBuilds.ZYGOTE_EMULATOR_PROPERTY, "");
+    }
+
     /** Why the server cannot be started here, or empty if it can. */
     static Optional<String> unavailability() {
         return SafespawnShim.loadFailure().map(why -> "nothing can start the server: " + why);
@@ -31,8 +43,13 @@ final class ServerLauncher {
     /** Starts {@code command}, whose program names {@code executable}, by executing {@code executable}'s descriptor. */
     static ChildProcess start(Command command, ZygoteBinary.Opened executable) throws IOException {
         try (DescriptorPlan plan = DescriptorPlan.prepare(command)) {
-            ChildSetupRequest request = new ChildSetupRequest(command, executable.path().toString(),
-                    plan.childToParent(), ChildSetupAbi.SS_CLOSE_AUTO, 0, LibC.getpid()).executing(executable.fd());
+            String emulator = emulator();
+            ChildSetupRequest request = new ChildSetupRequest(command,
+                    emulator.isEmpty() ? executable.path().toString() : emulator,
+                    plan.childToParent(), ChildSetupAbi.SS_CLOSE_AUTO, 0, LibC.getpid());
+            if (emulator.isEmpty()) {
+                request.executing(executable.fd());
+            }
             int pid = request.launch(SafespawnShim.ForkExec.PACKAGED, ChildSetupAbi.SS_MODE_CLONE_VFORK);
             return NativeChildProcess.adopt(ZygoteStrategy.NAME + " server", pid, command, plan);
         }

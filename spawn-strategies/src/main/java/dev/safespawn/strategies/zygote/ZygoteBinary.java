@@ -2,10 +2,10 @@ package dev.safespawn.strategies.zygote;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Platform;
 import dev.safespawn.internal.Errno;
 import dev.safespawn.strategies.internal.Descriptor;
 import dev.safespawn.strategies.internal.LibC;
+import dev.safespawn.strategies.internal.NativeBuilds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -53,7 +53,7 @@ import java.util.Set;
 final class ZygoteBinary {
     /** System property naming the directory the server is extracted to. */
     static final String DIRECTORY_PROPERTY = "safespawn.zygote.dir";
-    private static final String RESOURCE = "/" + Platform.RESOURCE_PREFIX + "/safespawn-zygote";
+    private static final String RESOURCE = NativeBuilds.zygoteResource();
     private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> PRIVATE_EXE = PosixFilePermissions.fromString("r-x------");
     // <sys/stat.h>

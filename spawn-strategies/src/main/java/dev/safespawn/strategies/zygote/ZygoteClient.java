@@ -76,7 +76,7 @@ final class ZygoteClient {
             throws IOException {
         SeqPacketSocket.Pair pair = SeqPacketSocket.pair();
         ChildProcess server;
-        Command.Builder command = Command.builder(executable.path().toString());
+        Command.Builder command = ServerLauncher.commandFor(executable);
         if (keepChildren) {
             command.args("--keep-children");
         }
