@@ -13,6 +13,7 @@ enum LauncherKind {
     FORK_EXEC_FORK("fork_exec_fork", "safespawn fork_exec (fork)", true),
     ZYGOTE("zygote", "safespawn zygote", true),
     ZYGOTE_STANDBY2("zygote_standby2", "safespawn zygote, standby 2", true),
+    ZYGOTE_STATIC("zygote_static", "safespawn zygote, static musl build", true),
     PROCESS_BUILDER("processbuilder", "ProcessBuilder", false),
     COMMONS_EXEC("commons_exec", "Commons Exec", false),
     NUPROCESS("nuprocess", "NuProcess", false);
@@ -50,6 +51,9 @@ enum LauncherKind {
             case FORK_EXEC_FORK -> new SafespawnLauncher("fork_exec", "safespawn.forkexec.mode", "fork");
             case ZYGOTE -> new SafespawnLauncher("zygote", "safespawn.zygote.standby", "0");
             case ZYGOTE_STANDBY2 -> new SafespawnLauncher("zygote", "safespawn.zygote.standby", "2");
+            // The build a JVM on musl runs (made for x86-64 only), chosen by the strategies' test switch.
+            case ZYGOTE_STATIC -> new SafespawnLauncher("zygote", "safespawn.internal.zygote.resource",
+                    "/linux-x86-64/safespawn-zygote-static");
             case PROCESS_BUILDER -> new ProcessBuilderLauncher();
             case COMMONS_EXEC -> new CommonsExecLauncher();
             case NUPROCESS -> new NuProcessLauncher();

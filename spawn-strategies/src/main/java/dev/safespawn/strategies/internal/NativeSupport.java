@@ -137,16 +137,17 @@ public final class NativeSupport {
                 return LibcFamily.GLIBC;
             }
             try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
-                return maps.anyMatch(Family::isMuslMapping) ? LibcFamily.MUSL : LibcFamily.UNKNOWN;
+                return maps.anyMatch(NativeSupport::mapsMusl) ? LibcFamily.MUSL : LibcFamily.UNKNOWN;
             } catch (IOException | UncheckedIOException e) {
                 return LibcFamily.UNKNOWN;
             }
         }
+    }
 
-        private static boolean isMuslMapping(String line) {
-            String file = line.substring(line.lastIndexOf('/') + 1);
-            return file.startsWith("ld-musl-") || file.startsWith("libc.musl-");
-        }
+    /** Whether a line of {@code /proc/<pid>/maps} maps musl's loader or C library. */
+    public static boolean mapsMusl(String line) {
+        String file = line.substring(line.lastIndexOf('/') + 1);
+        return file.startsWith("ld-musl-") || file.startsWith("libc.musl-");
     }
 
     /** The C library this JVM runs on, detected as {@link Family#detect()} says. */

@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The zygote server's executable: packaged in the jar, extracted to a private
@@ -53,7 +54,6 @@ import java.util.Set;
 final class ZygoteBinary {
     /** System property naming the directory the server is extracted to. */
     static final String DIRECTORY_PROPERTY = "safespawn.zygote.dir";
-    private static final String RESOURCE = NativeBuilds.zygoteResource();
     private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> PRIVATE_EXE = PosixFilePermissions.fromString("r-x------");
     // <sys/stat.h>
@@ -69,26 +69,25 @@ final class ZygoteBinary {
         this.sha256 = HexFormat.of().formatHex(digest().digest(packaged));
     }
 
-    /** Read and hashed once: every Spawner.create() instantiates every strategy. */
-    private static final class Packaged {
-        static final Optional<ZygoteBinary> BINARY = load();
+    /** Each build read and hashed once: every Spawner.create() instantiates every strategy. */
+    private static final Map<String, Optional<ZygoteBinary>> PACKAGED = new ConcurrentHashMap<>();
 
-        private static Optional<ZygoteBinary> load() {
-            try (InputStream in = ZygoteBinary.class.getResourceAsStream(RESOURCE)) {
-                return in == null ? Optional.empty() : Optional.of(new ZygoteBinary(in.readAllBytes()));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    /** The packaged server, or empty when this jar has none for this platform. */
+    /** The packaged server this JVM runs ({@link NativeBuilds#zygoteResource()}), or empty when this jar has none. */
     static Optional<ZygoteBinary> packaged() {
-        return Packaged.BINARY;
+        return packaged(NativeBuilds.zygoteResource());
     }
 
-    static String resourceName() {
-        return RESOURCE;
+    /** The packaged server at {@code resource}, or empty when this jar has none there. */
+    static Optional<ZygoteBinary> packaged(String resource) {
+        return PACKAGED.computeIfAbsent(resource, ZygoteBinary::load);
+    }
+
+    private static Optional<ZygoteBinary> load(String resource) {
+        try (InputStream in = ZygoteBinary.class.getResourceAsStream(resource)) {
+            return in == null ? Optional.empty() : Optional.of(new ZygoteBinary(in.readAllBytes()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.safespawn.Feature;
 import dev.safespawn.internal.ExecutableResolver;
 import dev.safespawn.strategies.internal.ChildSetupAbi;
 import dev.safespawn.strategies.internal.HandlerDriver;
+import dev.safespawn.strategies.internal.NativeBuilds;
 import dev.safespawn.strategies.internal.NativeSupport;
 import dev.safespawn.strategies.internal.PipedStrategy;
 import java.io.IOException;
@@ -62,7 +63,8 @@ public final class ZygoteStrategy implements PipedStrategy {
     public static final String STANDBY_PROPERTY = "safespawn.zygote.standby";
     static final String NAME = "zygote";
 
-    private final Optional<ZygoteBinary> binary = ZygoteBinary.packaged();
+    private final String resource = NativeBuilds.zygoteResource();
+    private final Optional<ZygoteBinary> binary = ZygoteBinary.packaged(resource);
     private final boolean keepChildren = Boolean.getBoolean(KEEP_CHILDREN_PROPERTY);
     private final int standby = Math.max(0, Math.min(16, Integer.getInteger(STANDBY_PROPERTY, 0)));
     // Not a monitor: the first spawn starts the server while holding it, and a
@@ -93,7 +95,7 @@ public final class ZygoteStrategy implements PipedStrategy {
             return libc;
         }
         if (binary.isEmpty()) {
-            return Optional.of("this jar has no zygote server for this platform (" + ZygoteBinary.resourceName() + ")");
+            return Optional.of("this jar has no zygote server for this platform (" + resource + ")");
         }
         return ServerLauncher.unavailability();
     }
@@ -104,12 +106,13 @@ public final class ZygoteStrategy implements PipedStrategy {
     }
 
     /**
-     * The machine's facts, then where the server binary is (or will be)
-     * extracted, what starts it, and the standby and keep-children settings.
+     * The machine's facts, then which build of the server this JVM runs
+     * ({@link NativeBuilds}), where it is (or will be) extracted, what starts it, and the standby and keep-children settings.
      */
     @Override
     public Map<String, String> diagnostics() {
         Map<String, String> facts = NativeSupport.diagnostics();
+        facts.put("zygote.build", resource);
         facts.put("zygote.binary", binaryFact());
         facts.put("zygote.launcher", ServerLauncher.unavailability().map(why -> "none: " + why)
                 .orElse("the fork_exec shim's child set-up"));
@@ -120,7 +123,7 @@ public final class ZygoteStrategy implements PipedStrategy {
 
     private String binaryFact() {
         if (binary.isEmpty()) {
-            return "none in this jar for this platform (" + ZygoteBinary.resourceName() + ")";
+            return "none in this jar for this platform (" + resource + ")";
         }
         try {
             Path exe = binary.get().location();
