@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Assumptions;
  * where the build installs every tool and a skip would hide a lost proof.
  */
 final class OtherBuilds {
-    /** The pom's emulated executions name the aarch64 probe, compiled by {@code make cross-probe}, here. */
+    /** The pom's emulated executions name the aarch64 probe, compiled by {@code make other-test-natives}, here. */
     static final String AARCH64_PROBE_PROPERTY = "safespawn.test.aarch64.probe";
+    /** The pom names the musl program that loads the musl shim, compiled by {@code make other-test-natives}, here. */
+    static final String MUSL_CHECK_PROPERTY = "safespawn.test.musl.check";
 
     private OtherBuilds() {
     }
@@ -42,11 +44,20 @@ final class OtherBuilds {
 
     /** The aarch64 probe the pom's execution named, which must have been compiled. */
     static Path aarch64Probe() {
-        Path probe = Path.of(System.getProperty(AARCH64_PROBE_PROPERTY, "/nonexistent"));
-        if (!Files.isExecutable(probe)) {
-            skipOrFail("no aarch64 probe at " + probe + " (Debian: gcc-aarch64-linux-gnu)");
+        return testBuild(AARCH64_PROBE_PROPERTY, "gcc-aarch64-linux-gnu");
+    }
+
+    /** The musl program that loads the musl shim ({@code test/c/musl_shim_check.c}), which must have been compiled. */
+    static Path muslShimCheck() {
+        return testBuild(MUSL_CHECK_PROPERTY, "musl-tools");
+    }
+
+    private static Path testBuild(String property, String debianPackage) {
+        Path file = Path.of(System.getProperty(property, "/nonexistent"));
+        if (!Files.isExecutable(file)) {
+            skipOrFail("no " + file + " (Debian: " + debianPackage + "; the pom sets " + property + ")");
         }
-        return probe;
+        return file;
     }
 
     private static void skipOrFail(String why) {
