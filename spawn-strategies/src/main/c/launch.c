@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,9 +87,11 @@ int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t 
         }
     }
 
-    sigset_t all, saved;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &saved);
+    /* The raw call, as glibc's own posix_spawn blocks signals: it blocks the C
+     * library's internal ones too, and needs no pthread_sigmask, which glibc
+     * moved to a GLIBC_2.32 version, so the shim still loads on older glibc. */
+    uint64_t all = ~(uint64_t) 0, saved = 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &saved, (long) sizeof all);
     pid_t pid;
     if (mode == SS_MODE_CLONE_VFORK) {
         struct clone_args_ss args = { req, pipe_fds[1] };
@@ -100,7 +103,7 @@ int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t 
         }
     }
     int fork_errno = errno;
-    pthread_sigmask(SIG_SETMASK, &saved, (sigset_t *) 0);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved, (void *) 0, (long) sizeof saved);
     if (stack != (void *) 0) {
         munmap(stack, SS_CLONE_STACK_SIZE); /* under CLONE_VFORK the child has exec'd or exited */
     }

@@ -14,12 +14,15 @@ import dev.safespawn.strategies.internal.NativeSupport.LibcFamily;
  *
  * <p>The build is chosen by the C library detected in this process
  * ({@link NativeSupport#libcFamily()}), never from the OS name: glibc gets
- * the glibc builds; musl gets the musl shim and the static server; a C library
- * that is neither gets the glibc shim (its ABI check still guards the load)
- * and the static server, the one build that needs no C library at all.
- * On glibc the dynamic server stays the default: it is the build every
- * platform has, and the static one measured no faster
- * ({@code benchmarks/FINDINGS.md}, "Static or dynamic zygote").
+ * the glibc shim, which needs glibc 2.17 at most, and the glibc server from
+ * glibc {@value #GLIBC_FOR_DYNAMIC_ZYGOTE} on (built on a newer glibc it needs
+ * that version's {@code __libc_start_main}), the static server before; musl
+ * gets the musl shim and the static server; a C library that is neither gets
+ * the glibc shim (its ABI check still guards the load) and the static server,
+ * the one build that needs no C library at all. On a new glibc the dynamic
+ * server stays the default: it is the build every architecture has, and the
+ * static one measured no faster ({@code benchmarks/FINDINGS.md}, "Static or
+ * dynamic zygote").
  *
  * <p>Stateless and thread-safe.
  */
@@ -28,6 +31,12 @@ public final class NativeBuilds {
     public static final String SHIM_FILE = "libsafespawn-shim.so";
     /** The zygote server built against the platform's glibc. */
     public static final String ZYGOTE_FILE = "safespawn-zygote";
+    /**
+     * The oldest glibc the glibc server runs on: the Makefile builds it on the
+     * build machine's glibc, and from 2.34 on a program's start needs
+     * {@code __libc_start_main@GLIBC_2.34}. A test reads the built file's needs.
+     */
+    public static final String GLIBC_FOR_DYNAMIC_ZYGOTE = "2.34";
     /** The zygote server linked statically with musl. */
     public static final String STATIC_ZYGOTE_FILE = "safespawn-zygote-static";
     /**
@@ -60,8 +69,45 @@ public final class NativeBuilds {
         if (!chosen.isEmpty()) {
             return chosen;
         }
-        String file = NativeSupport.libcFamily() == LibcFamily.GLIBC ? ZYGOTE_FILE : STATIC_ZYGOTE_FILE;
-        return "/" + Platform.RESOURCE_PREFIX + "/" + file;
+        return "/" + Platform.RESOURCE_PREFIX + "/" + zygoteFile(NativeSupport.libcFamily(),
+                NativeSupport.glibcVersion().orElse(""));
+    }
+
+    /**
+     * The server build for a C library: the glibc one from glibc
+     * {@value #GLIBC_FOR_DYNAMIC_ZYGOTE} on, the static one otherwise.
+     *
+     * @param glibcVersion glibc's version string ({@code 2.36}), or empty if not glibc
+     */
+    public static String zygoteFile(LibcFamily family, String glibcVersion) {
+        return family == LibcFamily.GLIBC && atLeast(glibcVersion, GLIBC_FOR_DYNAMIC_ZYGOTE) ? ZYGOTE_FILE
+                : STATIC_ZYGOTE_FILE;
+    }
+
+    /** Whether dotted version {@code version} is {@code minimum} or later; false if it does not parse. */
+    private static boolean atLeast(String version, String minimum) {
+        try {
+            return compareVersions(version, minimum) >= 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Compares dotted versions number by number, a missing number being 0.
+     *
+     * @throws NumberFormatException if either is not numbers joined by dots
+     */
+    public static int compareVersions(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int c = Integer.compare(i < x.length ? Integer.parseInt(x[i]) : 0, i < y.length ? Integer.parseInt(y[i]) : 0);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
     }
 
     /** Whether the shim is the musl build, which JNA's own search by library name would not find. */

@@ -8,7 +8,12 @@ import dev.safespawn.strategies.internal.NativeSupport;
 import dev.safespawn.strategies.internal.NativeSupport.LibcFamily;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * static executions of the pom.
  */
 class NativeBuildsTest {
+    private static final Pattern GLIBC_VERSION = Pattern.compile("GLIBC_([0-9]+(?:\\.[0-9]+)+)");
 
     @Test
     void muslIsRecognisedByItsLoaderOrLibraryInTheMaps() {
@@ -29,6 +35,55 @@ class NativeBuildsTest {
         assertThat(NativeSupport.mapsMusl("7f9d1c028000-7f9d1c1bd000 r-xp 00028000 fd:01 24 /usr/lib/x86_64-linux-gnu/libc.so.6"))
                 .isFalse();
         assertThat(NativeSupport.mapsMusl("7ffd5d3f1000-7ffd5d412000 rw-p 00000000 00:00 0 [stack]")).isFalse();
+    }
+
+    @Test
+    void glibcBefore234AndEveryOtherCLibraryGetTheStaticServer() {
+        assertThat(NativeBuilds.zygoteFile(LibcFamily.GLIBC, "2.36")).isEqualTo(NativeBuilds.ZYGOTE_FILE);
+        assertThat(NativeBuilds.zygoteFile(LibcFamily.GLIBC, "2.34")).isEqualTo(NativeBuilds.ZYGOTE_FILE);
+        assertThat(NativeBuilds.zygoteFile(LibcFamily.GLIBC, "3.0")).isEqualTo(NativeBuilds.ZYGOTE_FILE);
+        assertThat(NativeBuilds.zygoteFile(LibcFamily.GLIBC, "2.33")).isEqualTo(NativeBuilds.STATIC_ZYGOTE_FILE);
+        assertThat(NativeBuilds.zygoteFile(LibcFamily.GLIBC, "2.28")).isEqualTo(NativeBuilds.STATIC_ZYGOTE_FILE);
+        assertThat(NativeBuilds.zygoteFile(LibcFamily.GLIBC, "")).isEqualTo(NativeBuilds.STATIC_ZYGOTE_FILE);
+        assertThat(NativeBuilds.zygoteFile(LibcFamily.MUSL, "")).isEqualTo(NativeBuilds.STATIC_ZYGOTE_FILE);
+        assertThat(NativeBuilds.zygoteFile(LibcFamily.UNKNOWN, "")).isEqualTo(NativeBuilds.STATIC_ZYGOTE_FILE);
+    }
+
+    /**
+     * What the glibc builds ask of glibc, read from their version needs: the
+     * shim loads on glibc 2.17 (the oldest aarch64 has), so a JVM on glibc
+     * 2.28–2.33 still has fork_exec; the server needs what
+     * {@link NativeBuilds#GLIBC_FOR_DYNAMIC_ZYGOTE} says, no more.
+     */
+    @Test
+    void theGlibcBuildsNeedNoNewerGlibcThanTheyPromise() throws IOException {
+        Map<String, String> promised = Map.of(
+                "/linux-x86-64/libsafespawn-shim.so", "2.17", "/linux-aarch64/libsafespawn-shim.so", "2.17",
+                "/linux-x86-64/safespawn-zygote", NativeBuilds.GLIBC_FOR_DYNAMIC_ZYGOTE,
+                "/linux-aarch64/safespawn-zygote", NativeBuilds.GLIBC_FOR_DYNAMIC_ZYGOTE);
+        for (Map.Entry<String, String> build : promised.entrySet()) {
+            try (InputStream in = NativeBuildsTest.class.getResourceAsStream(build.getKey())) {
+                if (in == null) {
+                    continue; // the other test says whether a missing build is excused
+                }
+                List<String> needs = glibcVersionsNamed(in.readAllBytes());
+                assertThat(needs).as("%s names glibc versions", build.getKey()).isNotEmpty();
+                for (String version : needs) {
+                    assertThat(NativeBuilds.compareVersions(version, build.getValue())).as("%s needs GLIBC_%s; promised: %s",
+                            build.getKey(), version, build.getValue()).isLessThanOrEqualTo(0);
+                }
+            }
+        }
+    }
+
+    /** Every {@code GLIBC_x.y[.z]} string in an ELF file: its version needs are named so in its string table. */
+    private static List<String> glibcVersionsNamed(byte[] elf) {
+        Matcher m = GLIBC_VERSION.matcher(new String(elf, StandardCharsets.ISO_8859_1));
+        List<String> versions = new ArrayList<>();
+        while (m.find()) {
+            versions.add(m.group(1));
+        }
+        return versions;
     }
 
     @Test
