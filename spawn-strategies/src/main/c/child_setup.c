@@ -209,7 +209,7 @@ static void close_with_brute_force(const int *keep, int keep_count)
     }
 }
 
-static void close_inherited(const int *keep, int keep_count, int method)
+void ss_close_inherited(const int *keep, int keep_count, int method)
 {
 #ifndef SAFESPAWN_TEST_HOOKS
     method = SS_CLOSE_AUTO; /* forcing one method is for tests of the fallbacks only */
@@ -340,7 +340,7 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
     if (exec_fd >= 0) {
         insert_sorted(with_error_fd, &with_count, exec_fd);
     }
-    close_inherited(with_error_fd, with_count, req->close_method);
+    ss_close_inherited(with_error_fd, with_count, req->close_method);
 
     if (req->flags & SS_SET_UMASK) {
         umask((mode_t) req->umask_value);

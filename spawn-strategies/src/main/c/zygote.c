@@ -41,7 +41,6 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -617,8 +616,10 @@ int main(int argc, char **argv)
         return 2;
     }
     fcntl(sock, F_SETFD, FD_CLOEXEC);
-    /* Hold nothing but stdio and the socket, whatever the starter left open. */
-    syscall(SYS_close_range, SSZ_SOCKET_FD + 1, ~0U, 0);
+    /* Hold nothing but stdio and the socket, whatever the starter left open,
+     * on any kernel (close_range is 5.9's). */
+    const int keep[] = { SSZ_SOCKET_FD };
+    ss_close_inherited(keep, 1, SS_CLOSE_AUTO);
     signal(SIGPIPE, SIG_IGN); /* children get SIG_DFL back in child_setup */
     sigset_t chld;
     sigemptyset(&chld);
