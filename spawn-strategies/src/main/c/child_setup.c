@@ -209,9 +209,23 @@ static void close_with_brute_force(const int *keep, int keep_count)
     }
 }
 
+#ifdef SAFESPAWN_TEST_HOOKS
+/* Set once, before any child exists (ss_force_close_method); only read after. */
+static int forced_close_method = SS_CLOSE_AUTO;
+
+void ss_force_close_method(int method)
+{
+    forced_close_method = method;
+}
+#endif
+
 void ss_close_inherited(const int *keep, int keep_count, int method)
 {
-#ifndef SAFESPAWN_TEST_HOOKS
+#ifdef SAFESPAWN_TEST_HOOKS
+    if (method == SS_CLOSE_AUTO) {
+        method = forced_close_method;
+    }
+#else
     method = SS_CLOSE_AUTO; /* forcing one method is for tests of the fallbacks only */
 #endif
     if ((method == SS_CLOSE_AUTO || method == SS_CLOSE_RANGE) && close_with_close_range(keep, keep_count) == 0) {

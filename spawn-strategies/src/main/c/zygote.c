@@ -590,6 +590,33 @@ static int serve_one(int sock)
     return 0;
 }
 
+#ifdef SAFESPAWN_TEST_HOOKS
+/*
+ * Test builds only: SAFESPAWN_TEST_CLOSE_METHOD=proc_scan (or brute_force)
+ * makes this server, its tree keepers and every child close descriptors as
+ * on a kernel without close_range (or without /proc as well). What ships
+ * never reads it.
+ */
+static void force_close_method_from_environment(void)
+{
+    const char *method = getenv("SAFESPAWN_TEST_CLOSE_METHOD");
+    if (method == NULL) {
+        return;
+    }
+    if (strcmp(method, "close_range") == 0) {
+        ss_force_close_method(SS_CLOSE_RANGE);
+    } else if (strcmp(method, "proc_scan") == 0) {
+        ss_force_close_method(SS_CLOSE_PROC_SCAN);
+    } else if (strcmp(method, "brute_force") == 0) {
+        ss_force_close_method(SS_CLOSE_BRUTE_FORCE);
+    } else {
+        fprintf(stderr, "safespawn-zygote: SAFESPAWN_TEST_CLOSE_METHOD=%s is not close_range, proc_scan "
+                        "or brute_force\n", method);
+        exit(2);
+    }
+}
+#endif
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -616,6 +643,9 @@ int main(int argc, char **argv)
         return 2;
     }
     fcntl(sock, F_SETFD, FD_CLOEXEC);
+#ifdef SAFESPAWN_TEST_HOOKS
+    force_close_method_from_environment();
+#endif
     /* Hold nothing but stdio and the socket, whatever the starter left open,
      * on any kernel (close_range is 5.9's). */
     const int keep[] = { SSZ_SOCKET_FD };
