@@ -3,6 +3,7 @@ package dev.safespawn.strategies.oldkernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.sun.jna.Platform;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Spawner;
@@ -12,6 +13,7 @@ import dev.safespawn.testkit.Probe;
 import dev.safespawn.testkit.ProbeReport;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,6 +106,22 @@ class ZygoteCloseFallbackTest {
         assertThat(NativeSupport.hasCloseRange()).isFalse();
         assertThat(NativeSupport.diagnostics()).containsEntry("kernel.close_range",
                 "no (safespawn.internal.close_range=false)");
+    }
+
+    @Test
+    void theShippedServersNeverReadTheSwitch() throws IOException {
+        for (String file : List.of(NativeBuilds.ZYGOTE_FILE, NativeBuilds.STATIC_ZYGOTE_FILE)) {
+            String resource = "/" + Platform.RESOURCE_PREFIX + "/" + file;
+            try (InputStream in = NativeBuilds.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    // Only the static build may be missing (no musl-gcc here); the Makefile says so at build time.
+                    assertThat(file).as(resource + " is in the jar").isEqualTo(NativeBuilds.STATIC_ZYGOTE_FILE);
+                    continue;
+                }
+                assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)).as(resource)
+                        .doesNotContain(METHOD_ENV);
+            }
+        }
     }
 
     private static ProbeReport report(ChildProcess child) throws Exception {
