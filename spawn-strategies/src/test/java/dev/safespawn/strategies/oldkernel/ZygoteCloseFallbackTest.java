@@ -3,12 +3,16 @@ package dev.safespawn.strategies.oldkernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Platform;
 import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Spawner;
+import dev.safespawn.Redirect;
 import dev.safespawn.strategies.internal.NativeBuilds;
 import dev.safespawn.strategies.internal.NativeSupport;
+import dev.safespawn.strategies.internal.SeqPacketSocket;
+import dev.safespawn.testkit.ParentState;
 import dev.safespawn.testkit.Probe;
 import dev.safespawn.testkit.ProbeReport;
 import java.io.BufferedReader;
@@ -42,6 +46,8 @@ import org.junit.jupiter.api.TestInstance;
 class ZygoteCloseFallbackTest {
     /** Read by the zygote's test build only (see zygote.c); the shipped server ignores it. */
     static final String METHOD_ENV = "SAFESPAWN_TEST_CLOSE_METHOD";
+    /** Where the server's starter leaves a descriptor it should not. */
+    private static final int LEFT_OPEN = 7;
     private Spawner zygote;
 
     @BeforeAll
@@ -106,6 +112,41 @@ class ZygoteCloseFallbackTest {
         assertThat(NativeSupport.hasCloseRange()).isFalse();
         assertThat(NativeSupport.diagnostics()).containsEntry("kernel.close_range",
                 "no (safespawn.internal.close_range=false)");
+    }
+
+    @Test
+    void theServerClosesWhatItsStarterLeftOpenBeforeItSaysHello() throws Exception {
+        Path server = Files.createTempFile("zygote-under-test", "");
+        int[] leaky = ParentState.leakyPipe();
+        SeqPacketSocket.Pair pair = SeqPacketSocket.pair();
+        ChildProcess process = null;
+        try (InputStream in = NativeBuilds.class.getResourceAsStream(NativeBuilds.zygoteResource());
+                Memory hello = new Memory(4096)) {
+            assertThat(in).as(NativeBuilds.zygoteResource()).isNotNull();
+            Files.write(server, in.readAllBytes());
+            assertThat(server.toFile().setExecutable(true, true)).isTrue();
+            // Started as its client would, plus a descriptor the server was never meant to keep.
+            try (Spawner forkExec = Spawner.of("fork_exec")) {
+                process = forkExec.spawn(Command.builder(server.toString()).passFd(pair.peerFd(), 3)
+                        .passFd(leaky[1], LEFT_OPEN).stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).build());
+            }
+            ParentState.close(pair.peerFd(), leaky[1]);
+            // The server closes at start-up, before its HELLO; end of file here would be its death.
+            assertThat(pair.local().receive(hello, (int) hello.size())).as("the server's HELLO").isPositive();
+
+            Map<Integer, String> fds = openFds(process.pid());
+            assertThat(fds).as("the server holds %s", fds).doesNotContainKey(LEFT_OPEN).containsKeys(0, 1, 2, 3);
+            fds.keySet().removeAll(List.of(0, 1, 2, 3));
+            assertThat(fds.values().stream().map(ZygoteCloseFallbackTest::kind).toList())
+                    .as("beyond 0 to 3, what it opened itself").containsExactly("signalfd");
+        } finally {
+            pair.local().close(); // end of file: the server exits
+            ParentState.close(leaky[0]);
+            if (process != null) {
+                assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            }
+            Files.delete(server);
+        }
     }
 
     @Test
