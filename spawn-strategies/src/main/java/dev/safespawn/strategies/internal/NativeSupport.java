@@ -31,8 +31,8 @@ public final class NativeSupport {
      */
     private static final String PIDFD_PROPERTY = "safespawn.internal.pidfd";
     /**
-     * Test switch, not API: set to {@code false} (the pom's
-     * zygote-without-close-range test run does) to report close_range missing,
+     * Test switch, not API: set to {@code false} (the pom's old-kernel test
+     * run does) to report close_range missing,
      * as on kernels before 5.9. The C side never asks Java: what makes its
      * fallbacks run is the test builds' own switch (see child_setup.h).
      */

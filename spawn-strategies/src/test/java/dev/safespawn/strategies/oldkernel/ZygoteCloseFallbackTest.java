@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestInstance;
  * The zygote's own processes close what they must not hold on any kernel:
  * the server at start-up and each tree keeper once its child runs, not only
  * the children. In the default run that is close_range; the pom's
- * {@code zygote-without-close-range} and {@code zygote-brute-force-close}
+ * {@code old-kernel} and {@code zygote-brute-force-close}
  * executions run the zygote's test build with
  * {@value #METHOD_ENV} set, so the server, its keepers and their children
  * use the fallback a kernel before 5.9 (or one without /proc) leaves them.
