@@ -32,9 +32,9 @@ public final class NativeSupport {
     private static final String PIDFD_PROPERTY = "safespawn.internal.pidfd";
     /**
      * Test switch, not API: set to {@code false} (the pom's old-kernel test
-     * run does) to report close_range missing,
-     * as on kernels before 5.9. The C side never asks Java: what makes its
-     * fallbacks run is the test builds' own switch (see child_setup.h).
+     * run does) to report close_range missing, as on kernels before 5.9. The
+     * C side never asks Java: what makes its fallbacks run is the test
+     * builds' own switch (see child_setup.h).
      */
     private static final String CLOSE_RANGE_PROPERTY = "safespawn.internal.close_range";
     /**
@@ -140,7 +140,7 @@ public final class NativeSupport {
      */
     public static String whyMissing(String symbol) {
         String since = GLIBC_SINCE.containsKey(symbol) ? "glibc " + GLIBC_SINCE.get(symbol) + " or later has it"
-                : "no version of glibc this library knows has it";
+                : "which glibc has it is not known here";
         return isHidden(symbol) ? since + "; hidden by " + LIBC_HIDE_PROPERTY : since;
     }
 
