@@ -212,9 +212,7 @@ public final class DoctorCommand implements Callable<Integer> {
      * Linux whose natives are all unavailable (each says why above).
      */
     static Optional<String> onlyTheFallback(String osName, List<StrategyInfo> strategies) {
-        boolean nativeAvailable = strategies.stream()
-                .anyMatch(s -> s.available() && !s.name().equals(FALLBACK_STRATEGY));
-        if (nativeAvailable) {
+        if (nativeAvailable(strategies)) {
             return Optional.empty();
         }
         String why = osName.startsWith("Linux") ? "no native strategy is available here (see why above)"
@@ -323,10 +321,12 @@ public final class DoctorCommand implements Callable<Integer> {
         return held + marks.bad() + " LEAK: " + why + (pipeLeaked ? " (including the CLI's leaky pipe)" : "");
     }
 
+    private static boolean nativeAvailable(List<StrategyInfo> strategies) {
+        return strategies.stream().anyMatch(s -> s.available() && !s.name().equals(FALLBACK_STRATEGY));
+    }
+
     private int verdict(List<StrategyInfo> strategies) {
-        boolean nativeAvailable = strategies.stream()
-                .anyMatch(s -> s.available() && !s.name().equals(FALLBACK_STRATEGY));
-        if (!nativeAvailable) {
+        if (!nativeAvailable(strategies)) {
             problems.add("only the " + FALLBACK_STRATEGY + " fallback is available here");
         }
         out.println();
