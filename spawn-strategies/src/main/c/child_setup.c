@@ -209,9 +209,23 @@ static void close_with_brute_force(const int *keep, int keep_count)
     }
 }
 
-static void close_inherited(const int *keep, int keep_count, int method)
+#ifdef SAFESPAWN_TEST_HOOKS
+/* Set once, before any child exists (ss_force_close_method); only read after. */
+static int forced_close_method = SS_CLOSE_AUTO;
+
+void ss_force_close_method(int method)
 {
-#ifndef SAFESPAWN_TEST_HOOKS
+    forced_close_method = method;
+}
+#endif
+
+void ss_close_inherited(const int *keep, int keep_count, int method)
+{
+#ifdef SAFESPAWN_TEST_HOOKS
+    if (method == SS_CLOSE_AUTO) {
+        method = forced_close_method;
+    }
+#else
     method = SS_CLOSE_AUTO; /* forcing one method is for tests of the fallbacks only */
 #endif
     if ((method == SS_CLOSE_AUTO || method == SS_CLOSE_RANGE) && close_with_close_range(keep, keep_count) == 0) {
@@ -340,7 +354,7 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
     if (exec_fd >= 0) {
         insert_sorted(with_error_fd, &with_count, exec_fd);
     }
-    close_inherited(with_error_fd, with_count, req->close_method);
+    ss_close_inherited(with_error_fd, with_count, req->close_method);
 
     if (req->flags & SS_SET_UMASK) {
         umask((mode_t) req->umask_value);

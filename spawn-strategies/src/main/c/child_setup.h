@@ -45,6 +45,26 @@
 #define SS_CLOSE_PROC_SCAN   2
 #define SS_CLOSE_BRUTE_FORCE 3
 
+/*
+ * Closes every descriptor from 3 up except those in keep (in ascending
+ * order), whatever the kernel: by close_range (Linux 5.9), else by scanning
+ * /proc/self/fd, else one by one up to the largest number a descriptor can
+ * have. Async-signal-safe and allocates nothing, so a child between fork
+ * and exec may call it. method is one of SS_CLOSE_*; only a test build
+ * honours one but AUTO.
+ */
+void ss_close_inherited(const int *keep, int keep_count, int method);
+
+#ifdef SAFESPAWN_TEST_HOOKS
+/*
+ * Test builds only: the method every later AUTO close uses, in this process
+ * and all it forks (the zygote server sets it at start from its environment,
+ * before any child exists; see zygote.c), so a kernel without close_range,
+ * or without /proc as well, can be played on a new one.
+ */
+void ss_force_close_method(int method);
+#endif
+
 /* Resource numbers of ss_request.rlimit_resource: Linux's RLIMIT_* (checked
  * against <sys/resource.h> in child_setup.c), named here for the Java side. */
 #define SS_RLIMIT_CPU    0

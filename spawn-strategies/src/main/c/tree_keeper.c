@@ -20,7 +20,6 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -223,10 +222,8 @@ void ssk_keeper_main(int sock, struct ss_request req, int keep_children)
     }
     /* Hold nothing but stdio and the socket: a copy of another keeper's socket
      * would keep that keeper from seeing the zygote's end. */
-    if (sock > 3) {
-        syscall(SYS_close_range, 3, sock - 1, 0);
-    }
-    syscall(SYS_close_range, sock + 1, ~0U, 0);
+    const int keep[] = { sock };
+    ss_close_inherited(keep, 1, SS_CLOSE_AUTO);
     send_to(sock, SSK_LAUNCHED, rc == 0 ? pid : 0, stage, -rc);
     if (rc != 0) {
         _exit(0);

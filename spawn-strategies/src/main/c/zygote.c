@@ -41,7 +41,6 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -591,6 +590,33 @@ static int serve_one(int sock)
     return 0;
 }
 
+#ifdef SAFESPAWN_TEST_HOOKS
+/*
+ * Test builds only: SAFESPAWN_TEST_CLOSE_METHOD=proc_scan (or brute_force)
+ * makes this server, its tree keepers and every child close descriptors as
+ * on a kernel without close_range (or without /proc as well). What ships
+ * never reads it.
+ */
+static void force_close_method_from_environment(void)
+{
+    const char *method = getenv("SAFESPAWN_TEST_CLOSE_METHOD");
+    if (method == NULL) {
+        return;
+    }
+    if (strcmp(method, "close_range") == 0) {
+        ss_force_close_method(SS_CLOSE_RANGE);
+    } else if (strcmp(method, "proc_scan") == 0) {
+        ss_force_close_method(SS_CLOSE_PROC_SCAN);
+    } else if (strcmp(method, "brute_force") == 0) {
+        ss_force_close_method(SS_CLOSE_BRUTE_FORCE);
+    } else {
+        fprintf(stderr, "safespawn-zygote: SAFESPAWN_TEST_CLOSE_METHOD=%s is not close_range, proc_scan "
+                        "or brute_force\n", method);
+        exit(2);
+    }
+}
+#endif
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -617,8 +643,13 @@ int main(int argc, char **argv)
         return 2;
     }
     fcntl(sock, F_SETFD, FD_CLOEXEC);
-    /* Hold nothing but stdio and the socket, whatever the starter left open. */
-    syscall(SYS_close_range, SSZ_SOCKET_FD + 1, ~0U, 0);
+#ifdef SAFESPAWN_TEST_HOOKS
+    force_close_method_from_environment();
+#endif
+    /* Hold nothing but stdio and the socket, whatever the starter left open,
+     * on any kernel (close_range is 5.9's). */
+    const int keep[] = { SSZ_SOCKET_FD };
+    ss_close_inherited(keep, 1, SS_CLOSE_AUTO);
     signal(SIGPIPE, SIG_IGN); /* children get SIG_DFL back in child_setup */
     sigset_t chld;
     sigemptyset(&chld);

@@ -148,10 +148,12 @@ public final class DoctorCommand implements Callable<Integer> {
 
     private void printPlatform(Map<String, String> machine) {
         heading("Platform");
-        row("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        row("os", System.getProperty("os.name"));
+        row("arch", System.getProperty("os.arch"));
         row("kernel", System.getProperty("os.version"));
         row("libc", machine.getOrDefault(LIBC_VERSION, "unknown (no strategy reports it)"));
         row("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+        row("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
     }
 
     /** The kernel's and libc's features, named as there: the prefix only says which of the two. */
@@ -174,21 +176,49 @@ public final class DoctorCommand implements Callable<Integer> {
     private void printStrategies(List<StrategyInfo> strategies) {
         heading("Strategies (* = where Spawner.create() sends a plain command)");
         Optional<String> chosen = chosenStrategy();
+        strategyLines(strategies, chosen).forEach(line -> out.println("  " + line));
+        onlyTheFallback(System.getProperty("os.name"), strategies).ifPresent(note -> out.println("  " + note));
+    }
+
+    /**
+     * One row per strategy (marked {@code *} when it is {@code chosen}):
+     * name, status and features, then under it why it is unavailable, if it
+     * is, and its own diagnostics.
+     */
+    static List<String> strategyLines(List<StrategyInfo> strategies, Optional<String> chosen) {
+        List<String> lines = new ArrayList<>();
         int nameWidth = strategies.stream().mapToInt(s -> s.name().length()).max().orElse(0);
         int statusWidth = strategies.stream().mapToInt(s -> status(s).length()).max().orElse(0);
+        String indent = " ".repeat(2 + nameWidth + 2);
         for (StrategyInfo s : strategies) {
             String mark = chosen.filter(s.name()::equals).isPresent() ? "* " : "  ";
             String features = s.features().isEmpty() ? "none"
                     : s.features().stream().map(Enum::name).sorted().collect(Collectors.joining(", "));
-            out.println("  " + mark + pad(s.name(), nameWidth) + "  " + pad(status(s), statusWidth)
-                    + "  features: " + features);
-            String indent = " ".repeat(4 + nameWidth + 2);
+            lines.add(mark + pad(s.name(), nameWidth) + "  " + pad(status(s), statusWidth) + "  features: " + features);
+            // On a line of its own: a cause is a sentence, and would push every other row's features far right.
+            s.unavailabilityCause().filter(cause -> !s.available()).ifPresent(cause -> lines.add(indent + "why: " + cause));
             s.diagnostics().forEach((name, value) -> {
                 if (!isMachineFact(name)) {
-                    out.println(indent + name + ": " + value);
+                    lines.add(indent + name + ": " + value);
                 }
             });
         }
+        return lines;
+    }
+
+    /**
+     * The line that says so when every command runs on the {@code jdk}
+     * strategy: always off Linux, where no native strategy can run, and on a
+     * Linux whose natives are all unavailable (each says why above).
+     */
+    static Optional<String> onlyTheFallback(String osName, List<StrategyInfo> strategies) {
+        if (nativeAvailable(strategies)) {
+            return Optional.empty();
+        }
+        String why = osName.startsWith("Linux") ? "no native strategy is available here (see why above)"
+                : "every native strategy needs Linux, and this is " + osName;
+        return Optional.of(why + ": every command runs on the " + FALLBACK_STRATEGY
+                + " strategy (java.lang.ProcessBuilder), and one needing a feature it lacks fails");
     }
 
     /**
@@ -291,10 +321,12 @@ public final class DoctorCommand implements Callable<Integer> {
         return held + marks.bad() + " LEAK: " + why + (pipeLeaked ? " (including the CLI's leaky pipe)" : "");
     }
 
+    private static boolean nativeAvailable(List<StrategyInfo> strategies) {
+        return strategies.stream().anyMatch(s -> s.available() && !s.name().equals(FALLBACK_STRATEGY));
+    }
+
     private int verdict(List<StrategyInfo> strategies) {
-        boolean nativeAvailable = strategies.stream()
-                .anyMatch(s -> s.available() && !s.name().equals(FALLBACK_STRATEGY));
-        if (!nativeAvailable) {
+        if (!nativeAvailable(strategies)) {
             problems.add("only the " + FALLBACK_STRATEGY + " fallback is available here");
         }
         out.println();
@@ -315,7 +347,8 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     private static String status(StrategyInfo s) {
-        return s.available() ? "available" : "unavailable: " + s.unavailabilityCause().orElse("no reason given");
+        return s.available() ? "available" : s.unavailabilityCause().isPresent() ? "unavailable"
+                : "unavailable (no reason given)";
     }
 
     private void heading(String title) {

@@ -2,6 +2,7 @@ package dev.safespawn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safespawn.Feature;
 import dev.safespawn.Spawner.StrategyInfo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -99,6 +101,66 @@ class DoctorCommandTest {
                 Map.entry("libc.version", "glibc 2.99"),
                 Map.entry("kernel.pidfd_open", "yes"),
                 Map.entry("kernel.close_range", "yes"));
+    }
+
+    @Test
+    void platformNamesTheArchitectureTheCLibraryAndTheJvm() {
+        Run run = Run.of("doctor");
+
+        assertThat(run.out())
+                .containsPattern("(?m)^  arch    " + Pattern.quote(System.getProperty("os.arch")) + "$")
+                .containsPattern("(?m)^  libc    (glibc \\d+\\.\\d+|musl|unknown)")
+                .containsPattern("(?m)^  jvm     \\S+");
+    }
+
+    @Test
+    void aMissingKernelOrLibcFeatureSaysWhy() {
+        Run run = Run.of("doctor");
+
+        assertThat(run.out()).as("each feature is yes, or no with why")
+                .containsPattern("(?m)^  close_range +(yes|no \\(.+\\))$")
+                .containsPattern("(?m)^  pidfd_open +(yes|no \\(.+\\))$")
+                .containsPattern("(?m)^  posix_spawn_file_actions_addclosefrom_np +(yes|no \\(glibc 2\\.34 or later has it.*\\))$");
+    }
+
+    @Test
+    void offLinuxItSaysEveryCommandRunsOnTheJdkStrategy() {
+        List<StrategyInfo> macOs = List.of(
+                new StrategyInfo("posix_spawn", false, Optional.of("needs Linux, this is Mac OS X"), Set.of(), Map.of()),
+                new StrategyInfo("jdk", true, Optional.empty(), Set.of(), Map.of()));
+
+        assertThat(DoctorCommand.onlyTheFallback("Mac OS X", macOs)).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("every native strategy needs Linux, and this is Mac OS X: every command runs on the jdk"));
+        assertThat(DoctorCommand.onlyTheFallback("Windows 11", macOs)).hasValueSatisfying(line -> assertThat(line)
+                .contains("this is Windows 11"));
+        assertThat(DoctorCommand.onlyTheFallback("Linux", macOs)).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("no native strategy is available here (see why above): every command runs on the jdk"));
+    }
+
+    @Test
+    void anUnavailableStrategySaysWhyOnALineOfItsOwn() {
+        String cause = "the C library lacks posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later has it)";
+        List<String> lines = DoctorCommand.strategyLines(List.of(
+                new StrategyInfo("posix_spawn", false, Optional.of(cause), Set.of(Feature.PASS_FD),
+                        Map.of("libc.version", "glibc 2.31")),
+                new StrategyInfo("zygote", true, Optional.empty(), Set.of(Feature.PASS_FD, Feature.UMASK),
+                        Map.of("zygote.standby", "0"))), Optional.of("zygote"));
+
+        assertThat(lines).containsExactly(
+                "  posix_spawn  unavailable  features: PASS_FD",
+                "               why: " + cause,
+                "* zygote       available    features: PASS_FD, UMASK",
+                "               zygote.standby: 0");
+    }
+
+    @Test
+    void withANativeStrategyAvailableNoFallbackLineIsPrinted() {
+        Run run = Run.of("doctor");
+
+        assertThat(run.out()).doesNotContain("every command runs on the jdk");
+        assertThat(DoctorCommand.onlyTheFallback("Linux", List.of(
+                new StrategyInfo("zygote", true, Optional.empty(), Set.of(), Map.of()),
+                new StrategyInfo("jdk", true, Optional.empty(), Set.of(), Map.of())))).isEmpty();
     }
 
     @Test

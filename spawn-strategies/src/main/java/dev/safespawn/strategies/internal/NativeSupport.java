@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +30,32 @@ public final class NativeSupport {
      * kernel cannot reach otherwise. Pure Java, so nothing native ships for it.
      */
     private static final String PIDFD_PROPERTY = "safespawn.internal.pidfd";
+    /**
+     * Test switch, not API: set to {@code false} (the pom's old-kernel test
+     * run does) to report close_range missing, as on kernels before 5.9. The
+     * C side never asks Java: what makes its fallbacks run is the test
+     * builds' own switch (see child_setup.h).
+     */
+    private static final String CLOSE_RANGE_PROPERTY = "safespawn.internal.close_range";
+    /**
+     * Test switch, not API: a comma-separated list of C library symbols to
+     * report missing (the pom's without-addclosefrom test run hides glibc
+     * 2.34's {@code posix_spawn_file_actions_addclosefrom_np}, as on glibc
+     * 2.28 to 2.33), so an older libc's routing runs on a new one. Pure Java.
+     */
+    private static final String LIBC_HIDE_PROPERTY = "safespawn.internal.libc.hide";
+    /**
+     * The libc functions a native strategy may rely on, with the first glibc
+     * that has each: the one home of those versions, for messages and doctor.
+     */
+    private static final Map<String, String> GLIBC_SINCE = glibcSince();
+
+    private static Map<String, String> glibcSince() {
+        Map<String, String> m = new LinkedHashMap<>(); // in the order diagnostics lists them
+        m.put("posix_spawn_file_actions_addclosefrom_np", "2.34");
+        m.put("posix_spawn_file_actions_addchdir_np", "2.29");
+        return Collections.unmodifiableMap(m);
+    }
 
     private NativeSupport() {
     }
@@ -71,6 +97,9 @@ public final class NativeSupport {
         }
 
         private static boolean probeCloseRange() {
+            if ("false".equals(System.getProperty(CLOSE_RANGE_PROPERTY))) {
+                return false;
+            }
             try {
                 // first > last is invalid: EINVAL proves the call exists without closing anything.
                 LibC.syscall(SYS_close_range, 2, 1, 0, 0);
@@ -88,7 +117,7 @@ public final class NativeSupport {
 
     /** Whether libc exports {@code symbol}. False when libc itself is unusable. */
     public static boolean hasSymbol(String symbol) {
-        if (Libc.UNAVAILABLE != null) {
+        if (Libc.UNAVAILABLE != null || isHidden(symbol)) {
             return false;
         }
         try {
@@ -97,6 +126,22 @@ public final class NativeSupport {
         } catch (UnsatisfiedLinkError e) {
             return false;
         }
+    }
+
+    private static boolean isHidden(String symbol) {
+        String hidden = System.getProperty(LIBC_HIDE_PROPERTY, "");
+        return !hidden.isBlank() && Stream.of(hidden.split(",")).map(String::trim).anyMatch(symbol::equals);
+    }
+
+    /**
+     * Why {@code symbol} is missing, for a message that goes on "the C library
+     * lacks symbol": the glibc version that has it, and the test switch when
+     * that is what hides it.
+     */
+    public static String whyMissing(String symbol) {
+        String since = GLIBC_SINCE.containsKey(symbol) ? "glibc " + GLIBC_SINCE.get(symbol) + " or later has it"
+                : "which glibc has it is not known here";
+        return isHidden(symbol) ? since + "; hidden by " + LIBC_HIDE_PROPERTY : since;
     }
 
     /** Whether {@code pidfd_open(2)} works (Linux 5.3). */
@@ -168,7 +213,8 @@ public final class NativeSupport {
      * Every detected fact about this machine, named as in
      * {@link dev.safespawn.spi.SpawnStrategy#diagnostics()}: {@code libc.version}
      * first, then the kernel's and libc's features each native strategy relies
-     * on, as {@code yes} or {@code no}. When libc cannot be used at all,
+     * on, as {@code yes}, or {@code no} with why in brackets (what would have
+     * it, or the test switch that hides it). When libc cannot be used at all,
      * {@code libc.version} says why and nothing else is claimed.
      *
      * @return a new modifiable map, in reading order, for the caller to add its own facts to
@@ -181,17 +227,21 @@ public final class NativeSupport {
         }
         m.put("libc.version", glibcVersion().map(v -> "glibc " + v).orElse(
                 libcFamily() == LibcFamily.MUSL ? "musl" : "unknown (neither glibc nor musl)"));
-        m.put("kernel.close_range", yesNo(hasCloseRange()));
-        m.put("kernel.pidfd_open", hasPidfd() ? "yes"
-                : "false".equals(System.getProperty(PIDFD_PROPERTY)) ? "no (" + PIDFD_PROPERTY + "=false)" : "no");
-        for (String symbol : List.of("posix_spawn_file_actions_addclosefrom_np",
-                "posix_spawn_file_actions_addchdir_np")) {
-            m.put("libc." + symbol, yesNo(hasSymbol(symbol)));
+        m.put("kernel.close_range", kernelFeature(hasCloseRange(), CLOSE_RANGE_PROPERTY,
+                "Linux 5.9 or later has it; children close descriptors by scanning /proc/self/fd instead"));
+        m.put("kernel.pidfd_open", kernelFeature(hasPidfd(), PIDFD_PROPERTY,
+                "Linux 5.3 or later has it; each child is watched by its pid instead"));
+        for (String symbol : GLIBC_SINCE.keySet()) {
+            m.put("libc." + symbol, hasSymbol(symbol) ? "yes" : "no (" + whyMissing(symbol) + ")");
         }
         return m;
     }
 
-    private static String yesNo(boolean b) {
-        return b ? "yes" : "no";
+    /** yes, or no and why: the test switch when it is what says no, else what would have it. */
+    private static String kernelFeature(boolean present, String property, String otherwise) {
+        if (present) {
+            return "yes";
+        }
+        return "false".equals(System.getProperty(property)) ? "no (" + property + "=false)" : "no (" + otherwise + ")";
     }
 }

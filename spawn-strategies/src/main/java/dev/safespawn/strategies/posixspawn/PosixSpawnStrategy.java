@@ -62,7 +62,7 @@ public final class PosixSpawnStrategy implements PipedStrategy {
             }
             for (String symbol : REQUIRED_SYMBOLS) {
                 if (!NativeSupport.hasSymbol(symbol)) {
-                    return "the C library lacks " + symbol + " (glibc 2.34 or later has it)";
+                    return "the C library lacks " + symbol + " (" + NativeSupport.whyMissing(symbol) + ")";
                 }
             }
             return null;
