@@ -36,7 +36,7 @@ final class NativeAccess {
     /**
      * The options that give a worker with {@code launch} this JVM's native access.
      *
-     * @return one {@value #OPTION} option, or none if this JVM grants none
+     * @return the {@value #OPTION} options, none if this JVM grants none
      */
     static List<String> forWorkers(WorkerLaunch launch) {
         Optional<Method> enabled = isNativeAccessEnabled();
@@ -48,7 +48,7 @@ final class NativeAccess {
         boolean unnamed = enabled(enabled.get(), ClassLoader.getSystemClassLoader().getUnnamedModule());
         Set<String> named = new TreeSet<>();
         for (ResolvedModule module : ModuleLayer.boot().configuration().modules()) {
-            // The JDK's own modules (jrt:) have native access without being named.
+            // Only modules from files: those of the runtime image (jrt:) are the JDK's, granted by the JDK.
             boolean fromFile = module.reference().location().map(URI::getScheme).filter("file"::equals).isPresent();
             if (fromFile && enabled(enabled.get(), ModuleLayer.boot().findModule(module.name()).orElseThrow())) {
                 named.add(module.name());
