@@ -868,7 +868,7 @@ public final class Command {
          * @param hard the hard limit, 0 or more, or {@link #UNLIMITED}
      * @return this builder
          * @throws NullPointerException if {@code limit} is null
-         * @see #build() which rejects bad values, as {@link ResourceLimit} does
+         * @see #build() build(), which rejects bad values, as ResourceLimit does
          */
         public Builder rlimit(Limit limit, long soft, long hard) {
             limits.put(Objects.requireNonNull(limit, "limit"), new long[] {soft, hard});

@@ -24,7 +24,7 @@ public final class CommandFailedException extends IOException {
         this.result = result;
     }
 
-    /** @return the run that failed; null only in a deserialised copy, which does not carry it */
+    /** {@return the run that failed; null only in a deserialised copy, which does not carry it} */
     public RunResult result() {
         return result;
     }

@@ -65,7 +65,7 @@ public abstract class LineHandler implements ChildHandler {
         this.stderr = new Lines(charset, maxLineLength, this::onStderrLine);
     }
 
-    /** @return the longest piece of a line handed over at once, in characters */
+    /** {@return the longest piece of a line handed over at once, in characters} */
     public final int maxLineLength() {
         return maxLineLength;
     }

@@ -37,62 +37,62 @@ public final class RunResult {
         this.charset = charset;
     }
 
-    /** @return the command that ran */
+    /** {@return the command that ran} */
     public Command command() {
         return command;
     }
 
-    /** @return how the child ended; after a timeout, how the termination ended it */
+    /** {@return how the child ended; after a timeout, how the termination ended it} */
     public ExitStatus status() {
         return status;
     }
 
-    /** @return whether it exited with 0 (and was not stopped by the timeout or an output limit) */
+    /** {@return whether it exited with 0 (and was not stopped by the timeout or an output limit)} */
     public boolean succeeded() {
         return status.equals(ExitStatus.exited(0)) && !timedOut && !killedForOutput;
     }
 
-    /** @return the captured standard output (with standard error in it when merged); a copy */
+    /** {@return the captured standard output (with standard error in it when merged); a copy} */
     public byte[] stdout() {
         return stdout.clone();
     }
 
-    /** @return the captured standard error; empty when merged into stdout; a copy */
+    /** {@return the captured standard error; empty when merged into stdout; a copy} */
     public byte[] stderr() {
         return stderr.clone();
     }
 
-    /** @return {@link #stdout()} decoded with the run's charset, malformed input replaced */
+    /** {@return {@link #stdout()} decoded with the run's charset, malformed input replaced} */
     public String stdoutText() {
         return new String(stdout, charset);
     }
 
-    /** @return {@link #stderr()} decoded with the run's charset, malformed input replaced */
+    /** {@return {@link #stderr()} decoded with the run's charset, malformed input replaced} */
     public String stderrText() {
         return new String(stderr, charset);
     }
 
-    /** @return whether stdout went past the output limit, so only its head was kept */
+    /** {@return whether stdout went past the output limit, so only its head was kept} */
     public boolean stdoutTruncated() {
         return stdoutTruncated;
     }
 
-    /** @return whether stderr went past the output limit, so only its head was kept */
+    /** {@return whether stderr went past the output limit, so only its head was kept} */
     public boolean stderrTruncated() {
         return stderrTruncated;
     }
 
-    /** @return whether the timeout ran out and the child was terminated */
+    /** {@return whether the timeout ran out and the child was terminated} */
     public boolean timedOut() {
         return timedOut;
     }
 
-    /** @return whether the child was killed because its output went past the limit ({@link Run.Overflow#KILL}) */
+    /** {@return whether the child was killed because its output went past the limit ({@link Run.Overflow#KILL})} */
     public boolean killedForOutput() {
         return killedForOutput;
     }
 
-    /** @return the time from just before the spawn to the end of the capture */
+    /** {@return the time from just before the spawn to the end of the capture} */
     public Duration elapsed() {
         return elapsed;
     }

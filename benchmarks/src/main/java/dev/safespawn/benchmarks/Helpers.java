@@ -49,6 +49,8 @@ final class Helpers {
     static List<String> javaMain(Class<?> mainClass, List<String> jvmArgs, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The scenarios spawn through JNA: JDK 24+ warns unless allowed (17 takes the option silently).
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(jvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

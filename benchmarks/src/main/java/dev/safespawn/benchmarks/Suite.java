@@ -231,10 +231,17 @@ final class Suite {
                 Integer.parseInt(v.get("threadsBefore")), Integer.parseInt(v.get("threadsAfter")), v.get("outcome")));
     }
 
-    /** One fork per parameter set, failures kept to that set. */
+    /**
+     * One fork per parameter set, failures kept to that set. A fork takes this
+     * JVM's command-line options, not its jar's manifest, so it is given native
+     * access itself: its launchers spawn through JNA, which JDK 24+ warns about
+     * unless allowed (JDK 17 takes the option silently). Prepended, since
+     * {@code jvmArgsAppend} is what a part sets for itself.
+     */
     private static ChainedOptionsBuilder base(Class<?> benchmark, String method) {
         return new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName() + "." + method) + "$")
+                .jvmArgsPrepend("--enable-native-access=ALL-UNNAMED")
                 .forks(1)
                 .shouldFailOnError(false);
     }

@@ -242,7 +242,8 @@ class RunCommandTest {
     void stoppingTheCliStopsAChildInItsOwnSession() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try (Spawner spawner = Spawner.create()) {
-            ChildProcess cli = spawner.spawn(Command.builder(java, "-cp", System.getProperty("java.class.path"),
+            ChildProcess cli = spawner.spawn(Command.builder(java, "--enable-native-access=ALL-UNNAMED",
+                            "-cp", System.getProperty("java.class.path"),
                             SafespawnCli.class.getName(), "run", "--new-session", "--",
                             "/bin/sh", "-c", "echo $$; exec sleep 100")
                     .stdin(Redirect.DISCARD).stderr(Redirect.DISCARD).build());

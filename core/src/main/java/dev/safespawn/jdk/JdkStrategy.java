@@ -54,10 +54,11 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>To keep errors as precise as the native strategies', the program, the
- * directory and redirect files are checked in the parent first; the JDK's own
- * {@code error=N} is parsed for what only {@code execve} can find, but for
- * {@code EAGAIN} and {@code ENOMEM}, which are the child's creation failing
- * (stage {@code SPAWN}, as on the native strategies).
+ * directory and redirect files are checked in the parent first; the errno in
+ * the JDK's own message ({@code error=N}; {@code error: N} on newer JDKs) is
+ * parsed for what only {@code execve} can find, but for {@code EAGAIN} and
+ * {@code ENOMEM}, which are the child's creation failing (stage
+ * {@code SPAWN}, as on the native strategies).
  *
  * <p>The JDK's launcher runs a file that {@code execve} refuses with
  * {@code ENOEXEC} through {@code /bin/sh}, as a script; the native strategies
@@ -87,7 +88,8 @@ import java.util.regex.Pattern;
  * a recycled pid) or a thread copying between stages.
  */
 public final class JdkStrategy implements SpawnStrategy {
-    private static final Pattern JDK_ERRNO = Pattern.compile("error=(\\d+)");
+    /** The errno in the JDK's message: JDK 17 writes {@code error=2, No such ...}, JDK 25 {@code error: 2 (No such ...)}. */
+    private static final Pattern JDK_ERRNO = Pattern.compile("error(?:=|: )(\\d+)");
     /** How the JDK names the program it could not start. */
     private static final Pattern JDK_PROGRAM = Pattern.compile("Cannot run program \"([^\"]*)\"");
     /** The search path the JDK's launcher uses when the JVM has no {@code PATH}. */

@@ -7,6 +7,9 @@ import java.util.List;
  * A map's task: applies the function to a chunk of consecutive elements in a
  * worker. A failure names the offset of its element in the chunk, so the
  * parent can name the element.
+ *
+ * @param <T> the elements' type
+ * @param <R> the function's result type
  */
 final class MapChunk<T, R> implements SerializableCallable<List<R>> {
     private static final long serialVersionUID = 1L;

@@ -586,9 +586,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * its {@code --patch-module} and {@code --limit-modules}, and every
          * module of its boot layer as a root module, so a task's class runs in
          * its own named module, with its {@code module-info} services;
-         * {@code --add-opens}, {@code --add-exports}, {@code --add-reads} and
-         * {@code --enable-native-access} are carried only on request, with
-         * {@link #inheritJvmOptions(String...)}. Otherwise the class path is the
+         * {@code --add-opens}, {@code --add-exports} and {@code --add-reads}
+         * are carried only on request, with
+         * {@link #inheritJvmOptions(String...)}, and native access as
+         * {@link #jvmOptions(String...)} says. Otherwise the class path is the
          * jar or directory safespawn-core was loaded from, then this JVM's
          * class path, then its module path (its modules run in a worker as
          * plain jars), then the jars and directories of the building thread's
@@ -611,6 +612,25 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
         /**
          * Extra JVM options for workers, after the pool's own ({@code -XX:+ExitOnOutOfMemoryError} and start-up tuning).
+         *
+         * <p>Among the pool's own options is this JVM's native access: a
+         * worker runs this JVM's code, so it is given
+         * {@code --enable-native-access} for the modules that have it here
+         * ({@code ALL-UNNAMED} for code on the class path, and by name the
+         * module path's modules of a modular application), however this JVM
+         * got it: command line, {@code JDK_JAVA_OPTIONS}, or an
+         * {@code Enable-Native-Access} manifest attribute. From JDK 24 that
+         * keeps a task that loads native code (a native strategy's JNA) from
+         * printing the JDK's restricted-method warning in every worker, or
+         * failing under {@code --illegal-native-access=deny}. A worker never
+         * gets more than this JVM has: none if it has none, and on JDK 17 to
+         * 20, which cannot tell, just the {@code --enable-native-access}
+         * options it was started with. Under the JDK's default
+         * {@code --illegal-native-access=warn} a module warned about once
+         * counts as having it, so workers of a pool built after that warning
+         * get it too, which spares them the same warning and allows nothing
+         * they could not do anyway. An {@code --enable-native-access} given
+         * here adds to it.
          *
          * @param options the options, copied; they replace those of an earlier call
          * @return this builder
@@ -1014,6 +1034,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
                     "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
             WorkerLaunch launch = classpath != null ? WorkerLaunch.classPath(classpath)
                     : WorkerLaunch.derive(initializer == null ? List.of() : List.of(initializer.getClass()));
+            options.addAll(NativeAccess.forWorkers(launch));
             if (!inheritedPrefixes.isEmpty()) {
                 options.addAll(JvmOptions.inherited(JvmOptions.ofThisJvm(), inheritedPrefixes, launch));
             }

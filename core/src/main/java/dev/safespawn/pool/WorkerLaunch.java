@@ -49,6 +49,11 @@ record WorkerLaunch(List<String> arguments) {
         return new WorkerLaunch(List.of("-cp", classPath, WorkerMain.class.getName()));
     }
 
+    /** Whether workers run on the module path, with this JVM's named modules as named modules. */
+    boolean isModular() {
+        return arguments.size() >= 2 && arguments.get(arguments.size() - 2).equals("-m");
+    }
+
     /** The names of the options this launch sets, which a worker must not inherit a second time. */
     Set<String> optionNames() {
         Set<String> names = new LinkedHashSet<>();

@@ -95,7 +95,8 @@ class ExamplesTest {
     private static Result runExample(Class<?> example, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), example.getName()));
+                // The examples spawn through JNA: JDK 24+ warns unless allowed (17 takes the option silently).
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), example.getName()));
         argv.addAll(Arrays.asList(args));
         try (Spawner spawner = Spawner.create()) {
             ChildProcess child = spawner.spawn(Command.builder(argv.toArray(new String[0]))

@@ -119,7 +119,7 @@ final class BlockedCallers implements Scenario {
             return;
         }
         OtherJvm.runInto(outcome, prefix, java.get(),
-                List.of("-Djdk.virtualThreadScheduler.parallelism=1", "--enable-native-access=ALL-UNNAMED",
+                List.of("-Djdk.virtualThreadScheduler.parallelism=1",
                         "-D" + Probe.PROPERTY + "=" + Probe.path()), // this JVM's probe: compiling another takes seconds
                 BlockedCallers.class, OTHER_JVM_DEADLINE, configuration.name(), budget.name());
     }

@@ -70,6 +70,8 @@ final class HostJvm implements AutoCloseable {
             Class<?> main, String... args) {
         List<String> command = new ArrayList<>(launcher);
         command.add(java);
+        // The host's JNA loads natives from the class path: JDK 24+ warns unless allowed (17 takes it silently).
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classPath, main.getName()));
         command.addAll(List.of(args));

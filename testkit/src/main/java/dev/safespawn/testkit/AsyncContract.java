@@ -344,6 +344,10 @@ public interface AsyncContract extends StrategyUnderTest {
         final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         volatile AsyncChild child;
 
+        /** A recorder that has been told nothing yet. */
+        public Recorder() {
+        }
+
         @Override
         public void onStart(AsyncChild child) {
             this.child = child;

@@ -116,7 +116,8 @@ public interface OptionsContract extends StrategyUnderTest {
         // prints the probe's pid and waits; the test SIGKILLs the intermediate.
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ChildProcess intermediate = spawner().spawn(Command.builder(java.toString(),
-                "-cp", System.getProperty("java.class.path"),
+                // It spawns through the strategy's JNA, if it has one: JDK 24+ warns unless allowed.
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "-D" + Probe.PROPERTY + "=" + Probe.path(),
                 OrphanCandidate.class.getName(), spawner().strategyName()).build());
         int pidfd;

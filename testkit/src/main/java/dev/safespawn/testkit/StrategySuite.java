@@ -17,6 +17,10 @@ import org.junit.jupiter.api.TestInstance;
 public abstract class StrategySuite implements ChildContractSuite {
     private Spawner spawner;
 
+    /** For a subclass; the spawner is opened later, before the first test. */
+    protected StrategySuite() {
+    }
+
     /**
      * Opens the spawner under test; called once per test class.
      *

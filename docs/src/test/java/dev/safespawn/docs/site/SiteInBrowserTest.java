@@ -167,9 +167,13 @@ class SiteInBrowserTest {
     private static JavadocPage readJavadocPage(Path file) {
         open(file);
         anchorsOfOpenPage(file);
-        return new JavadocPage(browser.findElement(By.cssSelector("h1")).getText().strip(),
-                browser.findElements(By.cssSelector(".header .sub-title")).stream()
-                        .map(WebElement::getText).collect(Collectors.joining(" ")));
+        String subTitle = browser.findElements(By.cssSelector(".header .sub-title")).stream()
+                .map(WebElement::getText).collect(Collectors.joining(" "));
+        if (subTitle.isEmpty()) { // JDK 25's javadoc names the package only in the breadcrumb above the header
+            subTitle = browser.findElements(By.cssSelector("ol.sub-nav-list > li:first-child")).stream()
+                    .map(e -> "Package " + e.getText()).collect(Collectors.joining(" "));
+        }
+        return new JavadocPage(browser.findElement(By.cssSelector("h1")).getText().strip(), subTitle);
     }
 
     @Test

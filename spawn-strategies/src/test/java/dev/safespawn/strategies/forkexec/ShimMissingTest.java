@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safespawn.Command;
 import dev.safespawn.Spawner;
+import dev.safespawn.strategies.internal.HostJvm;
 import dev.safespawn.strategies.internal.SafespawnShim;
 import java.io.File;
 import java.io.IOException;
@@ -35,7 +36,7 @@ class ShimMissingTest {
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         try (Spawner spawner = Spawner.of("posix_spawn")) {
-            var child = spawner.spawn(Command.builder(java.toString(), "-cp",
+            var child = spawner.spawn(Command.builder(java.toString(), HostJvm.NATIVE_ACCESS, "-cp",
                     String.join(File.pathSeparator, classPath), ShimMissing.class.getName())
                     .redirectErrorStream().build());
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safespawn.Command;
 import dev.safespawn.Spawner;
+import dev.safespawn.strategies.internal.HostJvm;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class ShimPackagingIT {
                 System.getProperty("test.classes"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         try (Spawner spawner = Spawner.of("posix_spawn")) {
-            var child = spawner.spawn(Command.builder(java.toString(), "-cp", classPath,
+            var child = spawner.spawn(Command.builder(java.toString(), HostJvm.NATIVE_ACCESS, "-cp", classPath,
                     ShimLocation.class.getName()).redirectErrorStream().build());
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();

@@ -13,6 +13,12 @@ import java.util.List;
  * limit, the library's thread factory) without touching the test JVM.
  */
 public final class HostJvm {
+    /**
+     * For every JVM a test starts on this class path: JNA loads natives, and
+     * from JDK 24 that warns unless allowed (JDK 17 takes the option silently).
+     */
+    public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
     private HostJvm() {
     }
 
@@ -23,8 +29,7 @@ public final class HostJvm {
 
     /** {@link #run} on the {@code java} executable given, for a host that needs another JDK. */
     public static String runWith(String java, Class<?> main, String... args) throws Exception {
-        // JNA loads natives: from JDK 22 that warns unless allowed, and the warning would mix with the output.
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(List.of(java, NATIVE_ACCESS,
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         Process host = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -6,6 +6,7 @@ import dev.safespawn.ChildProcess;
 import dev.safespawn.Command;
 import dev.safespawn.Signal;
 import dev.safespawn.Spawner;
+import dev.safespawn.strategies.internal.HostJvm;
 import dev.safespawn.strategies.pool.PoolHungTest.Hang;
 import dev.safespawn.testkit.ParentState;
 import java.io.BufferedReader;
@@ -109,7 +110,7 @@ class PoolOrphanTest {
             Spawner spawner = strategy.equals("default") ? Spawner.create() : Spawner.of(strategy);
             Host host;
             try {
-                host = new Host(spawner, spawner.spawn(Command.builder(java.toString(),
+                host = new Host(spawner, spawner.spawn(Command.builder(java.toString(), HostJvm.NATIVE_ACCESS,
                         "-cp", System.getProperty("java.class.path"), PoolOrphanHost.class.getName(), strategy)
                         .args(mode).build()));
             } catch (RuntimeException e) {
