@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -156,12 +155,7 @@ public final class NativeSupport {
 
     /** The C library families whose builds this jar may carry. */
     public enum LibcFamily {
-        GLIBC, MUSL, UNKNOWN;
-
-        /** The name used in diagnostics and messages. */
-        public String displayName() {
-            return this == UNKNOWN ? "unknown" : name().toLowerCase(Locale.ROOT);
-        }
+        GLIBC, MUSL, UNKNOWN
     }
 
     private static final class Family {

@@ -8,8 +8,6 @@ import dev.safespawn.strategies.internal.NativeBuilds;
 import dev.safespawn.testkit.ParentState;
 import dev.safespawn.testkit.ProbeReport;
 import dev.safespawn.testkit.StrategySuite;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +40,7 @@ class EmulatedZygoteConformanceTest extends StrategySuite {
 
     @Test
     void theServerThatServedTheSuiteIsTheAarch64Build() throws Exception {
-        assertThat(spawner().spawn(Command.builder("/bin/true").build()).waitFor()).isZero();
-        List<Path> servers = ServerProcess.serverFiles();
-        assertThat(servers).as("this JVM's zygote servers").isNotEmpty();
-        for (Path server : servers) {
-            try (InputStream in = Files.newInputStream(server)) {
-                assertThat(ElfFile.read(in)).as(server.toString()).isEqualTo(new ElfFile(ElfFile.EM_AARCH64, true));
-            }
-        }
+        ServerProcess.assertEveryServerIs(spawner(), new ElfFile(ElfFile.EM_AARCH64, true));
     }
 
     @Test

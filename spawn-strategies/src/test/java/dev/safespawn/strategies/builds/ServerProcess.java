@@ -1,6 +1,11 @@
 package dev.safespawn.strategies.builds;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.safespawn.Command;
+import dev.safespawn.Spawner;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +17,21 @@ final class ServerProcess {
     private static final String EXTRACTED_PREFIX = "safespawn-zygote-";
 
     private ServerProcess() {
+    }
+
+    /**
+     * Starts a child through {@code spawner} (so its server runs), then checks
+     * that every zygote server this JVM runs is a file of the {@code expected} kind.
+     */
+    static void assertEveryServerIs(Spawner spawner, ElfFile expected) throws Exception {
+        assertThat(spawner.spawn(Command.builder("/bin/true").build()).waitFor()).isZero();
+        List<Path> servers = serverFiles();
+        assertThat(servers).as("this JVM's zygote servers").isNotEmpty();
+        for (Path server : servers) {
+            try (InputStream in = Files.newInputStream(server)) {
+                assertThat(ElfFile.read(in)).as(server.toString()).isEqualTo(expected);
+            }
+        }
     }
 
     /** The server file each of this JVM's running zygote servers runs, through an emulator or not. */

@@ -1,16 +1,9 @@
 package dev.safespawn.strategies.builds;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.sun.jna.Platform;
-import dev.safespawn.Command;
 import dev.safespawn.Spawner;
 import dev.safespawn.strategies.internal.NativeBuilds;
 import dev.safespawn.testkit.StrategySuite;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,13 +21,6 @@ class StaticZygoteConformanceTest extends StrategySuite {
 
     @Test
     void theServerThatServedTheSuiteIsTheStaticBuild() throws Exception {
-        assertThat(spawner().spawn(Command.builder("/bin/true").build()).waitFor()).isZero();
-        List<Path> servers = ServerProcess.serverFiles();
-        assertThat(servers).as("this JVM's zygote servers").isNotEmpty();
-        for (Path server : servers) {
-            try (InputStream in = Files.newInputStream(server)) {
-                assertThat(ElfFile.read(in)).as(server.toString()).isEqualTo(new ElfFile(ElfFile.hostMachine(), false));
-            }
-        }
+        ServerProcess.assertEveryServerIs(spawner(), new ElfFile(ElfFile.hostMachine(), false));
     }
 }
