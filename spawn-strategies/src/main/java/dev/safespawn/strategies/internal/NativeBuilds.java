@@ -65,7 +65,20 @@ public final class NativeBuilds {
 
     /** The zygote server's resource path for this JVM's C library, or the one the test switch names. */
     public static String zygoteResource() {
-        String chosen = System.getProperty(ZYGOTE_RESOURCE_PROPERTY, "");
+        return zygoteResource(chosenZygoteResource());
+    }
+
+    /**
+     * What the test switch names now, or empty. Reading it touches no native
+     * code, so a strategy can take it when it is made and look at the C
+     * library only when asked for a server.
+     */
+    public static String chosenZygoteResource() {
+        return System.getProperty(ZYGOTE_RESOURCE_PROPERTY, "");
+    }
+
+    /** {@code chosen} if not empty, else the server for this JVM's C library (which detecting loads JNA for). */
+    public static String zygoteResource(String chosen) {
         if (!chosen.isEmpty()) {
             return chosen;
         }

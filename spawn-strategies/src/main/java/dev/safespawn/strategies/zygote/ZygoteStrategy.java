@@ -63,8 +63,11 @@ public final class ZygoteStrategy implements PipedStrategy {
     public static final String STANDBY_PROPERTY = "safespawn.zygote.standby";
     static final String NAME = "zygote";
 
-    private final String resource = NativeBuilds.zygoteResource();
-    private final Optional<ZygoteBinary> binary = ZygoteBinary.packaged(resource);
+    // Only the switch is read now: which server fits this C library is found on
+    // first need, since making a strategy must not load native code (a
+    // Spawner.of("jdk") makes every strategy).
+    private final String chosenResource = NativeBuilds.chosenZygoteResource();
+    private volatile String resource; // found once; racing threads find the same
     private final boolean keepChildren = Boolean.getBoolean(KEEP_CHILDREN_PROPERTY);
     private final int standby = Math.max(0, Math.min(16, Integer.getInteger(STANDBY_PROPERTY, 0)));
     // Not a monitor: the first spawn starts the server while holding it, and a
@@ -94,8 +97,8 @@ public final class ZygoteStrategy implements PipedStrategy {
         if (libc.isPresent()) {
             return libc;
         }
-        if (binary.isEmpty()) {
-            return Optional.of("this jar has no zygote server for this platform (" + resource + ")");
+        if (binary().isEmpty()) {
+            return Optional.of("this jar has no zygote server for this platform (" + resource() + ")");
         }
         return ServerLauncher.unavailability();
     }
@@ -112,7 +115,7 @@ public final class ZygoteStrategy implements PipedStrategy {
     @Override
     public Map<String, String> diagnostics() {
         Map<String, String> facts = NativeSupport.diagnostics();
-        facts.put("zygote.build", resource);
+        facts.put("zygote.build", resource());
         facts.put("zygote.binary", binaryFact());
         facts.put("zygote.launcher", ServerLauncher.unavailability().map(why -> "none: " + why)
                 .orElse("the fork_exec shim's child set-up"));
@@ -122,8 +125,9 @@ public final class ZygoteStrategy implements PipedStrategy {
     }
 
     private String binaryFact() {
+        Optional<ZygoteBinary> binary = binary();
         if (binary.isEmpty()) {
-            return "none in this jar for this platform (" + resource + ")";
+            return "none in this jar for this platform (" + resource() + ")";
         }
         try {
             Path exe = binary.get().location();
@@ -145,6 +149,19 @@ public final class ZygoteStrategy implements PipedStrategy {
         return client().spawn(command, executable, ChildSetupAbi.SS_CLOSE_AUTO, claim);
     }
 
+    private String resource() {
+        String r = resource;
+        if (r == null) {
+            r = NativeBuilds.zygoteResource(chosenResource);
+            resource = r;
+        }
+        return r;
+    }
+
+    private Optional<ZygoteBinary> binary() {
+        return ZygoteBinary.packaged(resource());
+    }
+
     /** The pid of the running server, for diagnostics and tests. */
     public long serverPid() throws IOException {
         return client().serverPid();
@@ -161,7 +178,7 @@ public final class ZygoteStrategy implements PipedStrategy {
                     throw new IllegalStateException(NAME + " is not available: "
                             + unavailabilityCause().orElseThrow());
                 }
-                try (ZygoteBinary.Opened executable = binary.orElseThrow().verifiedExecutable()) {
+                try (ZygoteBinary.Opened executable = binary().orElseThrow().verifiedExecutable()) {
                     client = ZygoteClient.start(executable, keepChildren, standby);
                 }
             }
