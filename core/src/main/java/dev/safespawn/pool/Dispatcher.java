@@ -216,7 +216,7 @@ final class Dispatcher {
             }
         }, d.toNanos(), TimeUnit.NANOSECONDS)).orElse(null);
         try {
-            Messages.Result r = worker.run(Messages.Task.of(ids.incrementAndGet(), task.remote()));
+            Messages.Result r = worker.run(Messages.Task.of(ids.incrementAndGet(), task.remote(), worker.jdkByName()));
             if (!state.compareAndSet(RUNNING, FINISHED)) {
                 task.fail(timeout(worker)); // answered as the timer fired: the worker is being killed
                 return false;

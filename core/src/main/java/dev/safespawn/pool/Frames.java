@@ -19,7 +19,9 @@ import java.util.Arrays;
  * The task channel's framing: each message is a 4-byte length, a kind byte,
  * the message's fixed fields, and then, for what user code supplies (a task,
  * an initializer, a value, an exception), a Java serialization stream of
- * that one object. Deserializing is guarded by an
+ * that one object; a task's value that is {@linkplain PlainValues plain}
+ * (a string, a boxed number or boolean, null) is written as itself instead.
+ * Deserializing is guarded by an
  * {@link ObjectInputFilter} that bounds depth, array lengths, references and
  * bytes, merged with the user's own filter pattern if one was given: a
  * worker or parent that receives hostile bytes rejects them instead of
@@ -35,6 +37,7 @@ final class Frames {
     private static final byte TASK = 4;
     private static final byte VALUE = 5;
     private static final byte FAILURE = 6;
+    private static final byte PLAIN_VALUE = 7;
     private static final String LIMITS = "maxdepth=100;maxarray=100000000;maxrefs=10000000;maxbytes=" + MAX_MESSAGE;
 
     private Frames() {
@@ -67,10 +70,15 @@ final class Frames {
         };
     }
 
-    /** Serializes one object; fails here, before anything is sent, if it cannot be serialized. */
-    static byte[] encode(Object object) throws IOException {
+    /**
+     * Serializes one object; fails here, before anything is sent, if it
+     * cannot be serialized. With {@code jdkByName}, for a channel whose other
+     * end runs the same Java runtime, JDK classes are described by name
+     * ({@link JdkClassDescriptors}).
+     */
+    static byte[] encode(Object object, boolean jdkByName) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
+        try (ObjectOutputStream oos = JdkClassDescriptors.output(bytes, jdkByName)) {
             oos.writeObject(object);
         }
         return bytes.toByteArray();
@@ -80,26 +88,31 @@ final class Frames {
      * A message's frame body; fails here, before anything is sent, if what
      * it carries cannot be serialized, or is too big for the other side to
      * accept ({@link java.io.InvalidObjectException} naming both sizes).
+     * {@code jdkByName} as for {@link #encode}.
      */
-    static byte[] encodeMessage(Messages.Message message) throws IOException {
+    static byte[] encodeMessage(Messages.Message message, boolean jdkByName) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         DataOutputStream out = new DataOutputStream(bytes);
         if (message instanceof Messages.Ready) {
             out.writeByte(READY);
         } else if (message instanceof Messages.Init m) {
             out.writeByte(INIT);
-            out.write(encode(m.initializer()));
+            out.write(encode(m.initializer(), jdkByName));
         } else if (message instanceof Messages.InitFailed m) {
             out.writeByte(INIT_FAILED);
-            out.write(encode(m.failure()));
+            out.write(encode(m.failure(), jdkByName));
         } else if (message instanceof Messages.Task m) {
             out.writeByte(TASK);
             out.writeLong(m.id());
             out.write(m.callable());
+        } else if (message instanceof Messages.Result m && m.failure() == null && PlainValues.isPlain(m.value())) {
+            out.writeByte(PLAIN_VALUE);
+            out.writeLong(m.id());
+            PlainValues.write(m.value(), out);
         } else if (message instanceof Messages.Result m) {
             out.writeByte(m.failure() == null ? VALUE : FAILURE);
             out.writeLong(m.id());
-            out.write(encode(m.failure() == null ? m.value() : m.failure()));
+            out.write(encode(m.failure() == null ? m.value() : m.failure(), jdkByName));
         }
         if (bytes.size() > MAX_MESSAGE) {
             String what = message instanceof Messages.Task ? "the task" : message instanceof Messages.Result r
@@ -146,6 +159,9 @@ final class Frames {
             case VALUE:
                 long valueOf = longField(fields);
                 return new Messages.Result(valueOf, rest(fields, filter), null);
+            case PLAIN_VALUE:
+                long plainOf = longField(fields);
+                return new Messages.Result(plainOf, PlainValues.read(fields, filter), null);
             case FAILURE:
                 long failureOf = longField(fields);
                 return new Messages.Result(failureOf, null, (Throwable) rest(fields, filter));
@@ -165,14 +181,14 @@ final class Frames {
         return decode(fields.array(), fields.position(), fields.remaining(), filter);
     }
 
-    /** Deserializes what {@link #encode(Object)} made, guarded by {@code filter}. */
+    /** Deserializes what {@link #encode(Object, boolean)} made, guarded by {@code filter}. */
     static Object decode(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         return decode(bytes, 0, bytes.length, filter);
     }
 
     private static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
-        try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(bytes, offset, length))) {
+        try (ObjectInputStream ois = JdkClassDescriptors.input(new ByteArrayInputStream(bytes, offset, length))) {
             ois.setObjectInputFilter(filter); // a rejection is an InvalidClassException: nothing is built
             return ois.readObject();
         }

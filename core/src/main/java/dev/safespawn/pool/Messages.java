@@ -42,9 +42,12 @@ final class Messages {
      * answers with why, instead of losing its channel.
      */
     record Task(long id, byte[] callable) implements Message {
-        /** @throws java.io.ObjectStreamException if {@code callable} cannot be serialized */
-        static Task of(long id, Callable<?> callable) throws java.io.IOException {
-            return new Task(id, Frames.encode(callable));
+        /**
+         * @param jdkByName see {@link Frames#encode(Object, boolean)}
+         * @throws java.io.ObjectStreamException if {@code callable} cannot be serialized
+         */
+        static Task of(long id, Callable<?> callable, boolean jdkByName) throws java.io.IOException {
+            return new Task(id, Frames.encode(callable, jdkByName));
         }
     }
 

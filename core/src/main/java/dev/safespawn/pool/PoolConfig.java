@@ -14,4 +14,18 @@ record PoolConfig(int workers, Path javaExecutable, WorkerLaunch launch, List<St
                   Optional<Path> directory, Map<String, String> environment, int maxTasksPerWorker,
                   Optional<Duration> taskTimeout, ProcessPool.Output output, String serialFilter,
                   boolean prestart, SerializableRunnable initializer, int standby, Path cdsCache) {
+
+    /**
+     * Whether the workers run this JVM's own Java runtime, so their channels
+     * may describe JDK classes by name ({@link JdkClassDescriptors}); false
+     * if either cannot be resolved.
+     */
+    boolean workersRunThisJava() {
+        try {
+            return javaExecutable.toRealPath().equals(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toRealPath());
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
 }

@@ -862,7 +862,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         public Builder initializer(SerializableRunnable initializer) {
             Objects.requireNonNull(initializer, "initializer");
             try {
-                Frames.encode(initializer); // what it captures is checked now, not in every worker
+                Frames.encode(initializer, false); // what it captures is checked now, not in every worker
             } catch (java.io.IOException | RuntimeException e) {
                 throw new IllegalArgumentException("initializer: cannot be serialized: " + e, e);
             }

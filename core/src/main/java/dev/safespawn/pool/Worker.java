@@ -33,11 +33,13 @@ final class Worker {
     private final InputStream results;
     private final ObjectInputFilter filter;
     private final List<Thread> forwarders;
+    private final boolean jdkByName;
     private int tasksRun;
 
     private Worker(String name, ChildProcess process, OutputStream tasks, InputStream results,
-                   ObjectInputFilter filter, List<Thread> forwarders) {
+                   ObjectInputFilter filter, List<Thread> forwarders, boolean jdkByName) {
         this.name = name;
+        this.jdkByName = jdkByName;
         this.process = process;
         this.tasks = tasks;
         this.results = results;
@@ -71,13 +73,15 @@ final class Worker {
     static Worker start(PoolConfig config, Spawner spawner, String name, boolean warmUp,
                         java.util.function.Consumer<Worker> spawned) throws IOException, WorkerInitializerException {
         boolean fds = spawner.features().contains(Feature.PASS_FD);
+        boolean jdkByName = config.workersRunThisJava();
         Command.Builder command = Command.builder(config.javaExecutable().toString())
                 .args(WorkerCds.options(config)) // first, so the user's own -Xlog options still apply
                 .args(config.jvmOptions())
                 .args(config.launch().arguments())
                 .args(fds ? "fds" : "stdio",
                         config.serialFilter() == null ? "-" : config.serialFilter(),
-                        config.initializer() == null ? "-" : "init", warmUp ? "warm" : "-");
+                        config.initializer() == null ? "-" : "init", warmUp ? "warm" : "-",
+                        jdkByName ? WorkerMain.JDK_BY_NAME : "-");
         config.directory().ifPresent(command::directory);
         command.clearEnv().env(config.environment()); // the complete environment, derived by the builder
         if (fds) {
@@ -96,7 +100,7 @@ final class Worker {
             forwarders.add(OutputForwarder.start(p.getErrorStream(), System.err, name));
         }
         Worker worker = new Worker(name, p, new BufferedOutputStream(tasks), new BufferedInputStream(results),
-                Frames.filter(config.serialFilter()), forwarders);
+                Frames.filter(config.serialFilter()), forwarders, jdkByName);
         spawned.accept(worker);
         if (config.initializer() != null) {
             worker.sendInitializer(config.initializer());
@@ -106,7 +110,7 @@ final class Worker {
     }
 
     private void sendInitializer(SerializableRunnable initializer) throws IOException {
-        byte[] encoded = Frames.encodeMessage(new Messages.Init(initializer)); // checked serializable when the pool was built
+        byte[] encoded = Frames.encodeMessage(new Messages.Init(initializer), jdkByName); // checked when the pool was built
         try {
             Frames.send(tasks, encoded);
         } catch (IOException diedAtStart) {
@@ -159,6 +163,11 @@ final class Worker {
         return tasksRun;
     }
 
+    /** Whether this worker's channel describes JDK classes by name: see {@link Frames#encode(Object, boolean)}. */
+    boolean jdkByName() {
+        return jdkByName;
+    }
+
     /**
      * Runs one task and returns its result message.
      *
@@ -166,7 +175,7 @@ final class Worker {
      * @throws WorkerCrashedException if the worker died, or broke the channel, first
      */
     Messages.Result run(Messages.Task task) throws WorkerCrashedException, IOException, ClassNotFoundException {
-        byte[] encoded = Frames.encodeMessage(task); // only the id and the task's bytes: cannot fail
+        byte[] encoded = Frames.encodeMessage(task, jdkByName); // only the id and the task's bytes: cannot fail
         tasksRun++;
         Messages.Message answer;
         try {

@@ -12,26 +12,33 @@ import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The main class of a pool worker JVM; not for direct use. Arguments: the
  * channel ({@code fds} — read tasks on descriptor 3, write results on 4 — or
  * {@code stdio}), the user's serial filter pattern ({@code -} for none),
- * {@code init} if an initializer comes first on the channel, and {@code warm}
- * to run the task path once on a task of its own before greeting.
+ * {@code init} if an initializer comes first on the channel, {@code warm}
+ * to run the task path once on a task of its own before greeting, and
+ * {@value #JDK_BY_NAME} if the pool runs the same Java runtime, so results may
+ * describe JDK classes by name ({@link JdkClassDescriptors}).
  *
- * <p>One thread reads the channel and the main thread runs tasks, so the
- * worker notices at once when the parent goes away (end of file), even in the
- * middle of a task, and halts: a worker never outlives its pool.
+ * <p>Two threads take turns: the one whose turn it is reads the channel, and
+ * when a task comes it passes the turn to the other and runs the task itself.
+ * So a thread is always reading, and the worker notices at once when the
+ * parent goes away (end of file), even in the middle of a task, and halts: a
+ * worker never outlives its pool. And no hand-off lies between a task's
+ * arrival and its run: the other thread wakes while the task runs.
  *
  * <p>Public only because the worker JVM must be able to launch it; it is not
  * API, its arguments and protocol may change in any release, and running it
  * by hand is unsupported.
  */
 public final class WorkerMain {
+    /** The argument that says the pool runs the worker's own Java runtime. */
+    static final String JDK_BY_NAME = "jdk";
+
     private WorkerMain() {
     }
 
@@ -43,7 +50,8 @@ public final class WorkerMain {
      *        the class-data sharing training, see {@code WorkerCds}) and the
      *        serial filter pattern ({@code -} or
      *        absent for none), then {@code init} if the first frame is the
-     *        pool's initializer, then {@code warm} to warm up before greeting
+     *        pool's initializer, then {@code warm} to warm up before greeting,
+     *        then {@value #JDK_BY_NAME} if the pool runs this same Java runtime
      * @throws Exception if the channel cannot be opened or written; the
      *         worker then ends, and the pool reports a
      *         {@link WorkerCrashedException} for its task
@@ -73,41 +81,55 @@ public final class WorkerMain {
         InputStream tasksIn = new BufferedInputStream(in);
         OutputStream resultsOut = new BufferedOutputStream(out);
 
+        boolean jdkByName = args.length > 4 && args[4].equals(JDK_BY_NAME);
         if (args.length > 2 && args[2].equals("init")) {
-            initialize(tasksIn, resultsOut, filter);
+            initialize(tasksIn, resultsOut, filter, jdkByName);
         }
         if (args.length > 3 && args[3].equals("warm")) {
-            warmUp(filter);
+            warmUp(filter, jdkByName);
         }
         // Said once the JVM is up, so the pool's task timeouts do not count its boot.
-        Frames.send(resultsOut, Frames.encodeMessage(new Messages.Ready()));
+        Frames.send(resultsOut, Frames.encodeMessage(new Messages.Ready(), jdkByName));
 
-        BlockingQueue<Job> tasks = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try {
-                while (true) {
-                    Messages.Task task = (Messages.Task) Frames.read(tasksIn, filter);
-                    tasks.put(new Job(task.id(), callable(task, filter)));
+        Semaphore readingTurn = new Semaphore(1);
+        Runnable taking = () -> takeTurns(readingTurn, tasksIn, resultsOut, filter, jdkByName);
+        Thread other = new Thread(taking, "safespawn-worker-channel");
+        other.setDaemon(true);
+        other.start();
+        taking.run();
+    }
+
+    /**
+     * One of the two threads: waits for its turn to read, reads a task,
+     * passes the turn on, runs the task and sends its result; for ever, until
+     * the channel ends and the JVM halts. The parent sends a task only after
+     * the previous one's result, so one result is sent at a time.
+     */
+    private static void takeTurns(Semaphore readingTurn, InputStream tasksIn, OutputStream resultsOut,
+                                  ObjectInputFilter filter, boolean jdkByName) {
+        try {
+            while (true) {
+                readingTurn.acquireUninterruptibly();
+                Messages.Task task;
+                try {
+                    task = (Messages.Task) Frames.read(tasksIn, filter);
+                } finally {
+                    readingTurn.release();
                 }
-            } catch (EOFException parentGone) {
-                Runtime.getRuntime().halt(0);
-            } catch (Throwable e) {
-                System.err.println("safespawn worker: unreadable task channel: " + e);
-                Runtime.getRuntime().halt(70);
+                Callable<?> callable = callable(task, filter); // one the serial filter rejects ends the worker
+                Messages.Result result;
+                try {
+                    result = new Messages.Result(task.id(), callable.call(), null);
+                } catch (Throwable t) {
+                    result = new Messages.Result(task.id(), null, t);
+                }
+                send(resultsOut, result, jdkByName);
             }
-        }, "safespawn-worker-channel");
-        reader.setDaemon(true);
-        reader.start();
-
-        while (true) {
-            Job task = tasks.take();
-            Messages.Result result;
-            try {
-                result = new Messages.Result(task.id(), task.callable().call(), null);
-            } catch (Throwable t) {
-                result = new Messages.Result(task.id(), null, t);
-            }
-            send(resultsOut, result);
+        } catch (EOFException parentGone) {
+            Runtime.getRuntime().halt(0);
+        } catch (Throwable e) {
+            System.err.println("safespawn worker: unreadable task channel: " + e);
+            Runtime.getRuntime().halt(70);
         }
     }
 
@@ -119,17 +141,13 @@ public final class WorkerMain {
      * which still loads its own classes (FINDINGS.md measures what that
      * leaves). No user code runs.
      */
-    private static void warmUp(ObjectInputFilter filter) throws Exception {
+    private static void warmUp(ObjectInputFilter filter, boolean jdkByName) throws Exception {
         SerializableCallable<Integer> probe = () -> 42;
         ByteArrayOutputStream channel = new ByteArrayOutputStream();
-        Frames.send(channel, Frames.encodeMessage(Messages.Task.of(0, probe)));
+        Frames.send(channel, Frames.encodeMessage(Messages.Task.of(0, probe, jdkByName), jdkByName));
         Messages.Task task = (Messages.Task) Frames.read(new ByteArrayInputStream(channel.toByteArray()), filter);
         Object value = callable(task, filter).call();
-        Frames.encodeMessage(new Messages.Result(task.id(), value, null));
-    }
-
-    /** A task as the worker runs it. */
-    private record Job(long id, Callable<?> callable) {
+        Frames.encodeMessage(new Messages.Result(task.id(), value, null), jdkByName);
     }
 
     /**
@@ -163,17 +181,18 @@ public final class WorkerMain {
      * worker that is not initialized; if it throws, says so instead of
      * greeting and halts, since this worker can never run a task.
      */
-    private static void initialize(InputStream in, OutputStream out, ObjectInputFilter filter) throws Exception {
+    private static void initialize(InputStream in, OutputStream out, ObjectInputFilter filter, boolean jdkByName)
+            throws Exception {
         Messages.Init init = (Messages.Init) Frames.read(in, filter);
         try {
             init.initializer().run();
         } catch (Throwable t) {
             byte[] encoded;
             try {
-                encoded = Frames.encodeMessage(new Messages.InitFailed(t));
+                encoded = Frames.encodeMessage(new Messages.InitFailed(t), jdkByName);
             } catch (java.io.ObjectStreamException | RuntimeException | StackOverflowError e) {
                 encoded = Frames.encodeMessage(new Messages.InitFailed(new Messages.Unserializable(
-                        "the initializer's exception", t, e instanceof Exception x ? x : new Exception(e))));
+                        "the initializer's exception", t, e instanceof Exception x ? x : new Exception(e))), jdkByName);
             }
             Frames.send(out, encoded);
             Runtime.getRuntime().halt(1);
@@ -181,15 +200,16 @@ public final class WorkerMain {
     }
 
     /** Sends a result; one that cannot be serialized is replaced by a description of why. */
-    private static void send(OutputStream out, Messages.Result result) throws java.io.IOException {
+    private static void send(OutputStream out, Messages.Result result, boolean jdkByName) throws java.io.IOException {
         byte[] encoded;
         try {
-            encoded = Frames.encodeMessage(result);
+            encoded = Frames.encodeMessage(result, jdkByName);
         } catch (java.io.ObjectStreamException | RuntimeException | StackOverflowError e) {
             // not serializable, or too deep to serialize: describe it rather than lose the worker
             String what = result.failure() == null ? "the task's value" : "the task's exception";
             encoded = Frames.encodeMessage(new Messages.Result(result.id(), null,
-                    new Messages.Unserializable(what, result.failure(), e instanceof Exception x ? x : new Exception(e))));
+                    new Messages.Unserializable(what, result.failure(), e instanceof Exception x ? x : new Exception(e))),
+                    jdkByName);
         }
         Frames.send(out, encoded);
     }

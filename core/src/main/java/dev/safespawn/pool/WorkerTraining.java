@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * What a worker does on its hot path, done once in-process by the training
@@ -24,16 +23,21 @@ final class WorkerTraining {
             roundTrip(new Messages.Ready(), filter);
             roundTrip(new Messages.Init((SerializableRunnable) () -> { }), filter);
             Messages.Task task = (Messages.Task) roundTrip(
-                    Messages.Task.of(1, (SerializableCallable<Object>) () -> "trained"), filter);
+                    Messages.Task.of(1, (SerializableCallable<Object>) () -> "trained", true), filter);
             Callable<?> callable = (Callable<?>) Frames.decode(task.callable(), filter);
-            // handed from thread to thread, as the worker's channel reader hands tasks to its main thread
-            LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> queue.add(call(callable)), "safespawn-cds-training");
-            reader.setDaemon(true);
-            reader.start();
-            Object value = queue.take();
-            reader.join();
-            roundTrip(new Messages.Result(task.id(), value, null), filter);
+            // the reading turn passed from thread to thread, as the worker's two threads pass it
+            java.util.concurrent.Semaphore turn = new java.util.concurrent.Semaphore(0);
+            Object[] value = new Object[1];
+            Thread other = new Thread(() -> {
+                turn.acquireUninterruptibly();
+                value[0] = call(callable);
+            }, "safespawn-cds-training");
+            other.setDaemon(true);
+            other.start();
+            turn.release();
+            other.join();
+            roundTrip(new Messages.Result(task.id(), value[0], null), filter);
+            roundTrip(new Messages.Result(task.id(), new java.util.ArrayList<>(java.util.List.of(value[0])), null), filter);
             roundTrip(new Messages.Result(task.id(), null, new IllegalStateException("trained")), filter);
             roundTrip(new Messages.InitFailed(new Messages.Unserializable("the training's value", null,
                     new java.io.NotSerializableException("trained"))), filter);
@@ -52,7 +56,7 @@ final class WorkerTraining {
     private static Messages.Message roundTrip(Messages.Message message, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
         ByteArrayOutputStream channel = new ByteArrayOutputStream();
-        Frames.send(channel, Frames.encodeMessage(message));
+        Frames.send(channel, Frames.encodeMessage(message, true)); // as a pool on the worker's own java sends
         return Frames.read(new ByteArrayInputStream(channel.toByteArray()), filter);
     }
 }

@@ -15,25 +15,33 @@ import java.io.StreamCorruptedException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The task channel's framing and its deserialization filter, in one JVM. */
 class FramesTest {
     private static final ObjectInputFilter NO_PATTERN = Frames.filter(null);
 
     private static byte[] framed(Messages.Message... messages) throws Exception {
+        return framed(false, messages);
+    }
+
+    private static byte[] framed(boolean jdkByName, Messages.Message... messages) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Messages.Message m : messages) {
-            Frames.send(out, Frames.encodeMessage(m));
+            Frames.send(out, Frames.encodeMessage(m, jdkByName));
         }
         return out.toByteArray();
     }
 
-    @Test
-    void messagesGoThroughInOrderAndTheEndIsAnEofException() throws Exception {
+    @ParameterizedTest(name = "JDK classes by name: {0}")
+    @ValueSource(booleans = {false, true})
+    void messagesGoThroughInOrderAndTheEndIsAnEofException(boolean jdkByName) throws Exception {
         SerializableCallable<Integer> task = () -> 6 * 7;
         IllegalStateException failure = new IllegalStateException("thrown by a task");
-        ByteArrayInputStream in = new ByteArrayInputStream(framed(new Messages.Ready(),
-                Messages.Task.of(1, task), new Messages.Result(1, "value", null), new Messages.Result(2, null, failure)));
+        ByteArrayInputStream in = new ByteArrayInputStream(framed(jdkByName, new Messages.Ready(),
+                Messages.Task.of(1, task, jdkByName), new Messages.Result(1, "value", null),
+                new Messages.Result(2, null, failure)));
 
         assertThat(Frames.read(in, NO_PATTERN)).isEqualTo(new Messages.Ready());
         Messages.Task t = (Messages.Task) Frames.read(in, NO_PATTERN);
@@ -67,7 +75,7 @@ class FramesTest {
 
     @Test
     void somethingUnserializableFailsAtEncodingBeforeAnythingIsSent() {
-        assertThatThrownBy(() -> Frames.encodeMessage(new Messages.Result(1, new Object(), null)))
+        assertThatThrownBy(() -> Frames.encodeMessage(new Messages.Result(1, new Object(), null), false))
                 .isInstanceOf(NotSerializableException.class);
     }
 
