@@ -12,7 +12,9 @@ import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.Callable;
 
 /**
@@ -24,12 +26,15 @@ import java.util.concurrent.Callable;
  * {@value #JDK_BY_NAME} if the pool runs the same Java runtime, so results may
  * describe JDK classes by name ({@link JdkClassDescriptors}).
  *
- * <p>Two threads take turns: the one whose turn it is reads the channel, and
- * when a task comes it passes the turn to the other and runs the task itself.
- * So a thread is always reading, and the worker notices at once when the
- * parent goes away (end of file), even in the middle of a task, and halts: a
- * worker never outlives its pool. And no hand-off lies between a task's
- * arrival and its run: the other thread wakes while the task runs.
+ * <p>Two threads take turns reading the channel. The one that reads a task
+ * gives up its turn, runs the task itself and, once it has sent the result,
+ * takes the turn back if it is still free: with quick tasks one thread does
+ * everything and no thread wakes another (on a virtual machine a wake-up
+ * costs more than the rest of a trivial task's run). The other thread looks
+ * for a free turn every {@value #TURN_CHECK_MILLIS} ms and takes it, so
+ * during a long task the channel is read too: when the parent goes away (end
+ * of file) the worker halts within that time, even in the middle of a task,
+ * and at once between tasks. A worker never outlives its pool.
  *
  * <p>Public only because the worker JVM must be able to launch it; it is not
  * API, its arguments and protocol may change in any release, and running it
@@ -38,6 +43,8 @@ import java.util.concurrent.Callable;
 public final class WorkerMain {
     /** The argument that says the pool runs the worker's own Java runtime. */
     static final String JDK_BY_NAME = "jdk";
+    /** How often a thread without the reading turn looks whether it is free. */
+    static final long TURN_CHECK_MILLIS = 100;
 
     private WorkerMain() {
     }
@@ -91,7 +98,7 @@ public final class WorkerMain {
         // Said once the JVM is up, so the pool's task timeouts do not count its boot.
         Frames.send(resultsOut, Frames.encodeMessage(new Messages.Ready(), jdkByName));
 
-        Semaphore readingTurn = new Semaphore(1);
+        AtomicBoolean readingTurn = new AtomicBoolean(true); // true: free
         Runnable taking = () -> takeTurns(readingTurn, tasksIn, resultsOut, filter, jdkByName);
         Thread other = new Thread(taking, "safespawn-worker-channel");
         other.setDaemon(true);
@@ -100,21 +107,25 @@ public final class WorkerMain {
     }
 
     /**
-     * One of the two threads: waits for its turn to read, reads a task,
-     * passes the turn on, runs the task and sends its result; for ever, until
-     * the channel ends and the JVM halts. The parent sends a task only after
-     * the previous one's result, so one result is sent at a time.
+     * One of the two threads: takes the reading turn when it is free (looking
+     * again every {@link #TURN_CHECK_MILLIS} ms while it is not), reads a
+     * task, frees the turn, runs the task and sends its result; for ever,
+     * until the channel ends and the JVM halts. Nobody is woken when the turn
+     * is freed: that is the point. The parent sends a task only after the
+     * previous one's result, so one result is sent at a time.
      */
-    private static void takeTurns(Semaphore readingTurn, InputStream tasksIn, OutputStream resultsOut,
+    private static void takeTurns(AtomicBoolean readingTurn, InputStream tasksIn, OutputStream resultsOut,
                                   ObjectInputFilter filter, boolean jdkByName) {
         try {
             while (true) {
-                readingTurn.acquireUninterruptibly();
+                while (!readingTurn.compareAndSet(true, false)) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(TURN_CHECK_MILLIS));
+                }
                 Messages.Task task;
                 try {
                     task = (Messages.Task) Frames.read(tasksIn, filter);
                 } finally {
-                    readingTurn.release();
+                    readingTurn.set(true);
                 }
                 Callable<?> callable = callable(task, filter); // one the serial filter rejects ends the worker
                 Messages.Result result;
