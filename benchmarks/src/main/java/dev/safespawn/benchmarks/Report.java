@@ -123,18 +123,38 @@ final class Report {
     private void targets() {
         line("## Targets");
         line("");
-        line("Ratios are of medians. Where a target is missed, [FINDINGS.md](FINDINGS.md) records what "
-                + "profiling showed and why.");
+        Rounds.Ratio any = r.comparisons.values().stream().findFirst().orElse(null);
+        line("Each ratio target is measured on its own, in the run's first part: both sides in alternating rounds "
+                + "(A, B, B, A, … the order rotated each round) in the same minutes, each side kept warm across "
+                + "the rounds, and the ratio taken within each round from the two sides' medians in that round. "
+                + "\"Measured\" is the median of those per-round ratios; the spread columns are their p25–p75 and "
+                + "min–max, so a solid result can be told from a lucky one. A round during which other processes "
+                + "or the hypervisor took more than " + (int) Conditions.DISTURBED_PERCENT + " % of the CPUs is "
+                + "discarded and another run, up to " + Rounds.TRIES_PER_ROUND + " times as many rounds as "
+                + "wanted; a target is called met or missed only when all its rounds were clean, and otherwise "
+                + "reads \"not measured (disturbed)\". \"Sides\" are each side's median of its per-round medians. "
+                + "The sections below are the JMH parts' descriptive distributions, measured minutes apart; no "
+                + "target comes from them."
+                + (any == null ? "" : " Rounds wanted per comparison: " + TargetComparisons.Sizes.of(r.profile)
+                        .rounds() + " (" + TargetComparisons.Sizes.of(r.profile).mapRounds() + " for the map)."));
         line("");
-        line("| target | wanted | measured | |");
-        line("| --- | --- | --- | --- |");
+        line("Where a target is missed, [FINDINGS.md](FINDINGS.md) records what profiling showed and why.");
+        line("");
+        line("| target | wanted | measured | p25–p75 | min–max | rounds clean / tried | sides | |");
+        line("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (Targets.Target t : Targets.evaluate(r)) {
             String status = switch (t.status()) {
                 case MET -> "met";
                 case MISSED -> "**missed**";
                 case NOT_MEASURED -> "not measured";
+                case REPORTED -> "reported";
             };
-            line("| " + t.what() + " | " + t.wanted() + " | " + t.measured() + " | " + status + " |");
+            Rounds.Ratio q = t.ratio();
+            String p2575 = q == null || q.clean() == 0 ? "" : Targets.x(q.p25()) + "–" + Targets.x(q.p75());
+            String minMax = q == null || q.clean() == 0 ? "" : Targets.x(q.min()) + "–" + Targets.x(q.max());
+            String rounds = q == null ? "" : q.clean() + " / " + q.tried();
+            line("| " + t.what() + " | " + t.wanted() + " | " + cell(t.measured()) + " | " + p2575 + " | " + minMax
+                    + " | " + rounds + " | " + cell(t.sides()) + " | " + status + " |");
         }
         line("");
     }
