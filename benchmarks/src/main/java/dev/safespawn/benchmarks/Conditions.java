@@ -19,7 +19,8 @@ import java.util.Set;
  * @param seconds how long the part took
  * @param busyPercent share of all CPUs' time spent running anything, this run included
  * @param stealPercent share of it the hypervisor gave to other guests: time this run wanted and did not get
- * @param othersPercent share used by other processes (alive at the start and the end, kernel threads excluded)
+ * @param othersPercent share used by other processes alive at the end (kernel threads excluded); one that
+ *        started meanwhile counts with all its CPU time, one that ended meanwhile cannot be seen
  * @param waitedSeconds how long the harness waited for quiet before the part
  * @param attempt 1, or 2 for a part rerun because the first try was disturbed
  */
@@ -112,10 +113,9 @@ record Conditions(double seconds, String loadStart, String loadEnd, double busyP
             long steal = jiffies[7] - start.jiffies[7];
             long others = 0;
             for (Map.Entry<String, Long> e : others().entrySet()) {
-                Long before = start.others().get(e.getKey());
-                if (before != null) {
-                    others += e.getValue() - before;
-                }
+                // absent at the start: it started meanwhile (pid and start time are the key), so all its time counts;
+                // leaving it out hid another user's build that began while a part ran
+                others += e.getValue() - start.others().getOrDefault(e.getKey(), 0L);
             }
             if (total == 0) {
                 return new Conditions(seconds, start.load, load, Double.NaN, Double.NaN, Double.NaN, 0, 1);

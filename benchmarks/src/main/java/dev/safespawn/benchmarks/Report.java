@@ -86,6 +86,12 @@ final class Report {
                 + "`Subprocess.call`: " + p.forks() + " fork(s), each with 1 warm-up and " + p.iterations()
                 + " measured iteration(s) of "
                 + seconds(p.subprocessSeconds()) + ".");
+        TargetComparisons.Sizes t = TargetComparisons.Sizes.of(p);
+        line(String.format(Locale.ROOT, "- Targets part: %d clean rounds wanted per comparison; per side and round "
+                        + "%d spawn+waits (the C floor: one run of as many after %d untimed), %d child(ren) writing "
+                        + "%s to stdout, %d pool round trips; the map: %d rounds of one map of %,d elements at chunk "
+                        + "size %,d per side.", t.rounds(), t.spawns(), t.floorWarmup(), t.stdoutPerRound(),
+                bytesLabel(t.stdoutBytes()), t.roundTrips(), t.mapRounds(), t.mapElements(), t.mapChunk()));
         line("- Touched heap: " + String.join(", ", p.heapsMiB().stream().map(Report::heapLabel).toList())
                 + "; with a ballast the fork runs with `-Xms` = `-Xmx` = ballast + " + Suite.HEAP_HEADROOM_MIB
                 + " MiB, and its `@Setup` allocates the ballast and writes every 4 KiB page of it.");
@@ -357,7 +363,8 @@ final class Report {
         line("");
         line("Per part (the last try, where one was rerun): its length; how long the harness waited for quiet "
                 + "before it; the share of all CPU time spent running anything, this run's own work included; the "
-                + "share used by other processes (those alive at its start and end; kernel threads left out); the "
+                + "share used by other processes (those alive at its end, with all the time of one that started meanwhile; "
+                + "kernel threads left out); the "
                 + "share the hypervisor stole for other guests; and the 1-minute load average at its start and end, "
                 + "a lagging figure that counts this run too.");
         line("");

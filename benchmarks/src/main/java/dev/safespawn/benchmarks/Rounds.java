@@ -56,6 +56,11 @@ final class Rounds {
         @FunctionalInterface
         interface Watch {
             boolean disturbed();
+
+            /** What the machine did, for the console; asked after {@link #disturbed()}. */
+            default String why() {
+                return "";
+            }
         }
 
         /**
@@ -64,7 +69,21 @@ final class Rounds {
          */
         Check PROC = () -> {
             Conditions.Snapshot start = Conditions.Snapshot.now();
-            return () -> Conditions.Snapshot.now().since(start).disturbed();
+            return new Watch() {
+                private Conditions c;
+
+                @Override
+                public boolean disturbed() {
+                    c = Conditions.Snapshot.now().since(start);
+                    return c.disturbed();
+                }
+
+                @Override
+                public String why() {
+                    return String.format(java.util.Locale.ROOT, " (other processes %.1f %%, steal %.1f %%)",
+                            c.othersPercent(), c.stealPercent());
+                }
+            };
         };
     }
 
@@ -136,8 +155,8 @@ final class Rounds {
             if (!disturbed) {
                 result.clean.add(round);
             }
-            System.out.printf("  round %d: %s; %d of %d clean%n", r + 1, disturbed ? "DISTURBED, discarded" : "clean",
-                    result.clean.size(), rounds);
+            System.out.printf("  round %d: %s%s; %d of %d clean%n", r + 1,
+                    disturbed ? "DISTURBED, discarded" : "clean", watch.why(), result.clean.size(), rounds);
         }
         return result;
     }

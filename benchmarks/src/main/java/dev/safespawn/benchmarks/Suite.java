@@ -23,6 +23,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * that fails is written down in {@link Results#problems} and the others still
  * run: a half-hour run should not be lost to one broken launcher.
  *
+ * <p>The targets part comes first: the comparisons the targets are judged
+ * on ({@link TargetComparisons}), each in alternating rounds that discard
+ * disturbed rounds themselves. The other parts describe distributions.
+ *
  * <p>The spawn part goes launcher by launcher: a C floor run, then that
  * launcher at every heap size; a last floor run closes it. A shared 2-core VM
  * drifts by 10 % and more over minutes, so each launcher is compared with the

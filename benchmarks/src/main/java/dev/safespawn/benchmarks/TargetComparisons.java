@@ -62,6 +62,11 @@ final class TargetComparisons {
     static final List<LauncherKind> HEAP = List.of(LauncherKind.POSIX_SPAWN, LauncherKind.ZYGOTE,
             LauncherKind.FORK_EXEC_FORK);
 
+    /**
+     * Spawns per JIT warm-up round of a heap side: fork with a 4 GiB heap
+     * takes milliseconds a spawn, and warm-up may take dozens of rounds.
+     */
+    private static final int WARMUP_SPAWNS = 50;
     private static final String FLOOR = "C floor";
     private static final String FLOOR_PIPES = "C floor, pipes";
     private static final String PPE = "Python ProcessPoolExecutor";
@@ -161,7 +166,7 @@ final class TargetComparisons {
                 String xm = (heap + Suite.HEAP_HEADROOM_MIB) + "m";
                 served.add(ServedSide.start(kind.id() + " at " + Report.heapLabel(heap),
                         Helpers.javaMain(SpawnSideServer.class, List.of("-Xms" + xm, "-Xmx" + xm), kind.id(),
-                                Integer.toString(heap), Integer.toString(sizes.spawns))));
+                                Integer.toString(heap), Integer.toString(WARMUP_SPAWNS))));
             }
             for (ServedSide s : served) { // both fill their ballast at the same time
                 s.awaitReady();
