@@ -368,11 +368,12 @@ final class Report {
                 + "share the hypervisor stole for other guests; and the 1-minute load average at its start and end, "
                 + "a lagging figure that counts this run too.");
         line("");
-        line("| part | s | waited s | try | busy % | others % | steal % | load |");
-        line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        line("| part | s | waited s | try | busy % | others % | the other that used most | steal % | load |");
+        line("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |");
         r.conditions.forEach((part, c) -> line("| " + part + (c.disturbed() ? " (**disturbed**)" : "") + " | "
-                + String.format(Locale.ROOT, "%.0f | %.0f | %d | %.0f | %.1f | %.1f", c.seconds(), c.waitedSeconds(),
-                        c.attempt(), c.busyPercent(), c.othersPercent(), c.stealPercent())
+                + String.format(Locale.ROOT, "%.0f | %.0f | %d | %.0f | %.1f | %s | %.1f", c.seconds(),
+                        c.waitedSeconds(), c.attempt(), c.busyPercent(), c.othersPercent(), cell(c.topOther()),
+                        c.stealPercent())
                 + " | " + c.loadStart() + " → " + c.loadEnd() + " |"));
         line("");
     }

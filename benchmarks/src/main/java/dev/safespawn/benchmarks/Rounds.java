@@ -80,8 +80,9 @@ final class Rounds {
 
                 @Override
                 public String why() {
-                    return String.format(java.util.Locale.ROOT, " (other processes %.1f %%, steal %.1f %%)",
-                            c.othersPercent(), c.stealPercent());
+                    return String.format(java.util.Locale.ROOT, " (other processes %.1f %%%s, steal %.1f %%)",
+                            c.othersPercent(), c.topOther().isEmpty() ? "" : ", most " + c.topOther(),
+                            c.stealPercent());
                 }
             };
         };
