@@ -87,11 +87,14 @@ final class Report {
                 + " measured iteration(s) of "
                 + seconds(p.subprocessSeconds()) + ".");
         TargetComparisons.Sizes t = TargetComparisons.Sizes.of(p);
-        line(String.format(Locale.ROOT, "- Targets part: %d clean rounds wanted per comparison; per side and round "
-                        + "%d spawn+waits (the C floor: one run of as many after %d untimed), %d child(ren) writing "
-                        + "%s to stdout, %d pool round trips; the map: %d rounds of one map of %,d elements at chunk "
-                        + "size %,d per side.", t.rounds(), t.spawns(), t.floorWarmup(), t.stdoutPerRound(),
-                bytesLabel(t.stdoutBytes()), t.roundTrips(), t.mapRounds(), t.mapElements(), t.mapChunk()));
+        if (r.targetsRan) {
+            line(String.format(Locale.ROOT, "- Targets part: %d clean rounds wanted per comparison; per side and "
+                            + "round %d spawn+waits (the C floor: one run of as many after %d untimed), %d child(ren) "
+                            + "writing %s to stdout, %d pool round trips; the map: %d rounds of one map of %,d "
+                            + "elements at chunk size %,d per side.", t.rounds(), t.spawns(), t.floorWarmup(),
+                    t.stdoutPerRound(), bytesLabel(t.stdoutBytes()), t.roundTrips(), t.mapRounds(), t.mapElements(),
+                    t.mapChunk()));
+        }
         line("- Touched heap: " + String.join(", ", p.heapsMiB().stream().map(Report::heapLabel).toList())
                 + "; with a ballast the fork runs with `-Xms` = `-Xmx` = ballast + " + Suite.HEAP_HEADROOM_MIB
                 + " MiB, and its `@Setup` allocates the ballast and writes every 4 KiB page of it.");
@@ -129,7 +132,6 @@ final class Report {
     private void targets() {
         line("## Targets");
         line("");
-        Rounds.Ratio any = r.comparisons.values().stream().findFirst().orElse(null);
         line("Each ratio target is measured on its own, in the run's first part: both sides in alternating rounds "
                 + "(A, B, B, A, … the order rotated each round) in the same minutes, each side kept warm across "
                 + "the rounds, and the ratio taken within each round from the two sides' medians in that round. "
@@ -141,8 +143,8 @@ final class Report {
                 + "reads \"not measured (disturbed)\". \"Sides\" are each side's median of its per-round medians. "
                 + "The sections below are the JMH parts' descriptive distributions, measured minutes apart; no "
                 + "target comes from them."
-                + (any == null ? "" : " Rounds wanted per comparison: " + TargetComparisons.Sizes.of(r.profile)
-                        .rounds() + " (" + TargetComparisons.Sizes.of(r.profile).mapRounds() + " for the map)."));
+                + (r.targetsRan ? " Rounds wanted per comparison: " + TargetComparisons.Sizes.of(r.profile)
+                        .rounds() + " (" + TargetComparisons.Sizes.of(r.profile).mapRounds() + " for the map)." : ""));
         line("");
         line("Where a target is missed, [FINDINGS.md](FINDINGS.md) records what profiling showed and why.");
         line("");
@@ -363,8 +365,8 @@ final class Report {
         line("");
         line("Per part (the last try, where one was rerun): its length; how long the harness waited for quiet "
                 + "before it; the share of all CPU time spent running anything, this run's own work included; the "
-                + "share used by other processes (those alive at its end, with all the time of one that started meanwhile; "
-                + "kernel threads left out); the "
+                + "share used by other processes (those alive at its end, with all the time of one that started meanwhile "
+                + "unless it is an orphan; kernel threads left out) and which of them used the most; the "
                 + "share the hypervisor stole for other guests; and the 1-minute load average at its start and end, "
                 + "a lagging figure that counts this run too.");
         line("");
