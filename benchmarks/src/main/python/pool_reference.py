@@ -8,7 +8,20 @@ Run by the benchmark harness (it is packaged in the benchmark jar); prints
   mp_<method>.*  multiprocessing Process(target=noop) start() + join() with the
                  start method <method> (forkserver, spawn, fork)
 
-Usage: python3 pool_reference.py [--quick]
+With --serve it is instead one side of the harness's "targets" part, kept
+warm across rounds: it starts ProcessPoolExecutor(max_workers=1) and
+ProcessPoolExecutor(4), warms both, prints "ready", then answers each line
+on stdin with one line on stdout:
+
+  rt N       the median, in ns, of N round trips of a trivial task through
+             the one-worker executor
+  map E C    the ns of sum(executor.map(inc, range(E), chunksize=C)) through
+             the four-worker executor, timed from the call to the last
+             result, the sum checked
+
+and exits at end of input.
+
+Usage: python3 pool_reference.py [--quick] | --serve
 """
 
 import concurrent.futures
@@ -24,6 +37,11 @@ def trivial():
 
 def noop():
     """A process body that does nothing."""
+
+
+def inc(x):
+    """The map function, as PoolColdStart.INC in Java."""
+    return x + 1
 
 
 def percentile(sorted_samples, p):
@@ -71,7 +89,35 @@ def process_start(method, warmup, iterations):
     return time_each(start_and_join, warmup, iterations)
 
 
+def serve():
+    """Answer the harness's requests on stdin until it closes it; see the module comment."""
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as one, \
+            concurrent.futures.ProcessPoolExecutor(max_workers=4) as four:
+        for _ in range(200):  # the worker started, imports done, the loop warm
+            one.submit(trivial).result()
+        sum(four.map(inc, range(40000), chunksize=1000))  # all four workers started
+        print("ready", flush=True)
+        for line in sys.stdin:
+            words = line.split()
+            if words[0] == "rt":
+                samples = sorted(time_each(lambda: one.submit(trivial).result(), 0, int(words[1])))
+                print(percentile(samples, 50), flush=True)
+            elif words[0] == "map":
+                elements, chunk = int(words[1]), int(words[2])
+                start = time.perf_counter_ns()
+                total = sum(four.map(inc, range(elements), chunksize=chunk))
+                nanos = time.perf_counter_ns() - start
+                if total != elements * (elements + 1) // 2:
+                    raise RuntimeError(f"map of {elements} summed to {total}")
+                print(nanos, flush=True)
+            else:
+                raise ValueError(f"unknown request {line!r}")
+
+
 def main():
+    if "--serve" in sys.argv[1:]:
+        serve()
+        return
     quick = "--quick" in sys.argv[1:]
     print(f"@result python={sys.version.split()[0]}")
     report("ppe", pool_round_trip(20 if quick else 500, 200 if quick else 5000))

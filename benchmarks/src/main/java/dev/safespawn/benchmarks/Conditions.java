@@ -19,12 +19,15 @@ import java.util.Set;
  * @param seconds how long the part took
  * @param busyPercent share of all CPUs' time spent running anything, this run included
  * @param stealPercent share of it the hypervisor gave to other guests: time this run wanted and did not get
- * @param othersPercent share used by other processes (alive at the start and the end, kernel threads excluded)
+ * @param othersPercent share used by other processes alive at the end (kernel threads excluded); one that
+ *        started meanwhile counts with all its CPU time unless init is its parent (an orphan, perhaps a helper
+ *        this run left behind, such as Python's fork server); one that ended meanwhile cannot be seen
+ * @param topOther the other process that used the most, as "pid name", or "" if none used any
  * @param waitedSeconds how long the harness waited for quiet before the part
  * @param attempt 1, or 2 for a part rerun because the first try was disturbed
  */
 record Conditions(double seconds, String loadStart, String loadEnd, double busyPercent, double stealPercent,
-                  double othersPercent, double waitedSeconds, int attempt) {
+                  double othersPercent, double waitedSeconds, int attempt, String topOther) {
 
     /** Above this share of other processes' CPU or of steal, a part counts as disturbed. */
     static final double DISTURBED_PERCENT = 5;
@@ -40,7 +43,7 @@ record Conditions(double seconds, String loadStart, String loadEnd, double busyP
     /** The same, with how long the harness waited beforehand and which try this was. */
     Conditions after(double waited, int attemptNumber) {
         return new Conditions(seconds, loadStart, loadEnd, busyPercent, stealPercent, othersPercent, waited,
-                attemptNumber);
+                attemptNumber, topOther);
     }
 
     /**
@@ -70,9 +73,10 @@ record Conditions(double seconds, String loadStart, String loadEnd, double busyP
 
     /** One line for a comparison's output: what the machine did, and whether that disturbed the numbers. */
     String summary() {
-        return String.format("machine over %.0f s: busy %.1f %%, steal %.1f %%, other processes %.1f %% of the CPUs;"
+        return String.format("machine over %.0f s: busy %.1f %%, steal %.1f %%, other processes %.1f %% of the CPUs%s;"
                         + " load %s -> %s; waited %.0f s for quiet%s", seconds, busyPercent, stealPercent,
-                othersPercent, loadStart, loadEnd, waitedSeconds,
+                othersPercent, topOther.isEmpty() ? "" : " (most: " + topOther + ")", loadStart, loadEnd,
+                waitedSeconds,
                 disturbed() ? " -- DISTURBED (over " + (int) DISTURBED_PERCENT + " %): do not trust these numbers"
                         : "");
     }
@@ -81,7 +85,7 @@ record Conditions(double seconds, String loadStart, String loadEnd, double busyP
      * The machine's counters at one moment: /proc/stat's first line, the CPU
      * time of every other process, the 1-minute load average.
      */
-    record Snapshot(long nanos, long[] jiffies, Map<String, Long> others, String load) {
+    record Snapshot(long nanos, long[] jiffies, Map<String, long[]> others, String load) {
         private static final long SELF = ProcessHandle.current().pid();
 
         static Snapshot now() {
@@ -102,7 +106,7 @@ record Conditions(double seconds, String loadStart, String loadEnd, double busyP
         Conditions since(Snapshot start) {
             double seconds = (nanos - start.nanos) / 1e9;
             if (jiffies.length < 8 || start.jiffies.length < 8) {
-                return new Conditions(seconds, start.load, load, Double.NaN, Double.NaN, Double.NaN, 0, 1);
+                return new Conditions(seconds, start.load, load, Double.NaN, Double.NaN, Double.NaN, 0, 1, "");
             }
             long total = 0;
             for (int i = 0; i < 8; i++) { // user nice system idle iowait irq softirq steal
@@ -111,26 +115,49 @@ record Conditions(double seconds, String loadStart, String loadEnd, double busyP
             long idle = (jiffies[3] - start.jiffies[3]) + (jiffies[4] - start.jiffies[4]);
             long steal = jiffies[7] - start.jiffies[7];
             long others = 0;
-            for (Map.Entry<String, Long> e : others().entrySet()) {
-                Long before = start.others().get(e.getKey());
-                if (before != null) {
-                    others += e.getValue() - before;
+            long topUsed = 0;
+            String top = "";
+            for (Map.Entry<String, long[]> e : others().entrySet()) {
+                long[] before = start.others().get(e.getKey());
+                if (before == null && e.getValue()[1] == 1) {
+                    continue; // an orphan born meanwhile: perhaps this run's own, whose parent has exited
+                }
+                // absent at the start: it started meanwhile (pid and start time are the key), so all its time
+                // counts; leaving it out hid another user's build that began while a part ran
+                long used = e.getValue()[0] - (before == null ? 0 : before[0]);
+                others += used;
+                if (used > topUsed) {
+                    topUsed = used;
+                    top = e.getKey();
                 }
             }
             if (total == 0) {
-                return new Conditions(seconds, start.load, load, Double.NaN, Double.NaN, Double.NaN, 0, 1);
+                return new Conditions(seconds, start.load, load, Double.NaN, Double.NaN, Double.NaN, 0, 1, "");
             }
             return new Conditions(seconds, start.load, load, 100.0 * (total - idle - steal) / total,
-                    100.0 * steal / total, 100.0 * others / total, 0, 1);
+                    100.0 * steal / total, 100.0 * others / total, 0, 1, name(top));
+        }
+
+        /** "pid name" of a key of {@link #others}, or "" for none. */
+        private static String name(String key) {
+            if (key.isEmpty()) {
+                return "";
+            }
+            String pid = key.substring(0, key.indexOf('@'));
+            try {
+                return pid + " " + Files.readString(Path.of("/proc", pid, "comm")).trim();
+            } catch (IOException | RuntimeException e) {
+                return pid;
+            }
         }
 
         /**
-         * CPU jiffies (user + system) of every process outside this run's
-         * process tree, keyed by pid and start time so a reused pid is not
-         * mistaken for the same process. Kernel threads are left out: they
-         * mostly work for whoever is running, this run included.
+         * CPU jiffies (user + system) and parent pid of every process outside
+         * this run's process tree, keyed by pid and start time so a reused pid
+         * is not mistaken for the same process. Kernel threads are left out:
+         * they mostly work for whoever is running, this run included.
          */
-        private static Map<String, Long> otherProcesses() {
+        private static Map<String, long[]> otherProcesses() {
             Map<Long, long[]> stats = new HashMap<>(); // pid -> {ppid, start time, cpu}
             try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
                 for (Path proc : procs) {
@@ -143,13 +170,13 @@ record Conditions(double seconds, String loadStart, String loadEnd, double busyP
                 return Map.of();
             }
             Set<Long> ours = new HashSet<>();
-            Map<String, Long> others = new HashMap<>();
+            Map<String, long[]> others = new HashMap<>();
             for (Map.Entry<Long, long[]> e : stats.entrySet()) {
                 long pid = e.getKey();
                 if (pid == 2 || e.getValue()[0] == 2 || descendsFromSelf(pid, stats, ours)) {
                     continue;
                 }
-                others.put(pid + "@" + e.getValue()[1], e.getValue()[2]);
+                others.put(pid + "@" + e.getValue()[1], new long[] {e.getValue()[2], e.getValue()[0]});
             }
             return others;
         }

@@ -19,7 +19,8 @@ import java.util.Set;
  *
  * <p>{@code --quick} is a smoke run with tiny iteration counts, written to
  * {@code benchmarks/target/quick/} so it never replaces the real results.
- * {@code --only} runs some parts: {@code spawn} (with the heap sizes and the C
+ * {@code --only} runs some parts: {@code targets} (the comparisons the targets
+ * are judged on, in alternating rounds), {@code spawn} (with the heap sizes and the C
  * floor), {@code stdout}, {@code pool}, {@code concurrent}, {@code failure}.
  * {@code --out} writes the report somewhere else.
  */
@@ -67,7 +68,11 @@ public final class Main {
         Report.write(out.resolve("RESULTS.md"), results, drawn);
         System.out.println();
         for (Targets.Target t : Targets.evaluate(results)) {
-            System.out.printf("%-13s %s: %s (wanted %s)%n", t.status(), t.what(), t.measured(), t.wanted());
+            System.out.printf("%-13s %s: %s (wanted %s)%s%n", t.status(), t.what(), t.measured(), t.wanted(),
+                    t.ratio() == null || t.ratio().clean() == 0 ? ""
+                            : String.format(java.util.Locale.ROOT, " [p25-p75 %.2f-%.2f, min-max %.2f-%.2f, %d/%d"
+                                    + " rounds clean; %s]", t.ratio().p25(), t.ratio().p75(), t.ratio().min(),
+                                    t.ratio().max(), t.ratio().clean(), t.ratio().tried(), t.sides()));
         }
         results.problems.forEach(p -> System.out.println("PROBLEM " + p));
         System.out.println("wrote " + out.resolve("RESULTS.md") + " and " + drawn.size() + " plots in " + plots);

@@ -183,10 +183,10 @@ public final class PoolColdStart {
             if (java.equals(HELLO) || python.containsValue(java)) {
                 continue;
             }
-            System.out.printf("  %s / %s: %s (target at most 2)%n", java, HELLO, r.ratio(java, HELLO));
+            System.out.printf("  %s / %s: %s (target at most 2)%n", java, HELLO, ratio(r, java, HELLO));
             for (String p : python.values()) {
                 if (r.series().contains(p)) {
-                    System.out.printf("  %s / %s: %s%n", java, p, r.ratio(java, p));
+                    System.out.printf("  %s / %s: %s%n", java, p, ratio(r, java, p));
                 }
             }
         }
@@ -217,7 +217,7 @@ public final class PoolColdStart {
         printMillis(r);
         for (String p : python.values()) {
             if (r.series().contains(p)) {
-                System.out.printf("  %s / %s: %s%n", POOL_FIRST, p, r.ratio(POOL_FIRST, p));
+                System.out.printf("  %s / %s: %s%n", POOL_FIRST, p, ratio(r, POOL_FIRST, p));
             }
         }
     }
@@ -266,6 +266,9 @@ public final class PoolColdStart {
                 for (String s : List.of(java, py)) {
                     if (r.series().contains(s)) {
                         long[] all = r.all(s);
+                        if (all.length == 0) {
+                            continue;
+                        }
                         System.out.printf("  %-50s median %,11.0f elements/s, at the p90 time %,11.0f (n=%d)%n", s,
                                 ec[0] / (Rounds.percentile(all, 50) / 1e9), ec[0] / (Rounds.percentile(all, 90) / 1e9),
                                 all.length);
@@ -273,7 +276,7 @@ public final class PoolColdStart {
                 }
                 if (r.series().contains(py)) {
                     // elements per second of Java over Python: Python's time over Java's
-                    System.out.printf("  throughput %s / %s: %s%n", java, py, r.ratio(py, java));
+                    System.out.printf("  throughput %s / %s: %s%n", java, py, ratio(r, py, java));
                 }
             }
         }
@@ -336,9 +339,19 @@ public final class PoolColdStart {
         return labels;
     }
 
+    /** Both ratios of {@code a / b}: of the medians over all clean samples, and the per-round statistics. */
+    private static String ratio(Rounds r, String a, String b) {
+        return String.format(java.util.Locale.ROOT, "%.2f over all samples; %s", r.overall(a, b),
+                r.ratio(a, b).summary());
+    }
+
     private static void printMillis(Rounds r) {
         for (String s : r.series()) {
             long[] all = r.all(s);
+            if (all.length == 0) {
+                System.out.printf("  %-44s no clean round%n", s);
+                continue;
+            }
             System.out.printf("  %-44s median %8.1f ms, p90 %8.1f ms (n=%d)%n", s,
                     Rounds.percentile(all, 50) / 1e6, Rounds.percentile(all, 90) / 1e6, all.length);
         }

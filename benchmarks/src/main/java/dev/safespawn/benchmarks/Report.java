@@ -86,6 +86,15 @@ final class Report {
                 + "`Subprocess.call`: " + p.forks() + " fork(s), each with 1 warm-up and " + p.iterations()
                 + " measured iteration(s) of "
                 + seconds(p.subprocessSeconds()) + ".");
+        TargetComparisons.Sizes t = TargetComparisons.Sizes.of(p);
+        if (r.targetsRan) {
+            line(String.format(Locale.ROOT, "- Targets part: %d clean rounds wanted per comparison; per side and "
+                            + "round %d spawn+waits (the C floor: one run of as many after %d untimed), %d child(ren) "
+                            + "writing %s to stdout, %d pool round trips; the map: %d rounds of one map of %,d "
+                            + "elements at chunk size %,d per side.", t.rounds(), t.spawns(), t.floorWarmup(),
+                    t.stdoutPerRound(), bytesLabel(t.stdoutBytes()), t.roundTrips(), t.mapRounds(), t.mapElements(),
+                    t.mapChunk()));
+        }
         line("- Touched heap: " + String.join(", ", p.heapsMiB().stream().map(Report::heapLabel).toList())
                 + "; with a ballast the fork runs with `-Xms` = `-Xmx` = ballast + " + Suite.HEAP_HEADROOM_MIB
                 + " MiB, and its `@Setup` allocates the ballast and writes every 4 KiB page of it.");
@@ -123,18 +132,37 @@ final class Report {
     private void targets() {
         line("## Targets");
         line("");
-        line("Ratios are of medians. Where a target is missed, [FINDINGS.md](FINDINGS.md) records what "
-                + "profiling showed and why.");
+        line("Each ratio target is measured on its own, in the run's first part: both sides in alternating rounds "
+                + "(A, B, B, A, … the order rotated each round) in the same minutes, each side kept warm across "
+                + "the rounds, and the ratio taken within each round from the two sides' medians in that round. "
+                + "\"Measured\" is the median of those per-round ratios; the spread columns are their p25–p75 and "
+                + "min–max, so a solid result can be told from a lucky one. A round during which other processes "
+                + "or the hypervisor took more than " + (int) Conditions.DISTURBED_PERCENT + " % of the CPUs is "
+                + "discarded and another run, up to " + Rounds.TRIES_PER_ROUND + " times as many rounds as "
+                + "wanted; a target is called met or missed only when all its rounds were clean, and otherwise "
+                + "reads \"not measured (disturbed)\". \"Sides\" are each side's median of its per-round medians. "
+                + "The sections below are the JMH parts' descriptive distributions, measured minutes apart; no "
+                + "target comes from them."
+                + (r.targetsRan ? " Rounds wanted per comparison: " + TargetComparisons.Sizes.of(r.profile)
+                        .rounds() + " (" + TargetComparisons.Sizes.of(r.profile).mapRounds() + " for the map)." : ""));
         line("");
-        line("| target | wanted | measured | |");
-        line("| --- | --- | --- | --- |");
+        line("Where a target is missed, [FINDINGS.md](FINDINGS.md) records what profiling showed and why.");
+        line("");
+        line("| target | wanted | measured | p25–p75 | min–max | rounds clean / tried | sides | |");
+        line("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (Targets.Target t : Targets.evaluate(r)) {
             String status = switch (t.status()) {
                 case MET -> "met";
                 case MISSED -> "**missed**";
                 case NOT_MEASURED -> "not measured";
+                case REPORTED -> "reported";
             };
-            line("| " + t.what() + " | " + t.wanted() + " | " + t.measured() + " | " + status + " |");
+            Rounds.Ratio q = t.ratio();
+            String p2575 = q == null || q.clean() == 0 ? "" : Targets.x(q.p25()) + "–" + Targets.x(q.p75());
+            String minMax = q == null || q.clean() == 0 ? "" : Targets.x(q.min()) + "–" + Targets.x(q.max());
+            String rounds = q == null ? "" : q.clean() + " / " + q.tried();
+            line("| " + t.what() + " | " + t.wanted() + " | " + cell(t.measured()) + " | " + p2575 + " | " + minMax
+                    + " | " + rounds + " | " + cell(t.sides()) + " | " + status + " |");
         }
         line("");
     }
@@ -337,15 +365,17 @@ final class Report {
         line("");
         line("Per part (the last try, where one was rerun): its length; how long the harness waited for quiet "
                 + "before it; the share of all CPU time spent running anything, this run's own work included; the "
-                + "share used by other processes (those alive at its start and end; kernel threads left out); the "
+                + "share used by other processes (those alive at its end, with all the time of one that started meanwhile "
+                + "unless it is an orphan; kernel threads left out) and which of them used the most; the "
                 + "share the hypervisor stole for other guests; and the 1-minute load average at its start and end, "
                 + "a lagging figure that counts this run too.");
         line("");
-        line("| part | s | waited s | try | busy % | others % | steal % | load |");
-        line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        line("| part | s | waited s | try | busy % | others % | the other that used most | steal % | load |");
+        line("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |");
         r.conditions.forEach((part, c) -> line("| " + part + (c.disturbed() ? " (**disturbed**)" : "") + " | "
-                + String.format(Locale.ROOT, "%.0f | %.0f | %d | %.0f | %.1f | %.1f", c.seconds(), c.waitedSeconds(),
-                        c.attempt(), c.busyPercent(), c.othersPercent(), c.stealPercent())
+                + String.format(Locale.ROOT, "%.0f | %.0f | %d | %.0f | %.1f | %s | %.1f", c.seconds(),
+                        c.waitedSeconds(), c.attempt(), c.busyPercent(), c.othersPercent(), cell(c.topOther()),
+                        c.stealPercent())
                 + " | " + c.loadStart() + " → " + c.loadEnd() + " |"));
         line("");
     }

@@ -13,6 +13,13 @@ final class Results {
     final Profile profile;
     final Instant started = Instant.now();
     Instant finished;
+    /**
+     * The targets part's comparisons, by the keys of {@link TargetComparisons};
+     * what the targets are judged on. Empty if that part did not run.
+     */
+    final Map<String, Rounds.Ratio> comparisons = new LinkedHashMap<>();
+    /** Whether the targets part ran (a comparison may still be missing: see {@link #problems}). */
+    boolean targetsRan;
     /** Heap MiB (0: no ballast) → launcher → spawn+wait latency, µs. */
     final Map<Integer, Map<LauncherKind, Stats>> spawn = new TreeMap<>();
     /** The slot of the floor run after the last launcher. */

@@ -23,6 +23,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * that fails is written down in {@link Results#problems} and the others still
  * run: a half-hour run should not be lost to one broken launcher.
  *
+ * <p>The targets part comes first: the comparisons the targets are judged
+ * on ({@link TargetComparisons}), each in alternating rounds that discard
+ * disturbed rounds themselves. The other parts describe distributions.
+ *
  * <p>The spawn part goes launcher by launcher: a C floor run, then that
  * launcher at every heap size; a last floor run closes it. A shared 2-core VM
  * drifts by 10 % and more over minutes, so each launcher is compared with the
@@ -32,7 +36,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 final class Suite {
     /** The parts, by the names {@code --only} takes. */
-    static final List<String> PARTS = List.of("spawn", "stdout", "pool", "failure", "concurrent");
+    static final List<String> PARTS = List.of("targets", "spawn", "stdout", "pool", "failure", "concurrent");
 
     /** Launchers of the concurrent scenario: the default strategies, and the peers. */
     static final List<LauncherKind> CONCURRENT = List.of(LauncherKind.POSIX_SPAWN, LauncherKind.FORK_EXEC_VFORK,
@@ -63,6 +67,9 @@ final class Suite {
     }
 
     Results run() {
+        if (parts.contains("targets")) {
+            targets();
+        }
         if (parts.contains("spawn")) {
             for (LauncherKind k : LauncherKind.values()) {
                 attempt("C floor, before " + k.id(), () -> floor(k.id()));
@@ -126,6 +133,42 @@ final class Suite {
             System.out.printf("~~~ %s was disturbed: other processes %.1f %%, steal %.1f %% of the CPUs%n",
                     name, c.othersPercent(), c.stealPercent());
         }
+    }
+
+    /**
+     * The comparisons the targets are judged on ({@link TargetComparisons}).
+     * Each is measured once: its rounds discard and rerun their own disturbed
+     * rounds, so rerunning a whole comparison would only spend time.
+     */
+    private void targets() {
+        results.targetsRan = true;
+        TargetComparisons t = new TargetComparisons(profile, results.comparisons);
+        measure("targets: spawn+wait and the C floor", t::spawn);
+        for (LauncherKind k : TargetComparisons.HEAP) {
+            measure("targets: heap, " + k.id() + ", " + Report.heapLabel(t.largeHeapMiB()) + " vs "
+                    + Report.heapLabel(TargetComparisons.SMALL_HEAP_MIB), () -> t.heap(k));
+        }
+        measure("targets: stdout", t::stdout);
+        if (Machine.hasPython()) {
+            measure("targets: pool and Python", t::pool);
+        } else {
+            results.problems.add("targets: pool and Python: python3 is not available here");
+        }
+    }
+
+    /** Runs one part once after waiting for quiet, and notes what the machine did meanwhile. */
+    private void measure(String name, Part part) {
+        double waited = waitForQuiet();
+        System.out.println("### " + name);
+        Conditions.Snapshot before = Conditions.Snapshot.now();
+        try {
+            part.run();
+        } catch (Exception e) {
+            String why = name + ": " + e;
+            System.out.println("!!! " + why);
+            results.problems.add(why);
+        }
+        results.conditions.put(name, Conditions.Snapshot.now().since(before).after(waited, 1));
     }
 
     /** Waits for quiet within what is left of the run's waiting budget; returns the seconds waited. */
