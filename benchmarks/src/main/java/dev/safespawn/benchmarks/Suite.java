@@ -111,6 +111,11 @@ final class Suite {
      * earlier results when rerun.
      */
     private void attempt(String name, Part part) {
+        attempt(name, part, true);
+    }
+
+    /** {@link #attempt(String, Part)}, without the rerun if {@code rerunIfDisturbed} is false. */
+    private void attempt(String name, Part part, boolean rerunIfDisturbed) {
         for (int attempt = 1; ; attempt++) {
             double waited = waitForQuiet();
             System.out.println("### " + name + (attempt > 1 ? " (again: the first try was disturbed)" : ""));
@@ -126,7 +131,7 @@ final class Suite {
             }
             Conditions c = Conditions.Snapshot.now().since(before).after(waited, attempt);
             results.conditions.put(name, c);
-            if (failed || !c.disturbed() || attempt > 1 || rerunsLeft == 0) {
+            if (failed || !c.disturbed() || !rerunIfDisturbed || attempt > 1 || rerunsLeft == 0) {
                 return;
             }
             rerunsLeft--;
@@ -143,32 +148,17 @@ final class Suite {
     private void targets() {
         results.targetsRan = true;
         TargetComparisons t = new TargetComparisons(profile, results.comparisons);
-        measure("targets: spawn+wait and the C floor", t::spawn);
+        attempt("targets: spawn+wait and the C floor", t::spawn, false);
         for (LauncherKind k : TargetComparisons.HEAP) {
-            measure("targets: heap, " + k.id() + ", " + Report.heapLabel(t.largeHeapMiB()) + " vs "
-                    + Report.heapLabel(TargetComparisons.SMALL_HEAP_MIB), () -> t.heap(k));
+            attempt("targets: heap, " + k.id() + ", " + Report.heapLabel(t.largeHeapMiB()) + " vs "
+                    + Report.heapLabel(TargetComparisons.SMALL_HEAP_MIB), () -> t.heap(k), false);
         }
-        measure("targets: stdout", t::stdout);
+        attempt("targets: stdout", t::stdout, false);
         if (Machine.hasPython()) {
-            measure("targets: pool and Python", t::pool);
+            attempt("targets: pool and Python", t::pool, false);
         } else {
             results.problems.add("targets: pool and Python: python3 is not available here");
         }
-    }
-
-    /** Runs one part once after waiting for quiet, and notes what the machine did meanwhile. */
-    private void measure(String name, Part part) {
-        double waited = waitForQuiet();
-        System.out.println("### " + name);
-        Conditions.Snapshot before = Conditions.Snapshot.now();
-        try {
-            part.run();
-        } catch (Exception e) {
-            String why = name + ": " + e;
-            System.out.println("!!! " + why);
-            results.problems.add(why);
-        }
-        results.conditions.put(name, Conditions.Snapshot.now().since(before).after(waited, 1));
     }
 
     /** Waits for quiet within what is left of the run's waiting budget; returns the seconds waited. */

@@ -157,23 +157,29 @@ final class TargetComparisons {
         return profile.heapsMiB().stream().mapToInt(Integer::intValue).max().orElse(SMALL_HEAP_MIB);
     }
 
-    /** One launcher in two JVMs, with the small and the large ballast, in the same rounds. */
+    /**
+     * One launcher in two JVMs, with the small and the large ballast, in the
+     * same rounds. fork_exec in fork mode, there for contrast, takes a tenth
+     * of the spawns: with 4 GiB of heap each of its forks copies the page
+     * tables, and a round of the full count took a minute.
+     */
     void heap(LauncherKind kind) throws Exception {
         int large = largeHeapMiB();
+        int divisor = kind == LauncherKind.FORK_EXEC_FORK ? 10 : 1;
         List<ServedSide> served = new ArrayList<>();
         try {
             for (int heap : List.of(SMALL_HEAP_MIB, large)) {
                 String xm = (heap + Suite.HEAP_HEADROOM_MIB) + "m";
                 served.add(ServedSide.start(kind.id() + " at " + Report.heapLabel(heap),
                         Helpers.javaMain(SpawnSideServer.class, List.of("-Xms" + xm, "-Xmx" + xm), kind.id(),
-                                Integer.toString(heap), Integer.toString(WARMUP_SPAWNS))));
+                                Integer.toString(heap), Integer.toString(WARMUP_SPAWNS / divisor))));
             }
             for (ServedSide s : served) { // both fill their ballast at the same time
                 s.awaitReady();
             }
             List<Rounds.Side> sides = List.of(served.get(0).side("small", Integer::toString),
                     served.get(1).side("large", Integer::toString));
-            put(heapKey(kind), Rounds.run(sides, sizes.rounds, sizes.spawns), "large", "small");
+            put(heapKey(kind), Rounds.run(sides, sizes.rounds, Math.max(1, sizes.spawns / divisor)), "large", "small");
         } finally {
             served.forEach(ServedSide::close);
         }
