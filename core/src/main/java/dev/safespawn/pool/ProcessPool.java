@@ -71,7 +71,8 @@ import java.util.stream.Stream;
  * end arrives as a {@link WorkerCrashedException}, a task over
  * {@link Builder#taskTimeout} as a {@link TimeoutException} (the worker is
  * killed), both as the {@code ExecutionException}'s cause; then a new worker
- * takes over. A worker halts as soon as its channel to the pool closes, so
+ * takes over. A worker halts as soon as its channel to the pool closes (an
+ * idle one at once, one in the middle of a task within 0.1 s), so
  * workers never outlive the pool, even a pool whose JVM was killed, with one
  * limit: a worker stopped by {@code SIGSTOP} when the pool's JVM is killed
  * outlives it, until continued, under the jdk and posix_spawn strategies
