@@ -52,6 +52,18 @@ final class Rounds {
     interface Check {
         Watch start();
 
+        /**
+         * Called after a disturbed round, before the next is tried: the real
+         * check waits {@link #SETTLE_MILLIS}, so the tries are spread over
+         * more time than one busy spell of the host's (the hypervisor's
+         * steal comes in spells of seconds to minutes).
+         */
+        default void settle() throws InterruptedException {
+        }
+
+        /** How long {@link #PROC} waits after a disturbed round. */
+        long SETTLE_MILLIS = 5_000;
+
         /** The question asked as a round ends. */
         @FunctionalInterface
         interface Watch {
@@ -67,7 +79,19 @@ final class Rounds {
          * From /proc: other processes or the hypervisor took more than
          * {@link Conditions#DISTURBED_PERCENT} of the CPUs during the round.
          */
-        Check PROC = () -> {
+        Check PROC = new Check() {
+            @Override
+            public Watch start() {
+                return procWatch();
+            }
+
+            @Override
+            public void settle() throws InterruptedException {
+                Thread.sleep(SETTLE_MILLIS);
+            }
+        };
+
+        private static Watch procWatch() {
             Conditions.Snapshot start = Conditions.Snapshot.now();
             return new Watch() {
                 private Conditions c;
@@ -85,7 +109,7 @@ final class Rounds {
                             c.stealPercent());
                 }
             };
-        };
+        }
     }
 
     /** Rounds tried at most, per clean round wanted: a busy machine cannot stall a run for long. */
@@ -158,6 +182,9 @@ final class Rounds {
             }
             System.out.printf("  round %d: %s%s; %d of %d clean%n", r + 1,
                     disturbed ? "DISTURBED, discarded" : "clean", watch.why(), result.clean.size(), rounds);
+            if (disturbed && result.clean.size() < rounds && result.tried < maxTries) {
+                check.settle();
+            }
         }
         return result;
     }

@@ -100,6 +100,33 @@ class RoundsTest {
     }
 
     @Test
+    void theCheckSettlesAfterEachDisturbedRoundThatIsFollowedByAnother() throws Exception {
+        List<String> events = new ArrayList<>();
+        Rounds.Check.Watch busy = () -> true;
+        Rounds.Check.Watch quiet = () -> false;
+        Set<Integer> disturbed = Set.of(0, 1, 3, 5); // the last try (5) is disturbed too: nothing follows it
+        Rounds.Check check = new Rounds.Check() {
+            private int tried;
+
+            @Override
+            public Rounds.Check.Watch start() {
+                events.add("round " + tried);
+                return disturbed.contains(tried++) ? busy : quiet;
+            }
+
+            @Override
+            public void settle() {
+                events.add("settle");
+            }
+        };
+        long[][] ones = new long[6][];
+        java.util.Arrays.fill(ones, new long[] {1});
+        Rounds.run(List.of(scripted("a", ones, new ArrayList<>())), 3, 1, 6, check);
+        assertThat(events).containsExactly("round 0", "settle", "round 1", "settle", "round 2", "round 3", "settle",
+                "round 4", "round 5");
+    }
+
+    @Test
     void noCleanRoundGivesNoFigures() {
         Rounds.Ratio ratio = Rounds.Ratio.of(new double[0], new double[0], new double[0], 9, 3);
         assertThat(ratio.median()).isNaN();
