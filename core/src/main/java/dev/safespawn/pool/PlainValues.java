@@ -74,7 +74,12 @@ final class PlainValues {
                     return null;
                 case STRING:
                     check(filter, null, size);
-                    char[] chars = new char[in.getInt()];
+                    int length = in.getInt();
+                    if (length < 0 || length > in.remaining() / Character.BYTES) {
+                        throw new StreamCorruptedException("string of " + length + " chars in a plain value of "
+                                + size + " bytes on the task channel"); // before allocating for it
+                    }
+                    char[] chars = new char[length];
                     in.asCharBuffer().get(chars);
                     in.position(in.position() + 2 * chars.length);
                     return new String(chars);
@@ -93,7 +98,7 @@ final class PlainValues {
                 default:
                     throw new StreamCorruptedException("plain value of unknown kind " + tag + " on the task channel");
             }
-        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+        } catch (java.nio.BufferUnderflowException e) {
             throw new StreamCorruptedException("plain value cut short on the task channel");
         }
     }

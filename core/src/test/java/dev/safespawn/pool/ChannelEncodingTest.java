@@ -77,7 +77,9 @@ class ChannelEncodingTest {
     @Test
     void jdkClassesByNameReadBackEqualAndAreSmallerThanInFull() throws Exception {
         Map<String, List<Object>> graph = new HashMap<>();
-        graph.put("a", new ArrayList<>(List.of(1, 2L, "three", new int[] {4}, new String[] {"5"})));
+        // an enum, and an Externalizable stand-in (LocalDate is written as java.time.Ser)
+        graph.put("a", new ArrayList<>(List.of(1, 2L, "three", new int[] {4}, new String[] {"5"},
+                java.util.concurrent.TimeUnit.SECONDS, java.time.LocalDate.of(2026, 12, 2))));
         SerializableCallable<Object> task = () -> graph;
         byte[] full = Frames.encode(task, false);
         byte[] byName = Frames.encode(task, true);
@@ -86,7 +88,8 @@ class ChannelEncodingTest {
             @SuppressWarnings("unchecked")
             Map<String, List<Object>> back = (Map<String, List<Object>>) ((SerializableCallable<?>) Frames.decode(
                     bytes, NO_PATTERN)).call();
-            assertThat(back.get("a")).hasSize(5).startsWith(1, 2L, "three");
+            assertThat(back.get("a")).hasSize(7).startsWith(1, 2L, "three")
+                    .endsWith(java.util.concurrent.TimeUnit.SECONDS, java.time.LocalDate.of(2026, 12, 2));
             assertThat((int[]) back.get("a").get(3)).containsExactly(4);
             assertThat((String[]) back.get("a").get(4)).containsExactly("5");
         }
@@ -123,6 +126,15 @@ class ChannelEncodingTest {
         System.arraycopy(user.getBytes(StandardCharsets.UTF_8), 0, bytes, at, jdk.length());
         assertThatThrownBy(() -> Frames.decode(bytes, NO_PATTERN)).isInstanceOf(InvalidClassException.class)
                 .hasRootCauseInstanceOf(ClassNotFoundException.class);
+    }
+
+    @Test
+    void aStringLongerThanItsMessageIsCorruptBeforeAnythingIsAllocated() throws Exception {
+        byte[] body = Frames.encodeMessage(new Messages.Result(1, "ab", null), false);
+        int lengthAt = 1 + Long.BYTES + 1; // kind, id, plain tag
+        java.nio.ByteBuffer.wrap(body).putInt(lengthAt, Integer.MAX_VALUE);
+        assertThatThrownBy(() -> readValue(body, NO_PATTERN)).isInstanceOf(java.io.StreamCorruptedException.class)
+                .hasMessageContaining(Integer.toString(Integer.MAX_VALUE));
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
