@@ -144,7 +144,9 @@ final class Targets {
         }
         Status status = Double.isNaN(limit.value()) ? Status.REPORTED
                 : limit.meets(ratio.median()) ? Status.MET : Status.MISSED;
-        return new Target(what, limit.words(), x(ratio.median()) + note, status, anchor, ratio, sides);
+        // three decimals: a ratio of 1.996 against "≥ 2.00×" must not read "2.00×, missed"
+        return new Target(what, limit.words(), String.format(Locale.ROOT, "%.3f×", ratio.median()) + note, status,
+                anchor, ratio, sides);
     }
 
     /** A comparison's median ratio for a note, or why there is none. */

@@ -20,7 +20,7 @@ class TargetsTest {
     void allRoundsCleanAndWithinAnUpperLimitIsMet() {
         Targets.Target t = judge(Targets.Limit.atMost(1.15), ratio(1.10, 10, 12, 10));
         assertThat(t.status()).isEqualTo(Targets.Status.MET);
-        assertThat(t.measured()).isEqualTo("1.10×");
+        assertThat(t.measured()).isEqualTo("1.100×");
         assertThat(t.sides()).isEqualTo("a 1.1 µs, b 1.0 µs");
     }
 
@@ -35,6 +35,13 @@ class TargetsTest {
         assertThat(judge(Targets.Limit.atLeast(2.0), ratio(2.5, 10, 10, 10)).status()).isEqualTo(Targets.Status.MET);
         assertThat(judge(Targets.Limit.atLeast(2.0), ratio(1.9, 10, 10, 10)).status())
                 .isEqualTo(Targets.Status.MISSED);
+    }
+
+    @Test
+    void aMissByLessThanTheLastShownDigitStillShowsIt() {
+        Targets.Target t = judge(Targets.Limit.atLeast(2.0), ratio(1.996, 10, 10, 10));
+        assertThat(t.status()).isEqualTo(Targets.Status.MISSED);
+        assertThat(t.measured()).isEqualTo("1.996×");
     }
 
     @Test
