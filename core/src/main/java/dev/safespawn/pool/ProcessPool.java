@@ -40,7 +40,11 @@ import java.util.stream.Stream;
  * picked automatically for a lambda argument). A plain non-serializable task is
  * rejected at submission with {@link IllegalArgumentException}. A task's value
  * comes back as it was serialized; its exception comes back as itself (type,
- * message, stack trace, causes) inside an {@link ExecutionException}.
+ * message, stack trace, causes) inside an {@link ExecutionException}. A worker
+ * runs one task at a time, on either of two threads of its own (the one that
+ * read it from the channel): a task must not count on finding what the
+ * initializer or an earlier task left in a {@code ThreadLocal}; what they
+ * leave in a static field, it finds.
  *
  * <p>Every {@code submit} returns a {@link CompletableFuture}. Its queries
  * ({@code isDone}, {@code get}, {@code join}) see the task's outcome as soon
