@@ -22,9 +22,9 @@ import org.commonmark.renderer.html.HtmlRenderer;
 /**
  * The benchmark pages of the site, rendered at build time from the Markdown
  * the benchmark run writes ({@code benchmarks/RESULTS.md}, with its plots) and
- * the two files beside it, so the site always shows the latest results and
+ * the files beside it, so the site always shows the latest results and
  * never a copy that can drift. Each becomes an HTML fragment that a page of
- * the site includes; links between the three files are pointed at those
+ * the site includes; links between the files are pointed at those
  * pages, and the plots are copied next to the site's pages.
  */
 final class BenchmarkPages {
@@ -32,7 +32,8 @@ final class BenchmarkPages {
     static final Map<String, String> PAGES = Map.of(
             "RESULTS.md", "performance.html",
             "README.md", "benchmark-method.html",
-            "FINDINGS.md", "benchmark-findings.html");
+            "FINDINGS.md", "benchmark-findings.html",
+            "STANDALONE.md", "benchmark-standalone.html");
     private static final Pattern MARKDOWN_LINK = Pattern.compile("([A-Z]+\\.md)(#.*)?");
     private static final String PLOTS_IN_RESULTS = "results/";
 
