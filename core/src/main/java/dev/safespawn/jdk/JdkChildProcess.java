@@ -121,15 +121,31 @@ final class JdkChildProcess extends ChildProcess {
         return e;
     }
 
-    /** Whether this JVM ignores {@code SIGCHLD} now: bit 17 of {@code SigIgn} in {@code /proc/self/status}. */
+    /**
+     * Whether this JVM ignores {@code SIGCHLD} now: bit 17 of {@code SigIgn}
+     * in {@code /proc/self/status}. Read with plain JDK classes every JVM has
+     * initialized, and no lambda: on JDK 25 a virtual thread that waited for
+     * another to link a stream pipeline's first lambda here was reported
+     * pinned.
+     */
     private static boolean sigchldIgnored() {
-        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(
-                java.nio.file.Path.of("/proc/self/status"))) {
-            return lines.filter(l -> l.startsWith("SigIgn:"))
-                    .anyMatch(l -> (Long.parseUnsignedLong(l.substring(7).trim(), 16)
-                            & (1L << (Signal.CHLD - 1))) != 0);
-        } catch (java.io.IOException | java.io.UncheckedIOException | NumberFormatException e) {
+        String status;
+        try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/self/status")) {
+            status = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.io.IOException e) {
             return false; // no /proc (not Linux): the JDK's 0 stands
+        }
+        int at = status.indexOf("\nSigIgn:");
+        if (at < 0) {
+            return false;
+        }
+        int from = at + "\nSigIgn:".length();
+        int to = status.indexOf('\n', from);
+        try {
+            long ignored = Long.parseUnsignedLong(status.substring(from, to < 0 ? status.length() : to).trim(), 16);
+            return (ignored & (1L << (Signal.CHLD - 1))) != 0;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
