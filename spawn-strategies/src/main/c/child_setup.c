@@ -39,7 +39,7 @@ _Static_assert(SS_RLIMIT_CPU == RLIMIT_CPU && SS_RLIMIT_FSIZE == RLIMIT_FSIZE &&
 #define SS_MAX_KEEP 1024      /* passed descriptors the C side accepts */
 
 __attribute__((noreturn))
-static void fail(int error_fd, int32_t stage, int32_t err)
+void ss_child_fail(int error_fd, int32_t stage, int32_t err)
 {
     int32_t report[2] = { stage, err };
     ssize_t n;
@@ -321,7 +321,7 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
     int exec_fd = (req->flags & SS_EXEC_FD) ? req->exec_fd : -1;
 
     if (reset_signal_handlers() != 0) {
-        fail(error_fd, SS_STAGE_SIGNALS, errno);
+        ss_child_fail(error_fd, SS_STAGE_SIGNALS, errno);
     }
 #ifdef SAFESPAWN_TEST_HOOKS
     if (req->flags & SS_TEST_LEAD_GROUP_FIRST) {
@@ -329,19 +329,19 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
     }
 #endif
     if ((req->flags & SS_NEW_SESSION) && setsid() < 0) {
-        fail(error_fd, SS_STAGE_SETSID, errno);
+        ss_child_fail(error_fd, SS_STAGE_SETSID, errno);
     }
     if ((req->flags & SS_SET_PGID) && setpgid(0, req->pgid) < 0) {
-        fail(error_fd, SS_STAGE_SETPGID, errno);
+        ss_child_fail(error_fd, SS_STAGE_SETPGID, errno);
     }
     if (req->fd_count < 0 || req->fd_count > SS_MAX_KEEP) {
-        fail(error_fd, SS_STAGE_DUP2, E2BIG);
+        ss_child_fail(error_fd, SS_STAGE_DUP2, E2BIG);
     }
     if ((req->flags & SS_EXEC_FD) && exec_fd < 0) {
-        fail(error_fd, SS_STAGE_EXEC, EBADF);
+        ss_child_fail(error_fd, SS_STAGE_EXEC, EBADF);
     }
     if (place_descriptors(req, &error_fd, &exec_fd, keep, &keep_count) != 0) {
-        fail(error_fd, SS_STAGE_DUP2, errno);
+        ss_child_fail(error_fd, SS_STAGE_DUP2, errno);
     }
     /* 0, 1 and 2 stay unless a target; the error pipe and the file to
      * execute stay until exec closes them. */
@@ -362,12 +362,12 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
     for (int i = 0; i < req->rlimit_count; i++) {
         struct rlimit rl = { (rlim_t) req->rlimit_soft[i], (rlim_t) req->rlimit_hard[i] };
         if (setrlimit(req->rlimit_resource[i], &rl) != 0) {
-            fail(error_fd, SS_STAGE_RLIMIT, errno);
+            ss_child_fail(error_fd, SS_STAGE_RLIMIT, errno);
         }
     }
     if (req->flags & SS_KILL_ON_PARENT_DEATH) {
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
-            fail(error_fd, SS_STAGE_PDEATHSIG, errno);
+            ss_child_fail(error_fd, SS_STAGE_PDEATHSIG, errno);
         }
         /* The parent may have died before the prctl took effect. */
         if (getppid() != req->parent_pid) {
@@ -375,10 +375,10 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
         }
     }
     if (req->dir != 0 && chdir(req->dir) != 0) {
-        fail(error_fd, SS_STAGE_CHDIR, errno);
+        ss_child_fail(error_fd, SS_STAGE_CHDIR, errno);
     }
     if (unblock_all_signals() != 0) {
-        fail(error_fd, SS_STAGE_SIGNALS, errno);
+        ss_child_fail(error_fd, SS_STAGE_SIGNALS, errno);
     }
     if (exec_fd >= 0) {
         /* glibc's fexecve is execveat(AT_EMPTY_PATH), or on a kernel without
@@ -388,5 +388,5 @@ void ss_child_exec(const struct ss_request *req, int error_fd)
     } else {
         execve(req->path, req->argv, req->envp);
     }
-    fail(error_fd, SS_STAGE_EXEC, errno);
+    ss_child_fail(error_fd, SS_STAGE_EXEC, errno);
 }

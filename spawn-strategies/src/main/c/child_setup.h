@@ -122,6 +122,10 @@ struct ss_request {
 __attribute__((noreturn))
 void ss_child_exec(const struct ss_request *req, int error_fd);
 
+/* Reports {stage, err} on error_fd (close-on-exec) and ends the child with _exit(127). */
+__attribute__((noreturn))
+void ss_child_fail(int error_fd, int32_t stage, int32_t err);
+
 /* Launch modes (see launch.c). */
 #define SS_MODE_FORK        0
 #define SS_MODE_CLONE_VFORK 1
@@ -131,5 +135,14 @@ void ss_child_exec(const struct ss_request *req, int error_fd);
  * stage that failed, with the failed child already reaped.
  */
 int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t *stage_out);
+
+/*
+ * ss_launch in SS_MODE_CLONE_VFORK for a single-threaded fork server (the
+ * zygote): the clone's stack is mapped at the first call and kept for every
+ * later one (two calls at once would share it), and the child starts on the
+ * CPU the server runs on, then takes back the server's CPU mask before it
+ * does anything else.
+ */
+int ss_launch_from_server(const struct ss_request *req, int32_t *pid_out, int32_t *stage_out);
 
 #endif

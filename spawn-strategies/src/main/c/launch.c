@@ -14,6 +14,19 @@
  *    signal is blocked in the calling thread around the clone so no handler
  *    of the caller can run on the child's stack; the child resets handlers
  *    before it unblocks anything.
+ *
+ * A single-threaded fork server that spawns one child at a time (the zygote)
+ * calls ss_launch_from_server, which differs in two ways, both because under a
+ * hypervisor waking an idle CPU or interrupting another one is dear:
+ *  - The clone's stack is mapped once and kept. Unmapping memory the child
+ *    used on another CPU makes the kernel flush that CPU's TLB by interrupt;
+ *    that was most of the server's time between a child's exec and its reply.
+ *  - The child starts on the server's CPU (the server narrows its own CPU mask
+ *    to that CPU around the clone, and the child widens its mask back first
+ *    thing). Otherwise the kernel placed the new child on the idle CPU, and
+ *    the server, left alone on its CPU, went idle too: its wake-up at the
+ *    child's exec and again at its exit each had to bring that CPU out of
+ *    idle. A plain posix_spawn's child usually stays on its parent's CPU.
  */
 #define _GNU_SOURCE
 #include "child_setup.h"
@@ -30,15 +43,52 @@
 
 #define SS_CLONE_STACK_SIZE (256 * 1024)
 
+/* A CPU mask as the raw system calls take it: 1,024 CPUs, as glibc's cpu_set_t. */
+struct cpu_mask {
+    unsigned long bits[1024 / (8 * sizeof(unsigned long))];
+    long size;  /* bytes the kernel uses */
+};
+
 struct clone_args_ss {
     const struct ss_request *req;
     int error_fd;
+    const struct cpu_mask *widen_to;  /* NULL, or the mask the child takes back */
 };
 
 static int clone_child(void *arg)
 {
     const struct clone_args_ss *a = arg;
+    if (a->widen_to != (void *) 0
+            && syscall(SYS_sched_setaffinity, 0, a->widen_to->size, a->widen_to->bits) != 0) {
+        ss_child_fail(a->error_fd, SS_STAGE_FORK, errno);
+    }
     ss_child_exec(a->req, a->error_fd);
+}
+
+/*
+ * Narrows the calling thread's CPU mask to the CPU it runs on, keeping the
+ * old mask in *wide; 0 (nothing changed) where the mask allows one CPU only
+ * or cannot be read: a machine of over 1,024 CPUs, or no getcpu.
+ */
+static int narrow_to_current_cpu(struct cpu_mask *wide)
+{
+    long size = syscall(SYS_sched_getaffinity, 0, sizeof wide->bits, wide->bits);
+    unsigned cpu;
+    if (size <= 0 || syscall(SYS_getcpu, &cpu, (void *) 0, (void *) 0) != 0
+            || cpu >= (unsigned long) size * 8) {
+        return 0;
+    }
+    wide->size = size;
+    int allowed = 0;
+    for (size_t i = 0; i < (size_t) size / sizeof(unsigned long); i++) {
+        allowed += __builtin_popcountl(wide->bits[i]);
+    }
+    if (allowed < 2) {
+        return 0;
+    }
+    struct cpu_mask one = { { 0 }, size };
+    one.bits[cpu / (8 * sizeof(unsigned long))] = 1UL << (cpu % (8 * sizeof(unsigned long)));
+    return syscall(SYS_sched_setaffinity, 0, one.size, one.bits) == 0;
 }
 
 /* Reads {stage, errno} from the error pipe: 1 with a report, 0 at EOF (exec happened), -errno on error. */
@@ -67,18 +117,29 @@ static void reap(pid_t pid)
     }
 }
 
-int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t *stage_out)
+static void *map_stack(void)
+{
+    void *stack = mmap((void *) 0, SS_CLONE_STACK_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    return stack == MAP_FAILED ? (void *) 0 : stack;
+}
+
+/*
+ * kept_stack: NULL to map a stack for this call alone (SS_MODE_CLONE_VFORK),
+ * or one the caller keeps; on_own_cpu: start the child on the caller's CPU.
+ */
+static int launch(const struct ss_request *req, int mode, void *kept_stack, int on_own_cpu,
+                  int32_t *pid_out, int32_t *stage_out)
 {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
         *stage_out = SS_STAGE_PIPE;
         return -errno;
     }
-    void *stack = (void *) 0;
-    if (mode == SS_MODE_CLONE_VFORK) {
-        stack = mmap((void *) 0, SS_CLONE_STACK_SIZE, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-        if (stack == MAP_FAILED) {
+    void *stack = kept_stack;
+    if (mode == SS_MODE_CLONE_VFORK && stack == (void *) 0) {
+        stack = map_stack();
+        if (stack == (void *) 0) {
             int err = errno;
             close(pipe_fds[0]);
             close(pipe_fds[1]);
@@ -94,8 +155,13 @@ int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t 
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &saved, (long) sizeof all);
     pid_t pid;
     if (mode == SS_MODE_CLONE_VFORK) {
-        struct clone_args_ss args = { req, pipe_fds[1] };
+        struct cpu_mask wide;
+        int narrowed = on_own_cpu && narrow_to_current_cpu(&wide);
+        struct clone_args_ss args = { req, pipe_fds[1], narrowed ? &wide : (void *) 0 };
         pid = clone(clone_child, (char *) stack + SS_CLONE_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+        if (narrowed) {
+            syscall(SYS_sched_setaffinity, 0, wide.size, wide.bits);
+        }
     } else {
         pid = fork();
         if (pid == 0) {
@@ -104,7 +170,7 @@ int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t 
     }
     int fork_errno = errno;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved, (void *) 0, (long) sizeof saved);
-    if (stack != (void *) 0) {
+    if (stack != (void *) 0 && stack != kept_stack) {
         munmap(stack, SS_CLONE_STACK_SIZE); /* under CLONE_VFORK the child has exec'd or exited */
     }
     close(pipe_fds[1]);
@@ -128,4 +194,22 @@ int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t 
     }
     *stage_out = report[0];
     return -report[1];
+}
+
+int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t *stage_out)
+{
+    return launch(req, mode, (void *) 0, 0, pid_out, stage_out);
+}
+
+int ss_launch_from_server(const struct ss_request *req, int32_t *pid_out, int32_t *stage_out)
+{
+    static void *stack;
+    if (stack == (void *) 0) {
+        stack = map_stack();
+        if (stack == (void *) 0) {
+            *stage_out = SS_STAGE_FORK;
+            return -errno;
+        }
+    }
+    return launch(req, SS_MODE_CLONE_VFORK, stack, 1, pid_out, stage_out);
 }

@@ -173,6 +173,32 @@ public interface ProcessContract extends StrategyUnderTest {
         }
     }
 
+    /**
+     * The child may run on every CPU its parent may, as after a plain
+     * {@code fork}: a launcher that starts its children on its own CPU (the
+     * zygote does, to spare waking the other one) widens the child's mask back
+     * before the exec, every time. Skipped where this JVM may use one CPU
+     * only, since a narrowed child could not be told apart there.
+     *
+     * @throws Exception if the test cannot run to its end (I/O, interruption,
+     *     a timeout); a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    default void childMayRunOnEveryCpuItsParentMay() throws Exception {
+        String parent = cpusAllowed(Files.readString(Path.of("/proc/thread-self/status")));
+        skipUnless(parent.contains(",") || parent.contains("-"), "this JVM may run on CPU " + parent + " only");
+        for (int i = 0; i < 3; i++) {
+            Finished f = run(Command.builder("/bin/cat", "/proc/self/status").build());
+            assertThat(cpusAllowed(f.stdout())).as("child %d's CPUs", i).isEqualTo(parent);
+        }
+    }
+
+    /** The {@code Cpus_allowed_list} line of a {@code /proc/.../status} text. */
+    private static String cpusAllowed(String status) {
+        return status.lines().filter(l -> l.startsWith("Cpus_allowed_list:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElseThrow();
+    }
+
     /** The parent pid of a live process, from {@code /proc/PID/stat} (the field after the command's ")"). */
     private static long parentOf(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
