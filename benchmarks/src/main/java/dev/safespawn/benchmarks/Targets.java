@@ -67,7 +67,7 @@ final class Targets {
                         TargetComparisons.POSIX_FLOOR_PIPES), Unit.MICROS, "posix_spawn", "C floor", "spawn"));
         out.add(judge("ProcessBuilder vs posix_spawn (how many times faster)", Limit.atLeast(2.0), r,
                 TargetComparisons.PB_POSIX, "", Unit.MICROS, "ProcessBuilder", "posix_spawn", "spawn"));
-        out.add(judge("zygote spawn+wait vs the C floor", Limit.atMost(1.25), r, TargetComparisons.ZYGOTE_FLOOR,
+        out.add(judge("zygote spawn+wait vs the C floor", Limit.atMost(1.20), r, TargetComparisons.ZYGOTE_FLOOR,
                 "; vs the floor with pipes " + median(r, TargetComparisons.ZYGOTE_FLOOR_PIPES) + "; standby 2: "
                         + median(r, TargetComparisons.STANDBY_FLOOR), Unit.MICROS, "zygote", "C floor", "spawn"));
 
