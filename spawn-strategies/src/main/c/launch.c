@@ -22,11 +22,14 @@
  *    used on another CPU makes the kernel flush that CPU's TLB by interrupt;
  *    that was most of the server's time between a child's exec and its reply.
  *  - The child starts on the server's CPU (the server narrows its own CPU mask
- *    to that CPU around the clone, and the child widens its mask back first
- *    thing). Otherwise the kernel placed the new child on the idle CPU, and
- *    the server, left alone on its CPU, went idle too: its wake-up at the
- *    child's exec and again at its exit each had to bring that CPU out of
- *    idle. A plain posix_spawn's child usually stays on its parent's CPU.
+ *    to that CPU around the clone), then widens its own mask back first thing
+ *    and the server's too. Otherwise the kernel placed the new child on the
+ *    idle CPU, and the server, left alone on its CPU, went idle too: its
+ *    wake-up at the child's exec and again at its exit each had to bring that
+ *    CPU out of idle. A plain posix_spawn's child usually stays on its
+ *    parent's CPU. The server's mask is widened by the child, not after the
+ *    clone returns, because the server sleeps until the exec: left narrow, it
+ *    could wake only on the CPU the new program runs on, behind it.
  */
 #define _GNU_SOURCE
 #include "child_setup.h"
@@ -58,9 +61,12 @@ struct clone_args_ss {
 static int clone_child(void *arg)
 {
     const struct clone_args_ss *a = arg;
-    if (a->widen_to != (void *) 0
-            && syscall(SYS_sched_setaffinity, 0, a->widen_to->size, a->widen_to->bits) != 0) {
-        ss_child_fail(a->error_fd, SS_STAGE_FORK, errno);
+    if (a->widen_to != (void *) 0) {
+        if (syscall(SYS_sched_setaffinity, 0, a->widen_to->size, a->widen_to->bits) != 0) {
+            ss_child_fail(a->error_fd, SS_STAGE_FORK, errno);
+        }
+        /* The server, asleep until the exec; it widens itself after the clone anyway, should this fail. */
+        syscall(SYS_sched_setaffinity, (long) getppid(), a->widen_to->size, a->widen_to->bits);
     }
     ss_child_exec(a->req, a->error_fd);
 }
