@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,6 +109,11 @@ public final class DescriptorAudit {
                 // Listing needs only read access to the directory; reading a link needs ptrace access too.
                 throw denied(pid, e);
             } catch (IOException e) {
+                // Closed while it was read: an fdinfo file already open then fails its read with a
+                // plain ENOENT, not NoSuchFileException, and a following stat fails too. Not open.
+                if (!Files.exists(process.resolve("fd").resolve(Integer.toString(number)), LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
                 throw new IOException("pid " + pid + ": descriptor " + number + ": " + e, e);
             }
         }
