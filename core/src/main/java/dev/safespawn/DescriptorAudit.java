@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,11 +108,6 @@ public final class DescriptorAudit {
                 // Listing needs only read access to the directory; reading a link needs ptrace access too.
                 throw denied(pid, e);
             } catch (IOException e) {
-                // Closed while it was read: an fdinfo file already open then fails its read with a
-                // plain ENOENT, not NoSuchFileException, and a following stat fails too. Not open.
-                if (!Files.exists(process.resolve("fd").resolve(Integer.toString(number)), LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
                 throw new IOException("pid " + pid + ": descriptor " + number + ": " + e, e);
             }
         }
@@ -148,13 +142,14 @@ public final class DescriptorAudit {
         Path link = process.resolve("fd").resolve(Integer.toString(number));
         String target;
         boolean closeOnExec;
+        Kind kind;
         try {
             target = Files.readSymbolicLink(link).toString();
             closeOnExec = (flags(process.resolve("fdinfo").resolve(Integer.toString(number))) & O_CLOEXEC) != 0;
+            kind = kindOf(target, link);
         } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return Optional.empty(); // closed since the listing
         }
-        Kind kind = kindOf(target, link);
         Optional<OpenDescriptor.Socket> socket = Optional.empty();
         if (kind == Kind.SOCKET && target.startsWith("socket:[") && target.endsWith("]")) {
             socket = sockets.find(Long.parseLong(target.substring("socket:[".length(), target.length() - 1)));
@@ -164,7 +159,16 @@ public final class DescriptorAudit {
 
     /** The octal {@code flags:} line of an {@code fdinfo} file. */
     private static int flags(Path fdinfo) throws IOException {
-        for (String line : Files.readAllLines(fdinfo, StandardCharsets.ISO_8859_1)) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(fdinfo, StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            throw e;
+        } catch (IOException e) {
+            // Opened, then the read failed: the kernel answers ENOENT once the descriptor is closed.
+            throw new NoSuchFileException(fdinfo.toString(), null, "closed while read (" + e.getMessage() + ")");
+        }
+        for (String line : lines) {
             if (line.startsWith("flags:")) {
                 return Integer.parseInt(line.substring("flags:".length()).trim(), 8);
             }

@@ -44,6 +44,32 @@ class DescriptorAuditTest {
     @TempDir
     Path dir;
 
+    /**
+     * A descriptor closed while the audit reads it is simply not open: a shell
+     * that opens and closes descriptor 9 without pause is audited many times,
+     * and every audit succeeds (before, one that caught 9 between its listing
+     * and its read failed with a bare "No such file or directory").
+     */
+    @Test
+    @Timeout(60)
+    void aDescriptorClosedWhileReadIsNotOpen() throws Exception {
+        Process churn = new ProcessBuilder("/bin/sh", "-c", "while :; do exec 9</dev/null; exec 9<&-; done").start();
+        try {
+            int sawNine = 0;
+            for (int i = 0; i < 2_000; i++) {
+                Optional<OpenDescriptor> nine = DescriptorAudit.of(churn.pid()).descriptor(9);
+                if (nine.isPresent()) {
+                    assertThat(nine.get().target()).isEqualTo("/dev/null");
+                    sawNine++;
+                }
+            }
+            assertThat(sawNine).as("audits that found descriptor 9 open").isPositive();
+        } finally {
+            churn.destroyForcibly();
+            churn.waitFor();
+        }
+    }
+
     @Test
     void aFileTheJdkOpensIsListedByPathAndWouldLeak() throws IOException {
         Path file = Files.writeString(dir.resolve("held.txt"), "x");
