@@ -25,17 +25,22 @@ import org.junit.jupiter.api.Test;
  */
 public interface ConcurrencyContract extends StrategyUnderTest {
 
+    /** Spawns each of the sixteen threads of {@link #sixteenThreadsSpawningAtOnceLeaveNothingBehind} makes. */
+    int SPAWNS_PER_THREAD = 100;
+
     /**
-     * Sixteen threads each spawn and wait for 200 children at once: every child
-     * exits with 0, and afterwards no descriptor, zombie or thread started during
-     * the test is left.
+     * Sixteen threads each spawn and wait for {@value #SPAWNS_PER_THREAD}
+     * children at once (as {@link #loadSpawns} scales it): every child exits
+     * with 0, and afterwards no descriptor, zombie or thread started during the
+     * test is left.
      *
      * @throws Exception if the test cannot run to its end (I/O, interruption,
      *     a timeout); a broken contract fails it with an {@link AssertionError}
      */
     @Test
-    default void sixteenThreadsTimesTwoHundredSpawnsLeaveNothingBehind() throws Exception {
+    default void sixteenThreadsSpawningAtOnceLeaveNothingBehind() throws Exception {
         Command exit0 = probe("exit", "0").build();
+        int perThread = loadSpawns(SPAWNS_PER_THREAD);
         run(exit0); // warm up the strategy's long-lived state
         Set<String> fdsBefore = ParentState.openFds();
         Set<String> threadsBefore = ParentState.otherThreads();
@@ -50,7 +55,7 @@ public interface ConcurrencyContract extends StrategyUnderTest {
         for (int t = 0; t < 16; t++) {
             results.add(pool.submit(() -> {
                 int ok = 0;
-                for (int i = 0; i < 200; i++) {
+                for (int i = 0; i < perThread; i++) {
                     ChildProcess child = spawner().spawn(exit0);
                     child.getOutputStream().close();
                     child.getInputStream().close();
@@ -63,7 +68,7 @@ public interface ConcurrencyContract extends StrategyUnderTest {
             }));
         }
         for (Future<Integer> r : results) {
-            assertThat(r.get(10, TimeUnit.MINUTES)).isEqualTo(200);
+            assertThat(r.get(10, TimeUnit.MINUTES)).isEqualTo(perThread);
         }
         pool.shutdown();
         assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();

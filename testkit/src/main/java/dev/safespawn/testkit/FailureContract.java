@@ -259,20 +259,21 @@ public interface FailureContract extends StrategyUnderTest {
     }
 
     /**
-     * A thousand failed spawns (a missing program, a missing directory) leave
-     * no new descriptor and no zombie behind.
+     * A thousand failed spawns (a missing program, a missing directory; as
+     * {@link #loadSpawns} scales the number) leave no new descriptor and no
+     * zombie behind.
      *
      * @param dir a temporary directory JUnit provides and removes
      * @throws Exception if the test cannot run to its end (I/O, interruption,
      *     a timeout); a broken contract fails it with an {@link AssertionError}
      */
     @Test
-    default void aThousandFailuresLeaveNoDescriptorAndNoZombie(@TempDir Path dir) throws Exception {
+    default void manyFailuresLeaveNoDescriptorAndNoZombie(@TempDir Path dir) throws Exception {
         Command missingProgram = Command.of("/nonexistent/safespawn-nope");
         Command missingDir = probe("exit", "0").directory(dir.resolve("missing")).build();
         run(probe("exit", "0").build()); // warm up whatever the strategy creates once
         Set<String> before = ParentState.openFds();
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0, n = loadSpawns(1000); i < n; i++) {
             Command c = i % 2 == 0 ? missingProgram : missingDir;
             assertThatThrownBy(() -> spawner().spawn(c)).isInstanceOf(SpawnException.class);
         }

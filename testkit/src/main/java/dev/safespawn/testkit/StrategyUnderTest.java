@@ -58,6 +58,20 @@ public interface StrategyUnderTest {
     }
 
     /**
+     * How many of a load test's {@code spawns} this strategy runs: all of them
+     * unless it says otherwise. A strategy whose every spawn costs many times
+     * what posix_spawn's does may run a share, so that its suite keeps to
+     * minutes; each load test still runs its threads at once, and still spawns
+     * many times what a leak of its kind needs to show.
+     *
+     * @param spawns the number the test makes on a strategy of ordinary cost
+     * @return the number to make here, at least one
+     */
+    default int loadSpawns(int spawns) {
+        return spawns;
+    }
+
+    /**
      * A builder for the probe in a mode, with that mode's arguments.
      *
      * @param modeAndArgs the mode (such as {@code report}, {@code sleep},

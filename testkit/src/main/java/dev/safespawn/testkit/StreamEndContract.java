@@ -181,12 +181,12 @@ public interface StreamEndContract extends StrategyUnderTest {
     int SPAWNS_UNDER_LOW_LIMIT = 500;
 
     /**
-     * Five hundred children spawned and waited for, their streams never
-     * touched and every one of them kept reachable (so no garbage collector
-     * can close anything), run under a soft descriptor limit only 64 above
-     * what the JVM holds: the descriptors of each are released when it is
-     * reaped, so no spawn fails with {@code EMFILE}, and afterwards the JVM
-     * holds what it held before.
+     * Five hundred children (as {@link #loadSpawns} scales the number)
+     * spawned and waited for, their streams never touched and every one of
+     * them kept reachable (so no garbage collector can close anything), run
+     * under a soft descriptor limit only 64 above what the JVM holds: the
+     * descriptors of each are released when it is reaped, so no spawn fails
+     * with {@code EMFILE}, and afterwards the JVM holds what it held before.
      *
      * @throws Exception if the test cannot run to its end (I/O, interruption,
      *     a timeout); a broken contract fails it with an {@link AssertionError}
@@ -200,14 +200,15 @@ public interface StreamEndContract extends StrategyUnderTest {
         // Before the snapshot: the first native call may open libffi's trampoline file, and keep it.
         Libc.getrlimit(Libc.RLIMIT_NOFILE, limit);
         Set<String> before = ParentState.openFds();
-        List<ChildProcess> kept = new ArrayList<>(SPAWNS_UNDER_LOW_LIMIT);
+        int spawns = loadSpawns(SPAWNS_UNDER_LOW_LIMIT);
+        List<ChildProcess> kept = new ArrayList<>(spawns);
         long soft = limit[0];
         long lowered = openDescriptorCount() + 64;
         skipUnless(soft < 0 || soft > lowered, "the soft RLIMIT_NOFILE is already " + soft
                 + ", not above the " + lowered + " this test lowers it to");
         try {
             Libc.setrlimit(Libc.RLIMIT_NOFILE, new long[] {lowered, limit[1]});
-            for (int i = 0; i < SPAWNS_UNDER_LOW_LIMIT; i++) {
+            for (int i = 0; i < spawns; i++) {
                 ChildProcess child = spawner().spawn(exit0);
                 kept.add(child);
                 assertThat(child.waitFor()).as("exit value of child %d", i).isZero();
