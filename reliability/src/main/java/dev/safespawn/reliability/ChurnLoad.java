@@ -47,7 +47,7 @@ final class ChurnLoad implements Scenario {
                 + " spawn, and nothing left behind (descriptors, threads, children, zombies). 100,000 spawns per"
                 + " configuration in the full run, 20,000 in fork mode (each fork copies the JVM's page tables, and"
                 + " the JVM's writes fault while any child is between fork and exec: under 100 spawns a second"
-                + " under this load, where vfork manages over 1,000); 1,000 in the build's short run, 400 in fork"
+                + " under this load, where vfork manages over 1,000); 500 in the build's short run, 200 in fork"
                 + " mode.";
     }
 
@@ -108,16 +108,16 @@ final class ChurnLoad implements Scenario {
     }
 
     /**
-     * 1,000 in the short run and 100,000 in the full one, but for fork mode:
+     * 500 in the short run and 100,000 in the full one, but for fork mode:
      * every fork copies the JVM's page tables, and while any child is between
      * fork and exec each page the JVM writes is copied once more, so under
      * this load it manages under 100 spawns a second (vfork over 1,000; on a
      * host where page faults are dear, 14 against 160). The full run gives it
-     * the campaign's minimum of 20,000, the short one 400.
+     * the campaign's minimum of 20,000, the short one 200.
      */
     static int spawns(Configuration configuration, Budget budget) {
         boolean fork = "fork".equals(configuration.properties().get(ForkExecStrategy.MODE_PROPERTY));
-        return fork ? budget.pick(400, 20_000) : budget.pick(1_000, 100_000);
+        return fork ? budget.pick(200, 20_000) : budget.pick(500, 100_000);
     }
 
     private static Command probe(Redirect stdout, String... modeAndArgs) {

@@ -38,6 +38,17 @@ class EmulatedZygoteConformanceTest extends StrategySuite {
         return Spawner.of("zygote");
     }
 
+    /**
+     * A quarter: every fork of the emulated server is a fork of qemu, which
+     * costs several times a native one, so at the full numbers the load tests
+     * took over a minute of CI; a quarter still runs sixteen spawning threads
+     * against the aarch64 server's one request loop.
+     */
+    @Override
+    public int loadSpawns(int spawns) {
+        return spawns / 4;
+    }
+
     @Test
     void theServerThatServedTheSuiteIsTheAarch64Build() throws Exception {
         ServerProcess.assertEveryServerIs(spawner(), new ElfFile(ElfFile.EM_AARCH64, true));
