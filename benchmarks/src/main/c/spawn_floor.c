@@ -1,12 +1,15 @@
 /*
  * spawn_floor: the floor for "spawn and wait for /bin/true".
  *
- * Loops posix_spawn + waitpid of a program (default /bin/true) from a small,
+ * Loops posix_spawn + waitpid of a command (default /bin/true) from a small,
  * single-threaded C process and prints per-iteration latency statistics. No
  * JVM launcher can beat this; the benchmarks report each launcher as a ratio
  * of it.
  *
- * Usage: spawn_floor [--pipes] [--warmup N] [--iterations N] [program]
+ * Usage: spawn_floor [--pipes] [--warmup N] [--iterations N] [program [arg...]]
+ *
+ *   The first word that is not an option starts the command: it and every
+ *   word after it are the child's argv.
  *
  *   --pipes  give the child three pipes on fds 0, 1, 2 (made with pipe2
  *            O_CLOEXEC before each spawn, dup2'ed in by file actions, the
@@ -111,7 +114,8 @@ int main(int argc, char **argv)
 {
     long warmup = 500, iterations = 5000;
     int pipes = 0;
-    char *program = "/bin/true";
+    char *default_argv[] = {"/bin/true", NULL};
+    char **child_argv = default_argv;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--pipes") == 0) {
@@ -121,9 +125,10 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--iterations") == 0 && i + 1 < argc) {
             iterations = atol(argv[++i]);
         } else if (argv[i][0] != '-') {
-            program = argv[i];
+            child_argv = &argv[i]; /* argv ends with NULL, as posix_spawn wants */
+            break;
         } else {
-            fprintf(stderr, "usage: spawn_floor [--pipes] [--warmup N] [--iterations N] [program]\n");
+            fprintf(stderr, "usage: spawn_floor [--pipes] [--warmup N] [--iterations N] [program [arg...]]\n");
             return 2;
         }
     }
@@ -132,7 +137,6 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    char *child_argv[] = {program, NULL};
     for (long i = 0; i < warmup; i++) {
         spawn_once(child_argv, pipes);
     }

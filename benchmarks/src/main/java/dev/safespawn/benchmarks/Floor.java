@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The C floor ({@code src/main/c/spawn_floor.c}, built next to the jar as
- * {@code spawn-floor}): posix_spawn + waitpid of /bin/true from a tiny
- * single-threaded process.
+ * {@code spawn-floor}): posix_spawn + waitpid of /bin/true (or a command
+ * given) from a tiny single-threaded process.
  */
 final class Floor {
     private final Path binary;
@@ -29,15 +29,27 @@ final class Floor {
     }
 
     /**
-     * One run: {@code iterations} timed spawns after {@code warmup}; with
-     * {@code pipes}, the child gets stdio pipes as the Java launchers make them.
+     * One run: {@code iterations} timed spawns of {@code /bin/true} after
+     * {@code warmup}; with {@code pipes}, the child gets stdio pipes as the
+     * Java launchers make them.
      */
     Stats run(boolean pipes, int warmup, int iterations) throws IOException, InterruptedException {
+        return run(pipes, warmup, iterations, List.of());
+    }
+
+    /**
+     * As {@link #run(boolean, int, int)}, of {@code childArgv} (program first;
+     * empty for {@code /bin/true}). The floor never reads the child's pipes: a
+     * small output stays in the pipe's buffer.
+     */
+    Stats run(boolean pipes, int warmup, int iterations, List<String> childArgv)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--warmup", Integer.toString(warmup),
                 "--iterations", Integer.toString(iterations)));
         if (pipes) {
             command.add("--pipes");
         }
+        command.addAll(childArgv);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();

@@ -153,6 +153,7 @@ final class Suite {
             attempt("targets: heap, " + k.id() + ", " + Report.heapLabel(t.largeHeapMiB()) + " vs "
                     + Report.heapLabel(TargetComparisons.SMALL_HEAP_MIB), () -> t.heap(k), false);
         }
+        attempt("targets: run and capture", t::capture, false);
         attempt("targets: stdout", t::stdout, false);
         if (Machine.hasPython()) {
             attempt("targets: pool and Python", t::pool, false);

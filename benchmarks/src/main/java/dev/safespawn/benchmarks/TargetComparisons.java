@@ -1,12 +1,20 @@
 package dev.safespawn.benchmarks;
 
+import dev.safespawn.Command;
+import dev.safespawn.Run;
+import dev.safespawn.Spawner;
 import dev.safespawn.pool.ProcessPool;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.PumpStreamHandler;
 
 /**
  * The suite's {@code targets} part: every ratio target of {@link Targets}
@@ -26,6 +34,13 @@ import java.util.Map;
  *     64 MiB and one with the profile's largest ballast. Only one launcher's
  *     pair is alive at a time: three 4.5 GiB JVMs at once would crowd the
  *     machine's memory, and the ratio needs only the pair in the same rounds.
+ * <li>{@link #capture}: run and capture of {@link #CAPTURED}'s small output
+ *     by {@link Run} through {@link Spawner#create()} (one call, as a user
+ *     writes it), by ProcessBuilder + {@code readAllBytes}, by Commons Exec
+ *     with a {@link PumpStreamHandler} and by Python's
+ *     {@code subprocess.run(capture_output=True)} (a warm
+ *     {@code capture_reference.py --serve}), against the C floor's
+ *     spawn+wait of the same command with pipes, which it does not read.
  * <li>{@link #stdout}: posix_spawn and ProcessBuilder in this JVM, each sample
  *     a whole child draining {@link StdoutBenchmark#command} of a smaller size
  *     than the JMH part's.
@@ -47,6 +62,15 @@ final class TargetComparisons {
     static final String ZYGOTE_FLOOR_PIPES = "zygote / C floor with pipes";
     static final String STANDBY_FLOOR = "zygote_standby2 / C floor";
     static final String PB_POSIX = "processbuilder / posix_spawn";
+    static final String RUN_FLOOR = "Run / C floor with pipes, same command";
+    static final String PB_CAPTURE_FLOOR = "ProcessBuilder capture / C floor with pipes";
+    static final String EXEC_CAPTURE_FLOOR = "Commons Exec capture / C floor with pipes";
+    static final String PYTHON_RUN_FLOOR = "Python subprocess.run / C floor with pipes";
+    /**
+     * The command the capture comparison runs: a small output, from a program
+     * as cheap as {@code /bin/true} but for writing it.
+     */
+    static final List<String> CAPTURED = List.of("/bin/echo", "hello");
     static final String STDOUT = "stdout: processbuilder time / posix_spawn time";
     static final String POOL_ROUND_TRIP = "ProcessPool / ProcessPoolExecutor round trip";
     static final String POOL_THROUGHPUT = "map: Python time / Java time";
@@ -69,6 +93,11 @@ final class TargetComparisons {
     private static final int WARMUP_SPAWNS = 50;
     private static final String FLOOR = "C floor";
     private static final String FLOOR_PIPES = "C floor, pipes";
+    private static final String FLOOR_CAPTURED = "C floor, pipes, " + String.join(" ", CAPTURED);
+    private static final String RUN = "Run";
+    private static final String PB_CAPTURE = "ProcessBuilder + readAllBytes";
+    private static final String EXEC_CAPTURE = "Commons Exec + PumpStreamHandler";
+    private static final String PYTHON_RUN = "Python subprocess.run";
     private static final String PPE = "Python ProcessPoolExecutor";
     private static final String POOL = "ProcessPool";
 
@@ -139,10 +168,90 @@ final class TargetComparisons {
         }
     }
 
-    /** One C floor run per round: its median of {@code n} spawns is the round's one sample. */
+    /**
+     * Run and capture of {@link #CAPTURED}: every in-process way, Python's
+     * and the C floor's spawn+wait of it with pipes, in the same rounds; each
+     * over the floor. Python's side is left out, and said so, where there is
+     * no {@code python3}.
+     */
+    void capture() throws Exception {
+        Command command = Command.of(CAPTURED.toArray(String[]::new));
+        String expected = String.join(" ", CAPTURED.subList(1, CAPTURED.size())) + "\n";
+        Path script = Helpers.pythonScript("capture_reference.py");
+        ServedSide python = null;
+        try (Spawner spawner = Spawner.create()) {
+            List<Rounds.Side> sides = new ArrayList<>(List.of(
+                    Rounds.timed(RUN, () -> Rounds.elapsed(() -> expect(expected,
+                            Run.run(command, spawner).check().stdoutText()))),
+                    Rounds.timed(PB_CAPTURE, () -> Rounds.elapsed(() -> expect(expected, processBuilder()))),
+                    Rounds.timed(EXEC_CAPTURE, () -> Rounds.elapsed(() -> expect(expected, commonsExec()))),
+                    floorSide(Floor.besideJar(), FLOOR_CAPTURED, true, CAPTURED)));
+            if (Machine.hasPython()) {
+                python = ServedSide.start("python", List.of("python3", script.toString(), "--serve")).awaitReady();
+                sides.add(python.side(PYTHON_RUN, n -> n + " " + String.join(" ", CAPTURED)));
+            } else {
+                System.out.println("  no python3 here: the capture comparison runs without Python's side");
+            }
+            JitWarmup.run(() -> {
+                for (Rounds.Side side : sides.subList(0, 3)) {
+                    side.take(sizes.spawns);
+                }
+            });
+            Rounds r = Rounds.run(sides, sizes.rounds, sizes.spawns);
+            put(RUN_FLOOR, r, RUN, FLOOR_CAPTURED);
+            put(PB_CAPTURE_FLOOR, r, PB_CAPTURE, FLOOR_CAPTURED);
+            put(EXEC_CAPTURE_FLOOR, r, EXEC_CAPTURE, FLOOR_CAPTURED);
+            if (python != null) {
+                put(PYTHON_RUN_FLOOR, r, PYTHON_RUN, FLOOR_CAPTURED);
+            }
+        } finally {
+            if (python != null) {
+                python.close();
+            }
+            Files.deleteIfExists(script);
+        }
+    }
+
+    private static String processBuilder() throws IOException {
+        Process p = new ProcessBuilder(CAPTURED).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.getErrorStream().readAllBytes();
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        return out;
+    }
+
+    private static String commonsExec() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DefaultExecutor executor = DefaultExecutor.builder()
+                .setExecuteStreamHandler(new PumpStreamHandler(out, new ByteArrayOutputStream())).get();
+        executor.execute(new CommandLine(CAPTURED.get(0)).addArguments(
+                CAPTURED.subList(1, CAPTURED.size()).toArray(String[]::new), false));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A side that got the wrong output must not look fast. */
+    private static void expect(String expected, String got) {
+        if (!expected.equals(got)) {
+            throw new IllegalStateException("captured " + got + " instead of " + expected);
+        }
+    }
+
+    /** One C floor run of {@code /bin/true} per round: its median of {@code n} spawns is the round's one sample. */
     private Rounds.Side floorSide(Floor floor, boolean pipes) {
-        String series = pipes ? FLOOR_PIPES : FLOOR;
-        return n -> Map.of(series, new long[] {Math.round(floor.run(pipes, sizes.floorWarmup, n).p50() * 1000)});
+        return floorSide(floor, pipes ? FLOOR_PIPES : FLOOR, pipes, List.of());
+    }
+
+    /** One C floor run of {@code childArgv} per round: its median of {@code n} spawns is the round's one sample. */
+    private Rounds.Side floorSide(Floor floor, String series, boolean pipes, List<String> childArgv) {
+        return n -> Map.of(series,
+                new long[] {Math.round(floor.run(pipes, sizes.floorWarmup, n, childArgv).p50() * 1000)});
     }
 
     private static void trueExits(Launcher l) throws Exception {

@@ -71,6 +71,13 @@ final class Targets {
                 "; vs the floor with pipes " + median(r, TargetComparisons.ZYGOTE_FLOOR_PIPES) + "; standby 2: "
                         + median(r, TargetComparisons.STANDBY_FLOOR), Unit.MICROS, "zygote", "C floor", "spawn"));
 
+        out.add(judge("Run: capture `" + String.join(" ", TargetComparisons.CAPTURED) + "` vs the C floor's"
+                + " spawn+wait of it with pipes", Limit.atMost(1.10), r, TargetComparisons.RUN_FLOOR,
+                "; over the same floor: ProcessBuilder + readAllBytes " + median(r, TargetComparisons.PB_CAPTURE_FLOOR)
+                        + ", Commons Exec + PumpStreamHandler " + median(r, TargetComparisons.EXEC_CAPTURE_FLOOR)
+                        + ", Python subprocess.run " + median(r, TargetComparisons.PYTHON_RUN_FLOOR),
+                Unit.MICROS, "Run", "C floor", "capture"));
+
         int big = r.profile.heapsMiB().stream().mapToInt(Integer::intValue).max().orElse(0);
         String heaps = Report.heapLabel(big) + " vs " + Report.heapLabel(TargetComparisons.SMALL_HEAP_MIB);
         out.add(judge("posix_spawn, " + heaps + " of touched heap", Limit.atMost(1.1), r,
