@@ -90,18 +90,23 @@ class DoctorFdsTest {
         }
     }
 
-    /** A shell that runs {@code setup}, says so, then waits on its stdin as {@code cat}. */
+    /**
+     * A shell that runs {@code setup}, says so, then waits on its stdin with
+     * the builtin {@code read}. Not {@code exec cat}: the new program's
+     * dynamic loader briefly holds the libraries it opens, and an audit in
+     * that moment saw {@code libc.so.6} as a fifth descriptor.
+     */
     private static Process holding(String setup) throws IOException {
-        Process child = new ProcessBuilder("/bin/sh", "-c", setup + "; echo ready; exec cat")
+        Process child = new ProcessBuilder("/bin/sh", "-c", setup + "; echo ready; read -r line")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.US_ASCII));
-        assertThat(out.readLine()).isEqualTo("ready"); // its descriptors are settled from here on, through the exec
+        assertThat(out.readLine()).isEqualTo("ready"); // its descriptors are settled from here on
         return child;
     }
 
     private static void end(Process child) throws Exception {
-        child.getOutputStream().close(); // cat ends at end of input
+        child.getOutputStream().close(); // read ends at end of input, and the shell with it
         if (!child.waitFor(10, TimeUnit.SECONDS)) {
             child.destroyForcibly();
         }
