@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 public interface ConcurrencyContract extends StrategyUnderTest {
 
     /** Spawns each of the sixteen threads of {@link #sixteenThreadsSpawningAtOnceLeaveNothingBehind} makes. */
-    int SPAWNS_PER_THREAD = 100;
+    int SPAWNS_PER_THREAD = 50;
 
     /**
      * Sixteen threads each spawn and wait for {@value #SPAWNS_PER_THREAD}

@@ -178,15 +178,16 @@ public interface StreamEndContract extends StrategyUnderTest {
     }
 
     /** Spawns in the EMFILE loop: with 64 spare descriptors and three per leaked child, about 21 leaks exhaust them. */
-    int SPAWNS_UNDER_LOW_LIMIT = 500;
+    int SPAWNS_UNDER_LOW_LIMIT = 250;
 
     /**
-     * Five hundred children (as {@link #loadSpawns} scales the number)
-     * spawned and waited for, their streams never touched and every one of
-     * them kept reachable (so no garbage collector can close anything), run
-     * under a soft descriptor limit only 64 above what the JVM holds: the
-     * descriptors of each are released when it is reaped, so no spawn fails
-     * with {@code EMFILE}, and afterwards the JVM holds what it held before.
+     * {@value #SPAWNS_UNDER_LOW_LIMIT} children (as {@link #loadSpawns} scales
+     * the number) spawned and waited for, their streams never touched and
+     * every one of them kept reachable (so no garbage collector can close
+     * anything), run under a soft descriptor limit only 64 above what the JVM
+     * holds: the descriptors of each are released when it is reaped, so no
+     * spawn fails with {@code EMFILE}, and afterwards the JVM holds what it
+     * held before.
      *
      * @throws Exception if the test cannot run to its end (I/O, interruption,
      *     a timeout); a broken contract fails it with an {@link AssertionError}

@@ -15,8 +15,8 @@ class ForkExecForkConformanceTest extends StrategySuite {
      * five to eight times vfork's alone and fifteen times under sixteen
      * threads, and at the full numbers this suite took over four minutes of a
      * CI run, three and a half of them in its load tests. An eighth of the
-     * low-limit test's 500 spawns, leaking, would still hold three times the
-     * 64 spare descriptors it leaves.
+     * low-limit test's 250 spawns, leaking, would still hold more than the 64
+     * spare descriptors it leaves.
      */
     @Override
     public int loadSpawns(int spawns) {
