@@ -12,7 +12,7 @@ class ForkExecForkConformanceTest extends StrategySuite {
     /**
      * An eighth: each fork copies the JVM's page tables, and every page the
      * JVM writes while a child is between fork and exec faults: a spawn costs
-     * five to eight times vfork's alone and fifteen times under sixteen
+     * about five times vfork's alone and fifteen times under sixteen
      * threads, and at the full numbers this suite took over four minutes of a
      * CI run, three and a half of them in its load tests. An eighth of the
      * low-limit test's 250 spawns, leaking, would still hold more than the 64
