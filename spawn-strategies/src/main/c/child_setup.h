@@ -132,17 +132,10 @@ void ss_child_fail(int error_fd, int32_t stage, int32_t err);
 
 /*
  * Starts req: 0 and the child's pid once it has exec'd, or -errno and the
- * stage that failed, with the failed child already reaped.
+ * stage that failed, with the failed child already reaped. Safe to call from
+ * many threads at once. In SS_MODE_CLONE_VFORK the child starts on the
+ * calling thread's CPU and takes back its CPU mask before anything else.
  */
 int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t *stage_out);
-
-/*
- * ss_launch in SS_MODE_CLONE_VFORK for a single-threaded fork server (the
- * zygote): the clone's stack is mapped at the first call and kept for every
- * later one (two calls at once would share it), and the child starts on the
- * CPU the server runs on, then takes back the server's CPU mask before it
- * does anything else.
- */
-int ss_launch_from_server(const struct ss_request *req, int32_t *pid_out, int32_t *stage_out);
 
 #endif

@@ -15,21 +15,23 @@
  *    of the caller can run on the child's stack; the child resets handlers
  *    before it unblocks anything.
  *
- * A single-threaded fork server that spawns one child at a time (the zygote)
- * calls ss_launch_from_server, which differs in two ways, both because under a
- * hypervisor waking an idle CPU or interrupting another one is dear:
- *  - The clone's stack is mapped once and kept. Unmapping memory the child
- *    used on another CPU makes the kernel flush that CPU's TLB by interrupt;
- *    that was most of the server's time between a child's exec and its reply.
- *  - The child starts on the server's CPU (the server narrows its own CPU mask
- *    to that CPU around the clone), then widens its own mask back first thing
- *    and the server's too. Otherwise the kernel placed the new child on the
- *    idle CPU, and the server, left alone on its CPU, went idle too: its
- *    wake-up at the child's exec and again at its exit each had to bring that
- *    CPU out of idle. A plain posix_spawn's child usually stays on its
- *    parent's CPU. The server's mask is widened by the child, not after the
- *    clone returns, because the server sleeps until the exec: left narrow, it
- *    could wake only on the CPU the new program runs on, behind it.
+ * Two details of SS_MODE_CLONE_VFORK, both because under a hypervisor waking an
+ * idle CPU or interrupting another one is dear:
+ *  - Clone stacks are kept, not mapped and unmapped per launch. Unmapping
+ *    memory the child used on another CPU makes the kernel flush that CPU's
+ *    TLB by interrupt, and in a multi-threaded caller (the JVM) every other
+ *    CPU running one of its threads too; in the zygote that was most of the
+ *    server's time between a child's exec and its reply. glibc's posix_spawn
+ *    maps and unmaps its stack on every call.
+ *  - The child starts on the caller's CPU (the calling thread narrows its own
+ *    CPU mask to that CPU around the clone), then widens its own mask back
+ *    first thing and the caller's too. Otherwise the kernel often placed the
+ *    new child on the idle CPU, and the caller, asleep on its own CPU, let
+ *    that one go idle too: its wake-up at the child's exec, and every later
+ *    one for the child's output and exit, had to bring a CPU out of idle. The
+ *    caller's mask is widened by the child, not after the clone returns,
+ *    because the caller sleeps until the exec: left narrow, it could wake only
+ *    on the CPU the new program runs on, behind it.
  */
 #define _GNU_SOURCE
 #include "child_setup.h"
@@ -56,6 +58,7 @@ struct clone_args_ss {
     const struct ss_request *req;
     int error_fd;
     const struct cpu_mask *widen_to;  /* NULL, or the mask the child takes back */
+    pid_t caller;                     /* the thread that clones, widened with the child */
 };
 
 static int clone_child(void *arg)
@@ -65,8 +68,8 @@ static int clone_child(void *arg)
         if (syscall(SYS_sched_setaffinity, 0, a->widen_to->size, a->widen_to->bits) != 0) {
             ss_child_fail(a->error_fd, SS_STAGE_FORK, errno);
         }
-        /* The server, asleep until the exec; it widens itself after the clone anyway, should this fail. */
-        syscall(SYS_sched_setaffinity, (long) getppid(), a->widen_to->size, a->widen_to->bits);
+        /* The caller, asleep until the exec; it widens itself after the clone anyway, should this fail. */
+        syscall(SYS_sched_setaffinity, (long) a->caller, a->widen_to->size, a->widen_to->bits);
     }
     ss_child_exec(a->req, a->error_fd);
 }
@@ -130,28 +133,13 @@ static void *map_stack(void)
     return stack == MAP_FAILED ? (void *) 0 : stack;
 }
 
-/*
- * kept_stack: NULL to map a stack for this call alone (SS_MODE_CLONE_VFORK),
- * or one the caller keeps; on_own_cpu: start the child on the caller's CPU.
- */
-static int launch(const struct ss_request *req, int mode, void *kept_stack, int on_own_cpu,
-                  int32_t *pid_out, int32_t *stage_out)
+/* stack: the clone's stack in SS_MODE_CLONE_VFORK, unused in SS_MODE_FORK. */
+static int launch(const struct ss_request *req, int mode, void *stack, int32_t *pid_out, int32_t *stage_out)
 {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
         *stage_out = SS_STAGE_PIPE;
         return -errno;
-    }
-    void *stack = kept_stack;
-    if (mode == SS_MODE_CLONE_VFORK && stack == (void *) 0) {
-        stack = map_stack();
-        if (stack == (void *) 0) {
-            int err = errno;
-            close(pipe_fds[0]);
-            close(pipe_fds[1]);
-            *stage_out = SS_STAGE_FORK;
-            return -err;
-        }
     }
 
     /* The raw call, as glibc's own posix_spawn blocks signals: it blocks the C
@@ -162,8 +150,8 @@ static int launch(const struct ss_request *req, int mode, void *kept_stack, int 
     pid_t pid;
     if (mode == SS_MODE_CLONE_VFORK) {
         struct cpu_mask wide;
-        int narrowed = on_own_cpu && narrow_to_current_cpu(&wide);
-        struct clone_args_ss args = { req, pipe_fds[1], narrowed ? &wide : (void *) 0 };
+        int narrowed = narrow_to_current_cpu(&wide);
+        struct clone_args_ss args = { req, pipe_fds[1], narrowed ? &wide : (void *) 0, (pid_t) syscall(SYS_gettid) };
         pid = clone(clone_child, (char *) stack + SS_CLONE_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
         if (narrowed) {
             syscall(SYS_sched_setaffinity, 0, wide.size, wide.bits);
@@ -176,9 +164,6 @@ static int launch(const struct ss_request *req, int mode, void *kept_stack, int 
     }
     int fork_errno = errno;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved, (void *) 0, (long) sizeof saved);
-    if (stack != (void *) 0 && stack != kept_stack) {
-        munmap(stack, SS_CLONE_STACK_SIZE); /* under CLONE_VFORK the child has exec'd or exited */
-    }
     close(pipe_fds[1]);
     if (pid < 0) {
         close(pipe_fds[0]);
@@ -202,20 +187,51 @@ static int launch(const struct ss_request *req, int mode, void *kept_stack, int 
     return -report[1];
 }
 
-int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t *stage_out)
-{
-    return launch(req, mode, (void *) 0, 0, pid_out, stage_out);
-}
+/*
+ * Clone stacks kept between launches: each launch takes one, or maps one when
+ * none is free, and gives it back, or unmaps it when every slot is taken. A
+ * calling thread sleeps until its child has exec'd, so a stack serves one
+ * launch at a time. As many stay mapped as launches ran at once, at most
+ * SS_KEPT_STACKS: one in the single-threaded zygote, one per thread that
+ * spawned at the same moment in the JVM. Lock-free, as many JVM threads may
+ * launch at once.
+ */
+#define SS_KEPT_STACKS 16
+static void *kept_stacks[SS_KEPT_STACKS];
 
-int ss_launch_from_server(const struct ss_request *req, int32_t *pid_out, int32_t *stage_out)
+static void *take_stack(void)
 {
-    static void *stack;
-    if (stack == (void *) 0) {
-        stack = map_stack();
-        if (stack == (void *) 0) {
-            *stage_out = SS_STAGE_FORK;
-            return -errno;
+    for (int i = 0; i < SS_KEPT_STACKS; i++) {
+        void *stack = __atomic_exchange_n(&kept_stacks[i], (void *) 0, __ATOMIC_ACQUIRE);
+        if (stack != (void *) 0) {
+            return stack;
         }
     }
-    return launch(req, SS_MODE_CLONE_VFORK, stack, 1, pid_out, stage_out);
+    return map_stack();
+}
+
+static void give_back_stack(void *stack)
+{
+    for (int i = 0; i < SS_KEPT_STACKS; i++) {
+        void *none = (void *) 0;
+        if (__atomic_compare_exchange_n(&kept_stacks[i], &none, stack, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+            return;
+        }
+    }
+    munmap(stack, SS_CLONE_STACK_SIZE);
+}
+
+int ss_launch(const struct ss_request *req, int mode, int32_t *pid_out, int32_t *stage_out)
+{
+    if (mode != SS_MODE_CLONE_VFORK) {
+        return launch(req, mode, (void *) 0, pid_out, stage_out);
+    }
+    void *stack = take_stack();
+    if (stack == (void *) 0) {
+        *stage_out = SS_STAGE_FORK;
+        return -errno;
+    }
+    int r = launch(req, mode, stack, pid_out, stage_out);
+    give_back_stack(stack); /* under CLONE_VFORK the child has exec'd or exited: the stack is free */
+    return r;
 }

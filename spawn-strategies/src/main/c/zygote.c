@@ -438,7 +438,7 @@ static void handle_spawn(int sock, const unsigned char *message, size_t len, con
         rc = launch_on_standby(message, len, fds, nfds, &pid, &stage);
         if (rc == 1) {
             struct ss_request req = request_for(&s, fds, nfds);
-            rc = ss_launch_from_server(&req, &pid, &stage);
+            rc = ss_launch(&req, SS_MODE_CLONE_VFORK, &pid, &stage);
         }
     }
     ssz_spawn_free(&s);

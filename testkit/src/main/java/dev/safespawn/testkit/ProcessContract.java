@@ -176,9 +176,11 @@ public interface ProcessContract extends StrategyUnderTest {
     /**
      * The child may run on every CPU its parent may, as after a plain
      * {@code fork}: a launcher that starts its children on its own CPU (the
-     * zygote does, to spare waking the other one) widens the child's mask back
-     * before the exec, every time. Skipped where this JVM may use one CPU
-     * only, since a narrowed child could not be told apart there.
+     * zygote and fork_exec's clone do, to spare waking the other one) widens
+     * the child's mask back before the exec, every time, and the spawning
+     * thread's too: it may run on every CPU it could before the spawn.
+     * Skipped where this JVM may use one CPU only, since a narrowed child
+     * could not be told apart there.
      *
      * @throws Exception if the test cannot run to its end (I/O, interruption,
      *     a timeout); a broken contract fails it with an {@link AssertionError}
@@ -190,6 +192,8 @@ public interface ProcessContract extends StrategyUnderTest {
         for (int i = 0; i < 3; i++) {
             Finished f = run(Command.builder("/bin/cat", "/proc/self/status").build());
             assertThat(cpusAllowed(f.stdout())).as("child %d's CPUs", i).isEqualTo(parent);
+            assertThat(cpusAllowed(Files.readString(Path.of("/proc/thread-self/status"))))
+                    .as("the spawning thread's CPUs after child %d", i).isEqualTo(parent);
         }
     }
 

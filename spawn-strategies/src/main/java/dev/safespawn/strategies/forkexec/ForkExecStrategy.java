@@ -27,7 +27,11 @@ import java.util.Set;
  *
  * <p>Mode: {@code vfork} (the default) clones with {@code CLONE_VM|CLONE_VFORK}
  * on a stack of its own, so nothing of the JVM's memory is copied and the cost
- * stays flat however large the heap; {@code fork} copies the page tables and
+ * stays flat however large the heap. Its stacks are kept for later spawns (a
+ * stack unmapped after a spawn costs every CPU running a JVM thread an
+ * interrupt), and the child starts on the spawning thread's CPU, then takes
+ * back that thread's CPU mask before anything else and restores the thread's
+ * own ({@code launch.c} says why). {@code fork} copies the page tables and
  * grows with the heap, but is what tools like debuggers and sanitizers
  * understand best. Chosen with the system property {@value #MODE_PROPERTY}
  * when the spawner is created.
