@@ -66,14 +66,15 @@ class DoctorCommandTest {
         Run run = Run.of("doctor");
 
         assertThat(run.out()).contains("Routing (where Spawner.create() sends a command that needs ...)")
-                .containsPattern("(?m)^  a plain command +-> posix_spawn$")
-                .containsPattern("(?m)^  UMASK +-> (zygote|fork_exec)$")
-                .containsPattern("(?m)^  RLIMITS +-> (zygote|fork_exec)$")
-                .containsPattern("(?m)^  KILL_ON_PARENT_DEATH +-> (zygote|fork_exec)$")
-                .containsPattern("(?m)^  PASS_FD +-> posix_spawn$")
-                .containsPattern("(?m)^  PIPELINE +-> posix_spawn \\(a pipeline of plain commands\\)$")
-                .containsPattern("(?m)^  STREAMS_OUTLIVE_CHILD +-> posix_spawn$")
-                .containsPattern("(?m)^  SIGNALS +not asked for by commands; posix_spawn \\(plain commands\\) has it$");
+                .containsPattern("(?m)^  a plain command +-> fork_exec$")
+                .containsPattern("(?m)^  UMASK +-> fork_exec$")
+                .containsPattern("(?m)^  RLIMITS +-> fork_exec$")
+                .containsPattern("(?m)^  KILL_ON_PARENT_DEATH +-> fork_exec$")
+                .containsPattern("(?m)^  TREE_KILL +-> zygote$")
+                .containsPattern("(?m)^  PASS_FD +-> fork_exec$")
+                .containsPattern("(?m)^  PIPELINE +-> fork_exec \\(a pipeline of plain commands\\)$")
+                .containsPattern("(?m)^  STREAMS_OUTLIVE_CHILD +-> fork_exec$")
+                .containsPattern("(?m)^  SIGNALS +not asked for by commands; fork_exec \\(plain commands\\) has it$");
     }
 
     @Test

@@ -75,9 +75,17 @@ public final class ForkExecStrategy implements PipedStrategy {
         return NAME;
     }
 
+    /**
+     * In {@code vfork} mode above {@code posix_spawn}: its clone keeps its
+     * stack and starts the child on the spawning thread's CPU, which glibc's
+     * {@code posix_spawn} cannot, and measured cheaper from a JVM (a plain
+     * spawn and wait, and a run and capture, in the same rounds; see
+     * benchmarks/FINDINGS.md). In {@code fork} mode last but {@code jdk}: its
+     * cost grows with the heap.
+     */
     @Override
     public int priority() {
-        return 50;
+        return mode == ChildSetupAbi.SS_MODE_FORK ? 50 : 110;
     }
 
     @Override

@@ -36,9 +36,10 @@ class PoolOrphanTest {
      * the pool's JVM dies, so even a worker that runs no code at all ends:
      * fork_exec sets {@code PR_SET_PDEATHSIG}, which the pool asks for, and
      * zygote's server kills its children when the JVM's socket closes. jdk
-     * cannot ask for either, and posix_spawn cannot set the signal (nor can
-     * "default", which gives the worker to posix_spawn here rather than pay
-     * for fork_exec); their workers end only when they next run.
+     * cannot ask for either, and posix_spawn cannot set the signal; their
+     * workers end only when they next run. "default" is whichever strategy
+     * the routing spawner gives a plain command (the pool asks for the signal
+     * only where that costs no other strategy): fork_exec where its shim loads.
      */
     private static final Set<String> KILLED_FROM_OUTSIDE = Set.of("fork_exec", "zygote");
 
@@ -78,7 +79,7 @@ class PoolOrphanTest {
 
             host.killAndAwait();
 
-            boolean endsNow = how == Hang.NATIVE || KILLED_FROM_OUTSIDE.contains(strategy);
+            boolean endsNow = how == Hang.NATIVE || KILLED_FROM_OUTSIDE.contains(host.strategy());
             for (int pidfd : host.pidfds) {
                 if (endsNow) {
                     assertThat(PoolTesting.awaitExit(pidfd, BOUND_MILLIS)).as("a worker ended with its pool").isTrue();
@@ -135,6 +136,11 @@ class PoolOrphanTest {
                 host.close();
                 throw t;
             }
+        }
+
+        /** The strategy the host's spawner gives a plain command, as the pool's (same routing, same class path). */
+        String strategy() {
+            return spawner.strategyFor(Command.of("/bin/true")).orElseThrow();
         }
 
         /** Its next line; its stderr in the failure if it ended instead. */
