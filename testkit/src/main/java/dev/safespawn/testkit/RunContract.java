@@ -139,6 +139,27 @@ public interface RunContract extends StrategyUnderTest {
     }
 
     /**
+     * With {@link Command.StreamEnd#LAST_WRITER}, a run captures what a
+     * grandchild writes after the child has exited and been reaped (here, its
+     * copy of the run's input, which it starts reading only once its parent
+     * is gone), and ends when the grandchild does. Needs
+     * {@code STREAMS_OUTLIVE_CHILD}.
+     *
+     * @throws Exception if the test cannot run to its end; a broken contract fails it with an {@link AssertionError}
+     */
+    @Test
+    @Timeout(60)
+    default void runWithLastWriterCapturesAGrandchildThatWritesAfterTheExit() throws Exception {
+        require(dev.safespawn.Feature.STREAMS_OUTLIVE_CHILD);
+        Command command = Command.builder("/bin/sh", "-c",
+                        "exec 3<&0; (while kill -0 $$ 2>/dev/null; do :; done; exec cat <&3) & echo started")
+                .streamEnd(Command.StreamEnd.LAST_WRITER).build();
+        RunResult r = Run.of(command).input("after the exit\n", StandardCharsets.US_ASCII).run(spawner());
+        assertThat(r.status()).isEqualTo(ExitStatus.exited(0));
+        assertThat(r.stdoutText()).isEqualTo("started\nafter the exit\n");
+    }
+
+    /**
      * The timeout ends a child that ignores {@code SIGTERM}: {@code SIGKILL} after the grace period.
      *
      * @throws Exception if the test cannot run to its end; a broken contract fails it with an {@link AssertionError}

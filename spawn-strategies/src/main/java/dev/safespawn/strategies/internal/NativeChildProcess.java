@@ -196,6 +196,16 @@ public final class NativeChildProcess extends PipedChildProcess {
         }
     }
 
+    @Override
+    boolean endedDuringExitWait(Pointer siginfo) {
+        synchronized (lock) {
+            if (isAlive()) {
+                reapIfExited(siginfo);
+            }
+            return !isAlive();
+        }
+    }
+
     /** Signals through the pidfd, under the lock the reaper records the exit with: never after reaping. */
     @Override
     public boolean signal(int signal) {

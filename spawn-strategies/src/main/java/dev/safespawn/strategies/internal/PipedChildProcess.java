@@ -286,6 +286,15 @@ public abstract class PipedChildProcess extends ChildProcess implements CallerSt
     void leaveExitWait(com.sun.jna.Pointer siginfo) {
     }
 
+    /**
+     * Within a wait {@link #enterExitWait()} began: reaps the child if it has
+     * exited, and says whether it has ended. {@code siginfo} is as for
+     * {@link #leaveExitWait}.
+     */
+    boolean endedDuringExitWait(com.sun.jna.Pointer siginfo) {
+        return !isAlive();
+    }
+
     /** Waits as the current thread should: see {@link #awaitExit} and {@link #parkUntilExit}. */
     private void await(long nanos) throws InterruptedException {
         if (VirtualThreads.isCurrent() && exitIsReported()) {

@@ -47,21 +47,45 @@ final class StdioPump implements CallerStdio.Pump {
         this.stderr = new Output(stderr, errSink);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Where the child has a pidfd, this thread watches its exit for the
+     * whole call, not poll by poll, and returns only once the child has
+     * ended too, reaped by this thread: were the reaper handed the child back
+     * between two polls, a child exiting just then would wake it, and it this
+     * thread, two hand-offs on the way to every exit.
+     */
     @Override
     public boolean runUntil(long deadline) throws IOException, InterruptedException {
-        while (true) {
-            feed();
-            stdout.drain();
-            stderr.drain();
-            if (stdin == null && stdout.stream == null && stderr.stream == null) {
-                return true;
+        if (pollfds == null) {
+            pollfds = new Memory(SIGINFO_AT + LibC.SIGINFO_T_SIZE);
+        }
+        int exitFd = child.enterExitWait();
+        int watched = exitFd; // -1 once the child has ended: an ended child's pidfd stays readable
+        try {
+            while (true) {
+                feed();
+                stdout.drain();
+                stderr.drain();
+                if (stdin == null && stdout.stream == null && stderr.stream == null
+                        && (watched < 0 || child.endedDuringExitWait(pollfds.share(SIGINFO_AT)))) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (deadline != Long.MAX_VALUE && left <= 0) {
+                    return false;
+                }
+                if (await(watched, deadline == Long.MAX_VALUE ? -1 : (int) Math.min(Integer.MAX_VALUE,
+                        TimeUnit.NANOSECONDS.toMillis(left + TimeUnit.MILLISECONDS.toNanos(1) - 1)))
+                        && child.endedDuringExitWait(pollfds.share(SIGINFO_AT))) {
+                    watched = -1; // reaped here: the streams end as at any reaping, or with their last writer
+                }
             }
-            long left = deadline - System.nanoTime();
-            if (deadline != Long.MAX_VALUE && left <= 0) {
-                return false;
+        } finally {
+            if (exitFd >= 0) {
+                child.leaveExitWait(pollfds.share(SIGINFO_AT));
             }
-            await(deadline == Long.MAX_VALUE ? -1 : (int) Math.min(Integer.MAX_VALUE,
-                    TimeUnit.NANOSECONDS.toMillis(left + TimeUnit.MILLISECONDS.toNanos(1) - 1)));
         }
     }
 
@@ -112,20 +136,16 @@ final class StdioPump implements CallerStdio.Pump {
 
     /**
      * Waits in {@code poll(2)} until a stream is ready, ends, is closed, the
-     * child exits, or {@code timeoutMillis} pass. Returns at once when a
-     * stream has been closed or its child has exited: the next pass finds out
-     * which. Where the child has a pidfd, this thread waits on it too and
-     * reaps the child itself when it exits, so no other thread wakes for the
-     * exit either; the streams then end as at any reaping.
+     * child exits ({@code exitFd}, its pidfd, or -1), or {@code timeoutMillis}
+     * pass. Returns at once when a stream has been closed: the next pass
+     * finds out which.
+     *
+     * @return whether {@code exitFd} is readable: the child has exited
      */
-    private void await(int timeoutMillis) throws InterruptedException {
-        if (pollfds == null) {
-            pollfds = new Memory(SIGINFO_AT + LibC.SIGINFO_T_SIZE);
-        }
+    private boolean await(int exitFd, int timeoutMillis) throws InterruptedException {
         Descriptor[] held = new Descriptor[3];
         int count = 0;
         int slots = 0;
-        int exitFd = child.enterExitWait();
         try {
             Descriptor in = stdin == null ? null : stdin.descriptor(); // feed() left it full
             Descriptor out = stdout.stream == null ? null : stdout.stream.descriptor();
@@ -137,26 +157,24 @@ final class StdioPump implements CallerStdio.Pump {
                 d.acquire();
                 held[count++] = d;
                 if (!d.prepareWait(d == in ? LibC.POLLOUT : LibC.POLLIN, pollfds, slots)) {
-                    return;
+                    return false;
                 }
                 slots += 2;
             }
+            long exitAt = (long) slots * Descriptor.POLLFD_SIZE;
             if (exitFd >= 0) {
-                long at = (long) slots * Descriptor.POLLFD_SIZE;
-                pollfds.setInt(at, exitFd);
-                pollfds.setShort(at + 4, LibC.POLLIN);
-                pollfds.setShort(at + 6, (short) 0);
+                pollfds.setInt(exitAt, exitFd);
+                pollfds.setShort(exitAt + 4, LibC.POLLIN);
+                pollfds.setShort(exitAt + 6, (short) 0);
                 slots++;
             }
             InterruptiblePoll.poll(pollfds, slots, timeoutMillis);
+            return exitFd >= 0 && pollfds.getShort(exitAt + 6) != 0;
         } catch (IOException closed) {
-            // closed meanwhile: the next pass sees it ended
+            return false; // closed meanwhile: the next pass sees it ended
         } finally {
             for (int i = 0; i < count; i++) {
                 held[i].release();
-            }
-            if (exitFd >= 0) {
-                child.leaveExitWait(pollfds.share(SIGINFO_AT));
             }
         }
     }
