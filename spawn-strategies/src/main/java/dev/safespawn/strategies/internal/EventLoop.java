@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * runs a handler when a watched descriptor is ready. It serves the
  * {@link Reaper} (children's pidfds) and virtual threads parked until a pipe
  * is ready ({@link ReadinessWait}). The thread starts with the first
- * registration and leaves after five idle seconds with none (the next one
- * starts it again); the epoll descriptor lives as long as the JVM,
+ * registration and leaves at the end of a five-second wait that finds none
+ * (the next one starts it again): up to five seconds after the last ends; the epoll descriptor lives as long as the JVM,
  * close-on-exec.
  *
  * <p>A registration is a key, a number never reused, that an event carries
@@ -79,15 +79,6 @@ final class EventLoop {
         wake();
     }
 
-    /** Whether the caller runs on the loop's thread. */
-    boolean inLoop() {
-        return Thread.currentThread() == currentThread();
-    }
-
-    private synchronized Thread currentThread() {
-        return thread;
-    }
-
     /** Makes the epoll set and starts the thread if needed; returns the task eventfd. */
     private synchronized int ensureRunning() {
         if (epfd < 0) {
@@ -106,15 +97,13 @@ final class EventLoop {
 
     /**
      * Forgets a registration; stop watching its descriptor first ({@link #unwatch}).
-     * When it was the last, the loop may be waiting with no timeout (it had
-     * registrations when it began to wait) for an event that will never come
-     * (a {@code waitFor} caller reaped the last child): it is woken, so that
-     * it waits again with the idle timeout and leaves.
+     * The loop is not woken, even for the last one: it waits with the idle
+     * timeout always, and leaves at the first timeout that finds nothing
+     * registered. Waking it here would cost a wake-up of another thread,
+     * often on another CPU, on every run whose caller reaped its own child.
      */
     void unregister(long key) {
-        if (handlers.remove(key) != null && handlers.isEmpty() && !inLoop()) {
-            wake();
-        }
+        handlers.remove(key);
     }
 
     /** Makes the loop's {@code epoll_wait} return, if the loop has been set up. */
@@ -201,7 +190,7 @@ final class EventLoop {
             while (true) {
                 int n;
                 try {
-                    n = LibC.epoll_wait(ep, events, MAX_EVENTS, handlers.isEmpty() ? IDLE_MILLIS : -1);
+                    n = LibC.epoll_wait(ep, events, MAX_EVENTS, IDLE_MILLIS);
                 } catch (LastErrorException e) {
                     if (e.getErrorCode() == Errno.EINTR) {
                         continue;
