@@ -104,11 +104,34 @@ class ZygoteTreeKillTest {
     }
 
     /** Whether {@code pid} descends from {@code ancestor}, following parents in /proc. */
+    /**
+     * Whether {@code ancestor} is on {@code pid}'s chain of parents. A shell
+     * of the tree may exit while the chain is read (its children are then
+     * re-parented to the keeper): a walk that meets a process gone meanwhile
+     * is read again, for up to ten seconds.
+     */
     private static boolean isInTreeOf(long pid, long ancestor) {
-        for (long p = pid; p > 1; p = parentOrMinusOne(p)) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Boolean found = walkUp(pid, ancestor);
+            if (found != null || System.nanoTime() > deadline) {
+                return Boolean.TRUE.equals(found);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** One walk up from {@code pid}: whether it met {@code ancestor}; null if a process on the way ended meanwhile. */
+    private static Boolean walkUp(long pid, long ancestor) {
+        for (long p = pid; p > 1; ) {
             if (p == ancestor) {
                 return true;
             }
+            long parent = parentOrMinusOne(p);
+            if (parent < 0) {
+                return p == pid ? Boolean.FALSE : null;
+            }
+            p = parent;
         }
         return false;
     }
