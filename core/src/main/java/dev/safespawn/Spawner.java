@@ -25,14 +25,13 @@ import java.util.stream.Collectors;
  * {@link SpawnStrategy#priority()}, so the cheapest first), and sends each
  * {@link Command} to the first whose features cover
  * {@link Command#requiredFeatures()}. A plain command goes to the preferred
- * strategy ({@code fork_exec} where its C shim loads, else {@code posix_spawn});
- * one asking for a
- * {@link Command.Builder#umask(int) umask}, a
- * {@link Command.Builder#rlimit(Command.Limit, long, long) resource limit} or
- * {@link Command.Builder#killOnParentDeath() death with the parent} goes to
- * the best strategy that has those, and one whose whole tree must be killed
- * ({@link Command.KillScope#TREE}) to the zygote. {@link #strategyFor(Command)} says where
- * a command would go, and {@link ChildProcess#strategyName()} where it went.
+ * strategy ({@code fork_exec} where its C shim loads, else
+ * {@code posix_spawn}); one asking for a {@link Command.Builder#umask(int)
+ * umask}, a {@link Command.Builder#rlimit(Command.Limit, long, long) resource
+ * limit} or {@link Command.Builder#killOnParentDeath() death with the parent}
+ * goes to the best strategy that has those, and one whose whole tree must be
+ * killed ({@link Command.KillScope#TREE}) to the zygote.
+ * {@link #strategyFor(Command)} says where a command would go, and {@link ChildProcess#strategyName()} where it went.
  * A {@link Pipeline} ({@link #spawn(Pipeline)}) goes, all its stages
  * together, to the first strategy that has {@link Feature#PIPELINE} and every
  * feature any of its stages needs.

@@ -24,9 +24,9 @@ public interface CallerStdio {
          * Feeds stdin and reads stdout and stderr until both have ended and
          * the input is written (or the child stopped reading it), and where
          * the pumping thread can watch the child's exit itself (a pidfd),
-         * until the child has ended too; or until {@code deadline}. Waits only in {@code poll(2)}, never in a read or
-         * a write, so no stream can hold up the others: no deadlock at any
-         * size. May be called again after it returned false or threw
+         * until the child has ended too; or until {@code deadline}. Waits
+         * only in {@code poll(2)}, never in a read or a write, so no stream
+         * can hold up the others: no deadlock at any size. May be called again after it returned false or threw
          * {@link InterruptedException}, and goes on where it stopped.
          *
          * @param deadline a {@link System#nanoTime()} value; {@code Long.MAX_VALUE}

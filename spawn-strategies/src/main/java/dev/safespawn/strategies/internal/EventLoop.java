@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * runs a handler when a watched descriptor is ready. It serves the
  * {@link Reaper} (children's pidfds) and virtual threads parked until a pipe
  * is ready ({@link ReadinessWait}). The thread starts with the first
- * registration and leaves at the end of a five-second wait that finds none
- * (the next one starts it again): up to five seconds after the last ends; the epoll descriptor lives as long as the JVM,
- * close-on-exec.
+ * registration and leaves at the end of a five-second wait that finds none,
+ * up to five seconds after the last ends (the next one starts it again); the
+ * epoll descriptor lives as long as the JVM, close-on-exec.
  *
  * <p>A registration is a key, a number never reused, that an event carries
  * back in {@code epoll_data}: a late event for a registration already
