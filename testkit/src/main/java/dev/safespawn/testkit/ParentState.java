@@ -62,8 +62,11 @@ public final class ParentState {
      * {@link #openFds()}). A pidfd names its process (from fdinfo); a pipe or
      * socket names the descendants holding its other end; then every live
      * thread. Empty for no descriptors.
+     *
+     * @param fds entries as {@link #openFds()} gives them
+     * @return one line per descriptor, then the live threads; each line starts with a line break
      */
-    static String describe(Set<String> fds) {
+    public static String describe(Set<String> fds) {
         if (fds.isEmpty()) {
             return "";
         }
