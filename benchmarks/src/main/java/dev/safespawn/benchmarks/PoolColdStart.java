@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  *     {@link Hello} with the worker JVM's options (plain {@code ProcessBuilder},
  *     output discarded); {@code Subprocess.call} of a trivial task as a user
  *     calls it, and the same with one standby worker (its readiness awaited
- *     with {@code Subprocess.prestart} outside the timed part); Python's {@code multiprocessing.Process} start + join per
- *     start method.
+ *     with {@code Subprocess.prestart} outside the timed part, before the call
+ *     and again after it, so its replacement's boot runs into no other
+ *     side); Python's {@code multiprocessing.Process} start + join per start
+ *     method.
  * <li>{@code first}: from building a pool of 4 workers (on a spawner created
  *     once for the run, so its start is not counted) and submitting 4 trivial
  *     tasks to the first result; the pool is closed outside the timed part.
@@ -166,7 +168,11 @@ public final class PoolColdStart {
                 Rounds.timed(CALL, () -> Rounds.elapsed(() -> check(Subprocess.call(PoolBenchmark.TRIVIAL)))),
                 Rounds.timed(CALL_STANDBY, () -> {
                     Subprocess.prestart(standby); // untimed: the call measured is one that finds its standby ready
-                    return Rounds.elapsed(() -> check(Subprocess.call(PoolBenchmark.TRIVIAL, standby)));
+                    long took = Rounds.elapsed(() -> check(Subprocess.call(PoolBenchmark.TRIVIAL, standby)));
+                    // untimed too: the replacement boots once the call has ended, and would otherwise boot
+                    // during the next side's samples (Python's, say) and slow them
+                    Subprocess.prestart(standby);
+                    return took;
                 })
         ));
         Map<String, String> python = labels("start.fork", "Python Process fork",

@@ -154,12 +154,14 @@ final class Dispatcher {
                 if (worker != null && config.maxTasksPerWorker() > 0 && worker.tasksRun() >= config.maxTasksPerWorker()) {
                     worker = discard(worker);
                 }
+                releaseStandby(w); // only now: a replacement booting would have slowed this task and this discard
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             if (worker != null) {
                 worker.retire();
+                releaseStandby(worker);
             }
             if (dispatching.decrementAndGet() == 0) {
                 if (timer != null) {
@@ -193,6 +195,13 @@ final class Dispatcher {
             claimed[slot] = null;
             running[slot] = worker;
             return true;
+        }
+    }
+
+    /** Lets the standby workers replace {@code worker} if it was taken from them: see {@link Standby#release}. */
+    private void releaseStandby(Worker worker) {
+        if (standby != null) {
+            standby.release(worker);
         }
     }
 

@@ -878,7 +878,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         /**
          * Keeps this many worker JVMs started ahead of need, beyond the
          * {@link #workers(int) workers} running tasks, and replaces each one
-         * taken in the background (default 0: none). A worker that retires
+         * taken in the background (default 0: none): once the first task it
+         * was taken for has ended (and it retired, if that was its last), or
+         * 5 s after it was taken if that comes first, so a JVM booting does
+         * not compete for the CPUs with that task. A worker that retires
          * ({@link #maxTasksPerWorker}), crashes or is killed is then replaced
          * by one that is already up, so the task waiting for it does not pay
          * for a JVM start. With {@link Subprocess#call(SerializableCallable,

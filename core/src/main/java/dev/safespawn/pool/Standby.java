@@ -1,6 +1,7 @@
 package dev.safespawn.pool;
 
 import dev.safespawn.Spawner;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.locks.Condition;
@@ -11,7 +12,13 @@ import java.util.function.Supplier;
  * Worker JVMs started ahead of need: booted, greeted (initializer run) and
  * warmed up, but they have run no task, so taking one gives a fresh process
  * without paying for a JVM start. One refill thread replaces each one taken,
- * in the background. The JVM counterpart of the zygote's standby children.
+ * in the background, once the task it was taken for has ended ({@link
+ * #release(Worker)}) or {@link #HOLD_LIMIT} after the take, whichever comes
+ * first: a JVM booting takes a whole CPU for a tenth of a second, and on a
+ * machine of few CPUs it slowed the very task the standby worker was there to
+ * speed up (a standby {@code Subprocess.call}: 20 ms with the replacement
+ * started at the take, 13 ms with it held; FINDINGS.md). The JVM counterpart
+ * of the zygote's standby children.
  *
  * <p>A start that fails (a missing java, an initializer that throws) stops
  * the refilling until the next {@link #take()}, so a broken setting costs one
@@ -22,6 +29,13 @@ import java.util.function.Supplier;
  * channel closed, so they halt) and reaped.
  */
 final class Standby implements AutoCloseable {
+    /**
+     * How long a replacement waits at most for the task its taken worker was
+     * taken for: a long task should not leave the standby workers short for
+     * its whole run.
+     */
+    static final Duration HOLD_LIMIT = Duration.ofSeconds(5);
+
     private final PoolConfig config;
     private final Spawner spawner;
     private final int count;
@@ -32,6 +46,8 @@ final class Standby implements AutoCloseable {
     private Exception failure;                                // guarded by lock: why the last start failed, if it did
     private boolean closed;                                   // guarded by lock
     private Worker starting;                                  // guarded by lock: started, not yet greeted
+    private Worker held;                                      // guarded by lock: taken, its first task not ended
+    private long holdEnds;                                    // guarded by lock: nanoTime when the hold lapses
     private final Thread refill;
 
     private Standby(PoolConfig config, Spawner spawner, int count, Supplier<String> names) {
@@ -57,8 +73,10 @@ final class Standby implements AutoCloseable {
 
     /**
      * A ready worker, at once, or null if none is ready yet. Either way the
-     * refill thread goes on (again) starting the ones missing. One that died
-     * while it stood by (killed from outside) is reaped, not handed out.
+     * refill thread goes on (again) starting the ones missing, but not before
+     * the worker taken is {@linkplain #release(Worker) released} or
+     * {@link #HOLD_LIMIT} has passed. One that died while it stood by (killed
+     * from outside) is reaped, not handed out.
      */
     Worker take() {
         while (true) {
@@ -66,15 +84,37 @@ final class Standby implements AutoCloseable {
             lock.lock();
             try {
                 failure = null;
-                changed.signalAll();
                 w = ready.pollFirst();
+                if (w != null) {
+                    held = w;
+                    holdEnds = System.nanoTime() + HOLD_LIMIT.toNanos();
+                }
+                changed.signalAll();
             } finally {
                 lock.unlock();
             }
             if (w == null || w.isAlive()) {
                 return w;
             }
+            release(w);
             w.retire();
+        }
+    }
+
+    /**
+     * Says that the task {@code w} was taken for has ended (and, if it ran
+     * only that one, that it has been retired), so its replacement may start
+     * now. Does nothing for a worker not held.
+     */
+    void release(Worker w) {
+        lock.lock();
+        try {
+            if (held == w) {
+                held = null;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -82,8 +122,16 @@ final class Standby implements AutoCloseable {
         while (true) {
             lock.lock();
             try {
-                while (!closed && (failure != null || ready.size() >= count)) {
-                    changed.awaitUninterruptibly();
+                while (!closed && (failure != null || ready.size() >= count || holding())) {
+                    if (failure == null && ready.size() < count) { // only the hold: it lapses by itself
+                        try {
+                            changed.awaitNanos(holdEnds - System.nanoTime());
+                        } catch (InterruptedException notSent) {
+                            // this thread is the Standby's own, and nothing interrupts it: closing signals
+                        }
+                    } else {
+                        changed.awaitUninterruptibly();
+                    }
                 }
                 if (closed) {
                     return;
@@ -117,6 +165,14 @@ final class Standby implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Whether a replacement still waits for a taken worker's task; ends a lapsed hold. Called under the lock. */
+    private boolean holding() {
+        if (held != null && System.nanoTime() - holdEnds >= 0) {
+            held = null;
+        }
+        return held != null;
     }
 
     /** Records the worker being started, so closing kills it should it never greet; kills it if closed already. */

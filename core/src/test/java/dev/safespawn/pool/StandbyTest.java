@@ -65,6 +65,26 @@ class StandbyTest {
     }
 
     @Test
+    void aTakenWorkerIsReplacedOnlyOnceTheTaskItWasTakenForHasEnded() throws Exception {
+        try (ProcessPool pool = settings().workers(1).standby(1).build(); TaskGate gate = new TaskGate()) {
+            assertThat(pool.awaitStandby()).as("the standby worker started").isNull();
+            Set<Long> before = children();
+
+            java.util.concurrent.Future<Integer> task = pool.submit(gate.task(7));
+            gate.awaitArrivals(1);
+
+            assertThat(children()).as("no replacement booting beside the task the standby worker was taken for")
+                    .isEqualTo(before);
+            gate.release();
+            assertThat(task.get(BOUND_SECONDS, TimeUnit.SECONDS)).isEqualTo(7);
+            assertThat(pool.awaitStandby()).as("replaced once the task ended").isNull();
+            Set<Long> started = children();
+            started.removeAll(before);
+            assertThat(started).as("the replacement").hasSize(1);
+        }
+    }
+
+    @Test
     void closingThePoolEndsItsStandbyWorkers() throws Exception {
         Set<Long> before = children();
         ProcessPool pool = settings().workers(1).standby(2).build();
