@@ -151,7 +151,7 @@ final class Dispatcher {
                 if (!begun) {
                     continue; // cancelled while queued
                 }
-                if (worker != null && config.maxTasksPerWorker() > 0 && worker.tasksRun() >= config.maxTasksPerWorker()) {
+                if (worker != null && spent(worker)) {
                     worker = discard(worker);
                 }
                 releaseStandby(w); // only now: a replacement booting would have slowed this task and this discard
@@ -198,6 +198,11 @@ final class Dispatcher {
         }
     }
 
+    /** Whether {@code worker} has run as many tasks as a worker may ({@link PoolConfig#maxTasksPerWorker()}). */
+    private boolean spent(Worker worker) {
+        return config.maxTasksPerWorker() > 0 && worker.tasksRun() >= config.maxTasksPerWorker();
+    }
+
     /** Lets the standby workers replace {@code worker} if it was taken from them: see {@link Standby#release}. */
     private void releaseStandby(Worker worker) {
         if (standby != null) {
@@ -229,6 +234,10 @@ final class Dispatcher {
             if (!state.compareAndSet(RUNNING, FINISHED)) {
                 task.fail(timeout(worker)); // answered as the timer fired: the worker is being killed
                 return false;
+            }
+            if (spent(worker)) {
+                // Its end is milliseconds of the kernel's: begun now, they pass while the caller wakes up.
+                worker.kill();
             }
             if (r.failure() != null) {
                 task.fail(r.failure());
