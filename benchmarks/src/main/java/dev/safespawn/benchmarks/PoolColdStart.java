@@ -57,9 +57,13 @@ public final class PoolColdStart {
     /** The map function; in the jar, so the workers load it. */
     static final SerializableFunction<Integer, Integer> INC = x -> x + 1;
 
-    private static final String HELLO = "bare JVM hello";
-    private static final String CALL = "Subprocess.call";
-    private static final String CALL_STANDBY = "Subprocess.call, 1 standby worker";
+    static final String HELLO = "bare JVM hello";
+    static final String CALL = "Subprocess.call";
+    static final String CALL_STANDBY = "Subprocess.call, 1 standby worker";
+    static final String PYTHON_FORK = "Python Process fork";
+    /** The start part's Python series: the script's keys and their labels. */
+    private static final Map<String, String> START_METHODS = labels("start.fork", PYTHON_FORK,
+            "start.forkserver", "Python Process forkserver", "start.spawn", "Python Process spawn");
     private static final String POOL_FIRST = "ProcessPool(4) first result";
     /** The worker JVM's options (ProcessPool.Builder.config), so the bare JVM starts as a worker does. */
     private static final List<String> WORKER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
@@ -119,7 +123,7 @@ public final class PoolColdStart {
         try (Spawner spawner = Spawner.create()) {
             if (settings.parts.contains("start")) {
                 part("1. fresh process start: one trivial task", settings, disturbed,
-                        () -> start(spawner, script, settings));
+                        () -> start(script, settings));
             }
             if (settings.parts.contains("first")) {
                 part("2. first result from a new pool of 4", settings, disturbed,
@@ -157,7 +161,33 @@ public final class PoolColdStart {
         }
     }
 
-    private static void start(Spawner spawner, Path script, Settings settings) throws Exception {
+    private static void start(Path script, Settings settings) throws Exception {
+        List<Rounds.Side> sides = startSides(script);
+        System.out.printf("  %d rounds of %d sample(s) per side (Python: one script run per round, %d sample(s) per"
+                + " start method after one untimed start + join, which also starts the fork server)%n",
+                settings.rounds, settings.perRound, settings.perRound);
+        Rounds r = Rounds.run(sides, settings.rounds, settings.perRound);
+        printMillis(r);
+        for (String java : r.series()) {
+            if (java.equals(HELLO) || START_METHODS.containsValue(java)) {
+                continue;
+            }
+            System.out.printf("  %s / %s: %s (target at most 2)%n", java, HELLO, ratio(r, java, HELLO));
+            for (String p : START_METHODS.values()) {
+                if (r.series().contains(p)) {
+                    System.out.printf("  %s / %s: %s%n", java, p, ratio(r, java, p));
+                }
+            }
+        }
+    }
+
+    /**
+     * The sides of a fresh process's start, as the class comment's {@code start}
+     * part describes them; also the full run's cold-start targets.
+     *
+     * @param script {@code pool_cold_start.py}, or null to leave Python's side out
+     */
+    static List<Rounds.Side> startSides(Path script) {
         ProcessPool.Builder standby = ProcessPool.builder().standby(1); // Subprocess.call's own defaults otherwise
         List<String> hello = new ArrayList<>();
         hello.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -175,27 +205,10 @@ public final class PoolColdStart {
                     return took;
                 })
         ));
-        Map<String, String> python = labels("start.fork", "Python Process fork",
-                "start.forkserver", "Python Process forkserver", "start.spawn", "Python Process spawn");
         if (script != null) {
-            sides.add(pythonSide(script, python, n -> List.of("start", Integer.toString(n))));
+            sides.add(pythonSide(script, START_METHODS, n -> List.of("start", Integer.toString(n))));
         }
-        System.out.printf("  %d rounds of %d sample(s) per side (Python: one script run per round, %d sample(s) per"
-                + " start method after one untimed start + join, which also starts the fork server)%n",
-                settings.rounds, settings.perRound, settings.perRound);
-        Rounds r = Rounds.run(sides, settings.rounds, settings.perRound);
-        printMillis(r);
-        for (String java : r.series()) {
-            if (java.equals(HELLO) || python.containsValue(java)) {
-                continue;
-            }
-            System.out.printf("  %s / %s: %s (target at most 2)%n", java, HELLO, ratio(r, java, HELLO));
-            for (String p : python.values()) {
-                if (r.series().contains(p)) {
-                    System.out.printf("  %s / %s: %s%n", java, p, ratio(r, java, p));
-                }
-            }
-        }
+        return sides;
     }
 
     private static void bareJvm(List<String> command) throws Exception {

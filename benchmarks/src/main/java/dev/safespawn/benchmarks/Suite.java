@@ -157,6 +157,7 @@ final class Suite {
         attempt("targets: stdout", t::stdout, false);
         if (Machine.hasPython()) {
             attempt("targets: pool and Python", t::pool, false);
+            attempt("targets: a task in a fresh process", t::coldStart, false);
         } else {
             results.problems.add("targets: pool and Python: python3 is not available here");
         }

@@ -51,6 +51,8 @@ import org.apache.commons.exec.PumpStreamHandler;
  *     this 2-core machine Python's {@code executor.map} did 1,000,000
  *     elements about 15 % faster with it than with 1,000, and 50,000 gained
  *     little more while leaving four workers only 20 chunks to share).
+ * <li>{@link #coldStart}: a task in a fresh process, as {@link PoolColdStart}'s
+ *     {@code start} part measures it.
  * </ul>
  *
  * <p>Not thread-safe: the suite calls one comparison at a time.
@@ -76,6 +78,8 @@ final class TargetComparisons {
     static final String STDOUT = "stdout: processbuilder time / posix_spawn time";
     static final String POOL_ROUND_TRIP = "ProcessPool / ProcessPoolExecutor round trip";
     static final String POOL_THROUGHPUT = "map: Python time / Java time";
+    static final String CALL_HELLO = "Subprocess.call / bare JVM hello";
+    static final String STANDBY_PYTHON_FORK = "Subprocess.call, 1 standby / Python Process fork";
 
     /** The key of a launcher's heap comparison: its spawn+wait with the large ballast over 64 MiB. */
     static String heapKey(LauncherKind kind) {
@@ -117,9 +121,9 @@ final class TargetComparisons {
      * @param mapChunk chunk size of both sides' maps
      */
     record Sizes(int rounds, int spawns, int floorWarmup, int stdoutPerRound, long stdoutBytes, int roundTrips,
-                 int mapRounds, int mapElements, int mapChunk) {
-        static final Sizes FULL = new Sizes(10, 300, 30, 2, 256L << 20, 500, 5, 1_000_000, 10_000);
-        static final Sizes QUICK = new Sizes(3, 20, 5, 1, 16L << 20, 20, 2, 20_000, 1_000);
+                 int mapRounds, int mapElements, int mapChunk, int startsPerRound) {
+        static final Sizes FULL = new Sizes(10, 300, 30, 2, 256L << 20, 500, 5, 1_000_000, 10_000, 3);
+        static final Sizes QUICK = new Sizes(3, 20, 5, 1, 16L << 20, 20, 2, 20_000, 1_000, 1);
 
         static Sizes of(Profile profile) {
             return profile.quick() ? QUICK : FULL;
@@ -345,6 +349,23 @@ final class TargetComparisons {
                     Rounds.timed(POOL, () -> PoolColdStart.mapNanos(four, sizes.mapElements, sizes.mapChunk)),
                     python.side(PPE, n -> "map " + sizes.mapElements + " " + sizes.mapChunk));
             put(POOL_THROUGHPUT, Rounds.run(maps, sizes.mapRounds, 1), PPE, POOL);
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    /**
+     * A task in a fresh process: {@link PoolColdStart#startSides} (a bare JVM's
+     * hello, {@code Subprocess.call} without and with a standby worker, and
+     * Python's {@code multiprocessing.Process} start + join per start method),
+     * {@link Sizes#startsPerRound} samples a side per round.
+     */
+    void coldStart() throws Exception {
+        Path script = Helpers.pythonScript("pool_cold_start.py");
+        try {
+            Rounds r = Rounds.run(PoolColdStart.startSides(script), sizes.rounds, sizes.startsPerRound);
+            put(CALL_HELLO, r, PoolColdStart.CALL, PoolColdStart.HELLO);
+            put(STANDBY_PYTHON_FORK, r, PoolColdStart.CALL_STANDBY, PoolColdStart.PYTHON_FORK);
         } finally {
             Files.deleteIfExists(script);
         }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The targets of issue 7, checked against one run's results. Every ratio
- * target is judged on its comparison in the suite's {@code targets} part
+ * The performance targets the issues set (issue 7 first), checked against
+ * one run's results. Every ratio target is judged on its comparison in the suite's {@code targets} part
  * ({@link TargetComparisons}): both sides in alternating rounds in the same
  * minutes, the ratio taken within each round. A target is met when the
  * median of its per-round ratios is within the limit, and is called met or
@@ -101,6 +101,12 @@ final class Targets {
                 "posix_spawn", "stdout"));
         out.add(judge("ProcessPool warm round trip vs Python ProcessPoolExecutor", Limit.atMost(0.5), r,
                 TargetComparisons.POOL_ROUND_TRIP, "", Unit.MICROS, "ProcessPool", "Python", "pool"));
+        out.add(judge("Subprocess.call with one standby worker vs Python multiprocessing.Process start + join,"
+                + " fork", Limit.atMost(1.0), r, TargetComparisons.STANDBY_PYTHON_FORK, "", Unit.MILLIS,
+                "Subprocess.call", "Python", "pool"));
+        out.add(judge("Subprocess.call, fresh JVM, vs a bare JVM printing hello with the same options",
+                Limit.atMost(2.0), r, TargetComparisons.CALL_HELLO, "", Unit.MILLIS, "Subprocess.call", "hello",
+                "pool"));
         out.add(judge(String.format(Locale.ROOT, "ProcessPool.map throughput vs ProcessPoolExecutor.map, %,d tasks"
                         + " over 4 workers, chunk %,d (Java's elements/s over Python's)", sizes.mapElements(),
                 sizes.mapChunk()), Limit.NONE, r, TargetComparisons.POOL_THROUGHPUT, "",
@@ -113,6 +119,7 @@ final class Targets {
         String show(double nanos);
 
         Unit MICROS = nanos -> String.format(Locale.ROOT, nanos >= 100_000 ? "%.0f µs" : "%.1f µs", nanos / 1000);
+        Unit MILLIS = nanos -> String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
 
         static Unit mibPerSecond(long bytes) {
             return nanos -> String.format(Locale.ROOT, "%.0f MiB/s", bytes / 1048576.0 / (nanos / 1e9));
