@@ -64,7 +64,11 @@ public final class PoolColdStart {
     /** The start part's Python series: the script's keys and their labels. */
     private static final Map<String, String> START_METHODS = labels("start.fork", PYTHON_FORK,
             "start.forkserver", "Python Process forkserver", "start.spawn", "Python Process spawn");
-    private static final String POOL_FIRST = "ProcessPool(4) first result";
+    static final String POOL_FIRST = "ProcessPool(4) first result";
+    static final String PYTHON_FIRST_FORK = "Python ProcessPoolExecutor(4) fork";
+    /** The first part's Python series: the script's keys and their labels. */
+    private static final Map<String, String> FIRST_METHODS = labels("first.fork", PYTHON_FIRST_FORK,
+            "first.forkserver", "Python ProcessPoolExecutor(4) forkserver");
     /** The worker JVM's options (ProcessPool.Builder.config), so the bare JVM starts as a worker does. */
     private static final List<String> WORKER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
             "-Xshare:auto");
@@ -222,23 +226,33 @@ public final class PoolColdStart {
     }
 
     private static void first(Spawner spawner, Path script, Settings settings) throws Exception {
-        List<Rounds.Side> sides = new ArrayList<>();
-        sides.add(Rounds.timed(POOL_FIRST, () -> firstOfFour(spawner)));
-        Map<String, String> python = labels("first.fork", "Python ProcessPoolExecutor(4) fork",
-                "first.forkserver", "Python ProcessPoolExecutor(4) forkserver");
-        if (script != null) {
-            sides.add(pythonSide(script, python, n -> List.of("first", Integer.toString(n))));
-        }
+        List<Rounds.Side> sides = firstSides(spawner, script);
         System.out.printf("  %d rounds of %d sample(s) per side; one spawner for the whole run, so its start is not"
                 + " counted; pools closed outside the timed part (Python: one untimed pool per start method per"
                 + " round first)%n", settings.rounds, settings.perRound);
         Rounds r = Rounds.run(sides, settings.rounds, settings.perRound);
         printMillis(r);
-        for (String p : python.values()) {
+        for (String p : FIRST_METHODS.values()) {
             if (r.series().contains(p)) {
                 System.out.printf("  %s / %s: %s%n", POOL_FIRST, p, ratio(r, POOL_FIRST, p));
             }
         }
+    }
+
+    /**
+     * The sides of a new pool's first result, as the class comment's
+     * {@code first} part describes them; also reported by the full run.
+     *
+     * @param spawner the pools' spawner, open for as long as the sides are taken
+     * @param script {@code pool_cold_start.py}, or null to leave Python's side out
+     */
+    static List<Rounds.Side> firstSides(Spawner spawner, Path script) {
+        List<Rounds.Side> sides = new ArrayList<>();
+        sides.add(Rounds.timed(POOL_FIRST, () -> firstOfFour(spawner)));
+        if (script != null) {
+            sides.add(pythonSide(script, FIRST_METHODS, n -> List.of("first", Integer.toString(n))));
+        }
+        return sides;
     }
 
     /** Build a pool of 4, submit 4 trivial tasks, time to the first result; close untimed. */

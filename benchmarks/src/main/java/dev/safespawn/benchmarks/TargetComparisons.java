@@ -51,8 +51,9 @@ import org.apache.commons.exec.PumpStreamHandler;
  *     this 2-core machine Python's {@code executor.map} did 1,000,000
  *     elements about 15 % faster with it than with 1,000, and 50,000 gained
  *     little more while leaving four workers only 20 chunks to share).
- * <li>{@link #coldStart}: a task in a fresh process, as {@link PoolColdStart}'s
- *     {@code start} part measures it.
+ * <li>{@link #coldStart}: a task in a fresh process, and a new pool's first
+ *     result, as {@link PoolColdStart}'s {@code start} and {@code first}
+ *     parts measure them.
  * </ul>
  *
  * <p>Not thread-safe: the suite calls one comparison at a time.
@@ -80,6 +81,7 @@ final class TargetComparisons {
     static final String POOL_THROUGHPUT = "map: Python time / Java time";
     static final String CALL_HELLO = "Subprocess.call / bare JVM hello";
     static final String STANDBY_PYTHON_FORK = "Subprocess.call, 1 standby / Python Process fork";
+    static final String FIRST_PYTHON_FORK = "ProcessPool(4) first result / Python ProcessPoolExecutor(4) fork";
 
     /** The key of a launcher's heap comparison: its spawn+wait with the large ballast over 64 MiB. */
     static String heapKey(LauncherKind kind) {
@@ -357,15 +359,19 @@ final class TargetComparisons {
     /**
      * A task in a fresh process: {@link PoolColdStart#startSides} (a bare JVM's
      * hello, {@code Subprocess.call} without and with a standby worker, and
-     * Python's {@code multiprocessing.Process} start + join per start method),
-     * {@link Sizes#startsPerRound} samples a side per round.
+     * Python's {@code multiprocessing.Process} start + join per start method);
+     * then a new pool's first result, {@link PoolColdStart#firstSides} (a pool
+     * of 4 and Python's {@code ProcessPoolExecutor(4)}). Each side
+     * {@link Sizes#startsPerRound} samples a round.
      */
     void coldStart() throws Exception {
         Path script = Helpers.pythonScript("pool_cold_start.py");
-        try {
+        try (Spawner spawner = Spawner.create()) {
             Rounds r = Rounds.run(PoolColdStart.startSides(script), sizes.rounds, sizes.startsPerRound);
             put(CALL_HELLO, r, PoolColdStart.CALL, PoolColdStart.HELLO);
             put(STANDBY_PYTHON_FORK, r, PoolColdStart.CALL_STANDBY, PoolColdStart.PYTHON_FORK);
+            Rounds first = Rounds.run(PoolColdStart.firstSides(spawner, script), sizes.rounds, sizes.startsPerRound);
+            put(FIRST_PYTHON_FORK, first, PoolColdStart.POOL_FIRST, PoolColdStart.PYTHON_FIRST_FORK);
         } finally {
             Files.deleteIfExists(script);
         }

@@ -107,6 +107,9 @@ final class Targets {
         out.add(judge("Subprocess.call, fresh JVM, vs a bare JVM printing hello with the same options",
                 Limit.atMost(2.0), r, TargetComparisons.CALL_HELLO, "", Unit.MILLIS, "Subprocess.call", "hello",
                 "pool"));
+        out.add(judge("ProcessPool of 4 workers, from its build to the first of 4 trivial results, vs Python"
+                + " ProcessPoolExecutor(4), fork", Limit.NONE, r, TargetComparisons.FIRST_PYTHON_FORK, "",
+                Unit.MILLIS, "ProcessPool", "Python", "pool"));
         out.add(judge(String.format(Locale.ROOT, "ProcessPool.map throughput vs ProcessPoolExecutor.map, %,d tasks"
                         + " over 4 workers, chunk %,d (Java's elements/s over Python's)", sizes.mapElements(),
                 sizes.mapChunk()), Limit.NONE, r, TargetComparisons.POOL_THROUGHPUT, "",
