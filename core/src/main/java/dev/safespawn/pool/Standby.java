@@ -46,7 +46,7 @@ final class Standby implements AutoCloseable {
     private Exception failure;                                // guarded by lock: why the last start failed, if it did
     private boolean closed;                                   // guarded by lock
     private Worker starting;                                  // guarded by lock: started, not yet greeted
-    private Worker held;                                      // guarded by lock: taken, its first task not ended
+    private Worker held;                                      // guarded by lock: the latest taken, its task not ended
     private long holdEnds;                                    // guarded by lock: nanoTime when the hold lapses
     private final Thread refill;
 
