@@ -121,6 +121,7 @@ final class TargetComparisons {
      * @param mapRounds clean rounds wanted of the map comparison, one map per side each
      * @param mapElements elements of each map
      * @param mapChunk chunk size of both sides' maps
+     * @param startsPerRound fresh starts per side and round in the cold-start comparison
      */
     record Sizes(int rounds, int spawns, int floorWarmup, int stdoutPerRound, long stdoutBytes, int roundTrips,
                  int mapRounds, int mapElements, int mapChunk, int startsPerRound) {

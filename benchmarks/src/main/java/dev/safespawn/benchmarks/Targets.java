@@ -6,14 +6,14 @@ import java.util.Locale;
 
 /**
  * The performance targets the issues set (issue 7 first), checked against
- * one run's results. Every ratio target is judged on its comparison in the suite's {@code targets} part
- * ({@link TargetComparisons}): both sides in alternating rounds in the same
- * minutes, the ratio taken within each round. A target is met when the
- * median of its per-round ratios is within the limit, and is called met or
- * missed only when every round it wanted was undisturbed; otherwise it reads
- * "not measured (disturbed: K of N rounds clean)". The JMH parts describe the
- * distributions; no target comes from them. The library-threads target is a
- * count from the concurrent part.
+ * one run's results. Every ratio target is judged on its comparison in the
+ * suite's {@code targets} part ({@link TargetComparisons}): both sides in
+ * alternating rounds in the same minutes, the ratio taken within each round.
+ * A target is met when the median of its per-round ratios is within the
+ * limit, and is called met or missed only when every round it wanted was
+ * undisturbed; otherwise it reads "not measured (disturbed: K of N rounds
+ * clean)". The JMH parts describe the distributions; no target comes from
+ * them. The library-threads target is a count from the concurrent part.
  */
 final class Targets {
     private Targets() {
